@@ -1,0 +1,38 @@
+# docgen developer targets. Every target creates .venv when it is missing.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= ../shared/corpus/graph-v1.0
+
+.PHONY: demo test check lint fmt bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,dev,serve]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/docgen build samples/groups -o out/groups
+	@echo "docgen wrote its output to out/groups (model.json, client/, ...)"
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/black --check -q generator tests
+	$(BIN)/mypy
+
+check: lint test
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix -q generator tests || true
+	$(BIN)/black -q generator tests
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench $(CORPUS)
+
+clean:
+	rm -rf out .docgen-cache .pytest_cache .mypy_cache

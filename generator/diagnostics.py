@@ -1,0 +1,180 @@
+"""Diagnostics: the one way any stage reports a problem.
+
+Every skipped, repaired or inconsistent thing becomes a `Diagnostic` with a
+stable code from `RULES`; nothing is dropped without one. The registry is the
+single source of codes, severities and one-line explanations (`docgen rules`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A finding at `file:line:col` (1-based; file relative to the doc set root)."""
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+def _rules(*rules: tuple[str, Severity, str, str]) -> dict[str, Rule]:
+    return {code: Rule(code, sev, name, summary) for code, sev, name, summary in rules}
+
+
+E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: dict[str, Rule] = _rules(
+    # Input files
+    ("F001", E, "unreadable-file", "A file could not be read or is not UTF-8 text."),
+    ("F002", W, "front-matter-invalid", "The YAML front matter does not parse."),
+    ("F003", W, "front-matter-key-missing", "A front-matter key the doc set requires is missing."),
+    ("F004", W, "page-too-large", "A page is over the size limit and was skipped."),
+    # Annotations
+    (
+        "A001",
+        E,
+        "annotation-invalid-json",
+        "An annotation comment is not JSON and cannot be repaired.",
+    ),
+    (
+        "A002",
+        W,
+        "annotation-repaired",
+        "An annotation comment was not strict JSON and was repaired.",
+    ),
+    (
+        "A003",
+        W,
+        "annotation-unknown-blocktype",
+        "An annotation names a blockType docgen does not know.",
+    ),
+    ("A004", W, "annotation-without-block", "An annotation is not followed by a fenced block."),
+    ("A005", W, "annotation-unknown-key", "An annotation has a key the format does not define."),
+    ("A006", W, "annotation-name-reused", "An example name is used by more than one annotation."),
+    ("A007", W, "page-annotation-misplaced", "A page annotation is not at the end of the page."),
+    # HTTP blocks
+    (
+        "H001",
+        E,
+        "request-line-invalid",
+        "An example request block does not start with a request line.",
+    ),
+    ("H002", W, "status-line-missing", "A response example has no HTTP status line."),
+    (
+        "H003",
+        W,
+        "reason-phrase-mismatch",
+        "A status line's reason phrase does not belong to its code.",
+    ),
+    ("H004", W, "header-line-invalid", "A header line in an HTTP block does not parse."),
+    (
+        "H005",
+        W,
+        "syntax-path-invalid",
+        "A line of the HTTP request syntax block is not a request line.",
+    ),
+    ("H006", W, "syntax-block-missing", "A method page has no HTTP request syntax block."),
+    # JSON bodies
+    ("J001", INF, "json-repaired", "A JSON body was not strict JSON and was repaired."),
+    ("J002", W, "json-invalid", "A JSON body does not load even after repair; kept as text."),
+    # Tables
+    ("T001", W, "table-unclassified", "A table's title and columns match no known table kind."),
+    ("T002", W, "type-unparsable", "A Type cell does not name a known type."),
+    ("T003", W, "placeholder-row", "A table row is template placeholder text."),
+    ("T004", W, "permissions-empty", "A permissions table or scopes line is empty."),
+    ("T005", W, "table-row-shape", "A table row has a different number of cells than its header."),
+    # Examples
+    (
+        "X001",
+        INF,
+        "example-inferred",
+        "An un-annotated block was recognised as an example by its first line.",
+    ),
+    ("X002", W, "request-without-response", "An example request has no response."),
+    ("X003", W, "response-without-request", "An example response has no request."),
+    (
+        "X004",
+        W,
+        "example-path-unmatched",
+        "An example URL matches none of the page's syntax paths.",
+    ),
+    (
+        "X005",
+        W,
+        "example-method-mismatch",
+        "An example uses another HTTP method than the syntax block.",
+    ),
+    ("X006", W, "example-endpoint-unknown", "An example URL matches no endpoint of the doc set."),
+    # Resources and types
+    (
+        "R001",
+        W,
+        "property-only-in-table",
+        "A property is in the Properties table but not the JSON representation.",
+    ),
+    (
+        "R002",
+        W,
+        "property-only-in-json",
+        "A property is in the JSON representation but not the Properties table.",
+    ),
+    ("R003", W, "type-unresolved", "A type reference names no resource, enum or primitive type."),
+    ("R004", W, "resource-duplicate", "A resource is defined on more than one page."),
+    ("R005", W, "base-type-unknown", "A resource's base type is not defined in the doc set."),
+    ("R006", W, "key-property-missing", "A resource's key property is not among its properties."),
+    ("R007", W, "resource-json-invalid", "A resource block's JSON representation does not load."),
+    (
+        "R008",
+        W,
+        "link-unresolved",
+        "A link to a type page points at a page that is not in the doc set.",
+    ),
+    ("R009", W, "enum-duplicate", "An enum is defined more than once."),
+    (
+        "R010",
+        W,
+        "property-type-conflict",
+        "The table and the JSON representation give different types.",
+    ),
+    # Endpoints
+    (
+        "P001",
+        W,
+        "path-param-renamed",
+        "A path parameter name was repeated or unusable and was renamed.",
+    ),
+    (
+        "P002",
+        W,
+        "endpoint-duplicate",
+        "The same method and path are documented on more than one page.",
+    ),
+)
+
+
+def make(code: str, file: str, line: int, col: int, message: str) -> Diagnostic:
+    """Build a diagnostic whose severity comes from the registry."""
+    return Diagnostic(file, max(line, 1), max(col, 1), code, message, RULES[code].severity)

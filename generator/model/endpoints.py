@@ -1,0 +1,293 @@
+"""Endpoints from method pages: one per path of the HTTP request syntax block.
+
+Everything else an endpoint carries comes from the same page: parameter and
+header tables, the permissions table (or an older page's scopes line), the
+request body type linked under "Request body", and the success status and
+type promised under "Response".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic, make
+from generator.model.paths import PathTemplate, normalize_path
+from generator.model.typeindex import TypeIndex
+from generator.model.typeref import parse_type_cell, type_name_from_link
+from generator.model.types import (
+    Endpoint,
+    Parameter,
+    Permission,
+    ResponseSpec,
+    Source,
+    TypeRef,
+)
+from generator.parse.facts import Cell, PageFacts, Table
+
+_STATUS = re.compile(r"\b([1-5]\d\d)\b")
+_REQUEST_BODY = re.compile(r"^request body", re.IGNORECASE)
+_RESPONSE = re.compile(r"^response", re.IGNORECASE)
+_PERMISSIONS = re.compile(r"permission|prerequisite", re.IGNORECASE)
+_SCOPES_LINE = re.compile(r"\bscopes?\b[^:]*:\s*(.*)$", re.IGNORECASE)
+_NOT_SUPPORTED = re.compile(r"^not (supported|applicable)", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"sample|remove if not needed", re.IGNORECASE)
+_REQUIRED = re.compile(r"\brequired\b", re.IGNORECASE)
+_OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
+_TABLE_LOCATION = {
+    "HttpHeaders": "header",
+    "QueryStringParameters": "query",
+    "PathParameters": "path",
+    "RequestObjectProperties": "body",
+}
+
+
+@dataclass(frozen=True)
+class PageEndpoint:
+    """An endpoint with the page line it came from, before duplicates are removed."""
+
+    endpoint: Endpoint
+    template: PathTemplate
+
+
+def _cell_text(row: tuple[Cell, ...], roles: tuple[str | None, ...], role: str) -> Cell | None:
+    for cell, r in zip(row, roles, strict=False):
+        if r == role:
+            return cell
+    return None
+
+
+class EndpointBuilder:
+    def __init__(self, index: TypeIndex, base_urls: tuple[str, ...]) -> None:
+        self.index = index
+        self.base_urls = base_urls
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, page: PageFacts) -> list[PageEndpoint]:
+        syntax = [b for b in page.blocks if b.role == "syntax"]
+        lines = [entry for block in syntax for entry in block.syntax]
+        if not lines:
+            return []
+        parameters = self._parameters(page)
+        request_body = self._linked_type(page, _REQUEST_BODY)
+        response = ResponseSpec(self._status(page), self._linked_type(page, _RESPONSE))
+        permissions = self._permissions(page)
+        description = _first_prose(page)
+        built: list[PageEndpoint] = []
+        seen: set[str] = set()
+        for method, raw, line in lines:
+            template, notes = normalize_path(raw, self.base_urls)
+            for note in notes:
+                self.diagnostics.append(make("P001", page.path, line, 1, note))
+            endpoint_id = f"{method} {template.template}"
+            if endpoint_id in seen:
+                self.diagnostics.append(
+                    make("P002", page.path, line, 1, f"{endpoint_id} is listed twice on this page")
+                )
+                continue
+            seen.add(endpoint_id)
+            path_params = tuple(_path_parameter(p.name, parameters) for p in template.params)
+            other = tuple(p for p in parameters if p.location != "path")
+            built.append(
+                PageEndpoint(
+                    Endpoint(
+                        id=endpoint_id,
+                        method=method,
+                        path=template.template,
+                        raw_path=raw,
+                        parameters=path_params + other,
+                        request_body=request_body,
+                        response=response,
+                        permissions=permissions,
+                        title=page.title,
+                        description=description,
+                        alternatives=(),
+                        source=Source(page.path, line),
+                    ),
+                    template,
+                )
+            )
+        ids = tuple(pe.endpoint.id for pe in built)
+        return [
+            PageEndpoint(
+                _with_alternatives(pe.endpoint, tuple(i for i in ids if i != pe.endpoint.id)),
+                pe.template,
+            )
+            for pe in built
+        ]
+
+    def _parameters(self, page: PageFacts) -> list[Parameter]:
+        params: list[Parameter] = []
+        for table in page.tables:
+            location = _TABLE_LOCATION.get(table.kind or "")
+            if location is None:
+                continue
+            for row, line in zip(table.rows, table.row_lines, strict=False):
+                param = self._parameter(page, table, row, line, location)
+                if param is not None:
+                    params.append(param)
+        return params
+
+    def _parameter(
+        self, page: PageFacts, table: Table, row: tuple[Cell, ...], line: int, location: str
+    ) -> Parameter | None:
+        name = _cell_text(row, table.columns, "name")
+        if name is None or not name.text.strip():
+            return None
+        desc = _cell_text(row, table.columns, "description")
+        description = desc.text if desc is not None else ""
+        if _PLACEHOLDER.search(name.text) or (
+            location == "header" and "remove if not needed" in description.lower()
+        ):
+            self.diagnostics.append(
+                make(
+                    "T003",
+                    page.path,
+                    line,
+                    1,
+                    f'placeholder row "{name.text}" in {table.title} table',
+                )
+            )
+            return None
+        type_cell = _cell_text(row, table.columns, "type")
+        ref: TypeRef | None = None
+        if type_cell is not None and type_cell.text.strip():
+            parsed = parse_type_cell(type_cell.text, type_cell.links)
+            if parsed is None:
+                if location != "header":
+                    self.diagnostics.append(
+                        make(
+                            "T002",
+                            page.path,
+                            line,
+                            1,
+                            f'parameter "{name.text}": Type "{type_cell.text}" does not parse',
+                        )
+                    )
+            else:
+                ref, why = self.index.to_ref(parsed, page.path)
+                if why is not None:
+                    self.diagnostics.append(
+                        make("R003", page.path, line, 1, f'parameter "{name.text}": {why}')
+                    )
+        required = bool(_REQUIRED.search(description)) and not _OPTIONAL.search(description)
+        if location == "path":
+            required = True
+        return Parameter(name.text.strip().strip("`"), location, ref, required, description)
+
+    def _section_prose(self, page: PageFacts, title: re.Pattern[str]) -> list[tuple[str, int]]:
+        return [(text, line) for section, text, line in page.prose if title.match(section)]
+
+    def _linked_type(self, page: PageFacts, title: re.Pattern[str]) -> TypeRef | None:
+        """The first link to a type page in the section, collection if the sentence says so."""
+        for link in page.links:
+            if not title.match(link.section):
+                continue
+            name = type_name_from_link(link.href)
+            if name is None:
+                continue
+            target, _ = self.index.resolve_link(page.path, link.href)
+            if target is None and _is_relative_page(link.href):
+                self.diagnostics.append(
+                    make(
+                        "R008",
+                        page.path,
+                        link.line,
+                        1,
+                        f"link to {link.href} ({link.text}): no such page in the doc set",
+                    )
+                )
+            defined = self.index.types_on_page(target) if target else []
+            if not defined and self.index.lookup_name(name) is None:
+                continue
+            collection = "collection" in _sentence_with(page, link.line, link.text).lower()
+            pick = next(
+                (
+                    t
+                    for t in defined
+                    if t.rsplit(".", 1)[-1].casefold() == link.text.strip().casefold()
+                ),
+                defined[0] if defined else None,
+            )
+            if pick is not None:
+                return TypeRef(pick, self.index.kinds[pick], collection)
+            return self.index.ref_for_name(name, collection)
+        return None
+
+    def _status(self, page: PageFacts) -> int | None:
+        for text, _ in self._section_prose(page, _RESPONSE):
+            m = _STATUS.search(text)
+            if m is not None:
+                return int(m.group(1))
+        return None
+
+    def _permissions(self, page: PageFacts) -> tuple[Permission, ...]:
+        perms: list[Permission] = []
+        for table in page.tables:
+            if table.kind != "AuthScopes":
+                continue
+            for row in table.rows:
+                kind = _cell_text(row, table.columns, "title")
+                scopes = _cell_text(row, table.columns, "scope")
+                if kind is None or scopes is None:
+                    continue
+                perms.append(Permission(kind.text.strip(), _split_scopes(scopes.text)))
+        if perms:
+            return tuple(perms)
+        for section, text, line in page.prose:
+            if not _PERMISSIONS.search(section):
+                continue
+            m = _SCOPES_LINE.search(text)
+            if m is None:
+                continue
+            listed = _split_scopes(m.group(1))
+            if not listed:
+                self.diagnostics.append(
+                    make("T004", page.path, line, 1, "the scopes line names no scope")
+                )
+                continue
+            perms.append(Permission("", listed))
+        return tuple(perms)
+
+
+def _is_relative_page(href: str) -> bool:
+    target = href.split("#", 1)[0]
+    return target.lower().endswith(".md") and "://" not in target and not target.startswith("/")
+
+
+def _split_scopes(text: str) -> tuple[str, ...]:
+    text = text.strip().rstrip(".")
+    if not text or _NOT_SUPPORTED.match(text):
+        return ()
+    return tuple(s.strip().strip("`*") for s in re.split(r",|\bor\b|\band\b", text) if s.strip())
+
+
+def _sentence_with(page: PageFacts, line: int, text: str) -> str:
+    for _, prose, prose_line in page.prose:
+        if prose_line <= line and text in prose:
+            return prose
+    return ""
+
+
+def _first_prose(page: PageFacts) -> str:
+    h1 = next((h.text for h in page.headings if h.level == 1), None)
+    for section, text, _ in page.prose:
+        if section == h1 and text and not text.lower().startswith("namespace:"):
+            return text
+    return str(page.front_matter.get("description") or "")
+
+
+def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:
+    for p in documented:
+        if p.location == "path" and p.name.strip("{}").casefold() == name.casefold():
+            return Parameter(name, "path", p.type, True, p.description)
+    return Parameter(name, "path", TypeRef("Edm.String", "primitive"), True, "")
+
+
+def _with_alternatives(endpoint: Endpoint, alternatives: tuple[str, ...]) -> Endpoint:
+    from dataclasses import replace
+
+    return replace(endpoint, alternatives=alternatives)
+
+
+__all__ = ["EndpointBuilder", "PageEndpoint", "parse_type_cell"]

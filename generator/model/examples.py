@@ -1,0 +1,218 @@
+"""Examples: a page's request blocks paired with their responses, tied to endpoints.
+
+Pairing: by `name` where both sides give one, else by position (a request
+takes the first unpaired response after it and before the next request).
+Matching: the example URL against the page's own syntax paths first, then
+against every endpoint of the doc set; what matches nothing is kept and
+reported.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from generator.diagnostics import Diagnostic, make
+from generator.model.paths import PathIndex, split_path_query
+from generator.model.types import Endpoint, Example, ExampleRequest, ExampleResponse, Source
+from generator.parse.facts import Block, JsonBody, PageFacts
+from generator.parse.http import strip_base_url
+
+
+@dataclass(frozen=True)
+class Pair:
+    request: Block
+    response: Block | None
+
+
+def _name(block: Block) -> str | None:
+    if block.annotation is None:
+        return None
+    name = block.annotation.data.get("name")
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def pair_blocks(page: PageFacts) -> tuple[list[Pair], list[Block]]:
+    """Pair request and response blocks; returns (pairs, unpaired responses)."""
+    requests = [b for b in page.blocks if b.role == "request" and b.request is not None]
+    responses = [b for b in page.blocks if b.role == "response" and b.response is not None]
+    taken: set[int] = set()
+    partner: dict[int, Block] = {}
+    by_name = {_name(r): r for r in responses if _name(r) is not None}
+    for req in requests:
+        resp = by_name.get(_name(req))
+        if resp is not None and resp.line not in taken:
+            partner[req.line] = resp
+            taken.add(resp.line)
+    for i, req in enumerate(requests):
+        if req.line in partner:
+            continue
+        limit = requests[i + 1].line if i + 1 < len(requests) else 1 << 30
+        for resp in responses:
+            if (
+                req.line < resp.line < limit
+                and resp.line not in taken
+                and (_name(resp) is None or _name(resp) not in {_name(r) for r in requests})
+            ):
+                partner[req.line] = resp
+                taken.add(resp.line)
+                break
+    pairs = [Pair(req, partner.get(req.line)) for req in requests]
+    leftovers = [r for r in responses if r.line not in taken]
+    return pairs, leftovers
+
+
+def _body(body: JsonBody | None) -> tuple[Any, bool, str | None]:
+    if body is None:
+        return None, False, None
+    return (body.value if body.is_json else body.text), body.is_json, body.content_type
+
+
+class ExampleBuilder:
+    def __init__(self, base_urls: tuple[str, ...], everything: PathIndex[Endpoint]) -> None:
+        self.base_urls = base_urls
+        self.everything = everything
+        self.diagnostics: list[Diagnostic] = []
+        self.names: set[str] = set()
+
+    def build(self, page: PageFacts, own: PathIndex[Endpoint]) -> list[Example]:
+        pairs, leftovers = pair_blocks(page)
+        for block in leftovers:
+            self.diagnostics.append(
+                make("X003", page.path, block.line, 1, "response example has no request before it")
+            )
+        examples = []
+        stem = posixpath.splitext(posixpath.basename(page.path))[0]
+        for n, pair in enumerate(pairs, start=1):
+            examples.append(self._example(page, pair, f"{stem}-{n}", own))
+        return examples
+
+    def _unique_id(self, page: PageFacts, pair: Pair, fallback: str) -> tuple[str, str | None]:
+        name = _name(pair.request)
+        candidate = name or fallback
+        if candidate in self.names:
+            if name is not None:
+                self.diagnostics.append(
+                    make(
+                        "A006",
+                        page.path,
+                        pair.request.line,
+                        1,
+                        f'example name "{name}" is used before',
+                    )
+                )
+            i = 2
+            while f"{candidate}-{i}" in self.names:
+                i += 1
+            candidate = f"{candidate}-{i}"
+        self.names.add(candidate)
+        return candidate, name
+
+    def _example(
+        self, page: PageFacts, pair: Pair, fallback: str, own: PathIndex[Endpoint]
+    ) -> Example:
+        req = pair.request.request
+        assert req is not None
+        example_id, name = self._unique_id(page, pair, fallback)
+        path, query = split_path_query(strip_base_url(req.url, self.base_urls))
+        endpoint, values = self._match(page, req.method, path, req.line, own)
+        body, is_json, ctype = _body(req.body)
+        request = ExampleRequest(
+            method=req.method,
+            url=req.url,
+            path=path,
+            query=query,
+            headers=req.headers,
+            body=body,
+            body_is_json=is_json,
+            content_type=ctype,
+            source=Source(page.path, req.line),
+        )
+        response = None
+        if pair.response is None:
+            self.diagnostics.append(
+                make(
+                    "X002",
+                    page.path,
+                    pair.request.line,
+                    1,
+                    f'request example "{example_id}" has no response',
+                )
+            )
+        else:
+            response = _response(page, pair.response)
+        return Example(
+            id=example_id,
+            name=name,
+            endpoint=endpoint,
+            path_values=values,
+            request=request,
+            response=response,
+            inferred=pair.request.inferred,
+            source=Source(page.path, pair.request.line),
+        )
+
+    def _match(
+        self, page: PageFacts, method: str, path: str, line: int, own: PathIndex[Endpoint]
+    ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        found = own.match(method, path)
+        if found:
+            endpoint, values = found[0]
+            return endpoint.id, tuple(sorted(values.items()))
+        other_method = own.match_any_method(path)
+        if other_method:
+            m, endpoint, values = other_method[0]
+            self.diagnostics.append(
+                make(
+                    "X005",
+                    page.path,
+                    line,
+                    1,
+                    f"example uses {method} but the syntax block documents {m} {endpoint.path}",
+                )
+            )
+            return endpoint.id, tuple(sorted(values.items()))
+        anywhere = self.everything.match(method, path)
+        if own.size:
+            self.diagnostics.append(
+                make(
+                    "X004",
+                    page.path,
+                    line,
+                    1,
+                    f"example path {method} {path} matches none of the page's syntax paths",
+                )
+            )
+        if anywhere:
+            endpoint, values = anywhere[0]
+            return endpoint.id, tuple(sorted(values.items()))
+        self.diagnostics.append(
+            make(
+                "X006",
+                page.path,
+                line,
+                1,
+                f"example {method} {path} matches no documented endpoint",
+            )
+        )
+        return None, ()
+
+
+def _response(page: PageFacts, block: Block) -> ExampleResponse:
+    resp = block.response
+    assert resp is not None
+    data = block.annotation.data if block.annotation is not None else {}
+    body, is_json, ctype = _body(resp.body)
+    odata = data.get("@odata.type")
+    return ExampleResponse(
+        status=resp.status,
+        headers=resp.headers,
+        body=body,
+        body_is_json=is_json,
+        content_type=ctype,
+        odata_type=odata.lstrip("#") if isinstance(odata, str) and odata.strip() else None,
+        is_collection=bool(data.get("isCollection", False)),
+        truncated=bool(data.get("truncated", False)),
+        source=Source(page.path, resp.line),
+    )

@@ -1,0 +1,199 @@
+"""All page facts → one `ApiModel` (the resolve stage).
+
+Order matters only here: types are indexed before anything refers to them,
+endpoints exist before examples are matched to them. Every collection of the
+result is sorted by a stable key, so the model does not depend on the order
+pages were read in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from generator.config import DocSetConfig
+from generator.diagnostics import Diagnostic, make
+from generator.model.endpoints import EndpointBuilder, PageEndpoint
+from generator.model.examples import ExampleBuilder
+from generator.model.paths import PathIndex
+from generator.model.resources import (
+    ResourceBuilder,
+    ResourceDraft,
+    build_enum,
+    enum_tables,
+    find_resource_drafts,
+)
+from generator.model.typeindex import TypeIndex
+from generator.model.types import (
+    ENUM,
+    RESOURCE,
+    SCHEMA_VERSION,
+    ApiModel,
+    Endpoint,
+    Enum,
+    Resource,
+)
+from generator.parse.facts import PageFacts
+
+
+def _enum_page_first(page: PageFacts) -> tuple[int, str]:
+    kind = str(page.front_matter.get("doc_type", "")).lower()
+    return (0 if kind.startswith("enum") else 1, page.path)
+
+
+def _collect_enums(
+    pages: Sequence[PageFacts], index: TypeIndex
+) -> tuple[list[Enum], list[Diagnostic]]:
+    enums: dict[str, Enum] = {}
+    diags: list[Diagnostic] = []
+    for page in sorted(pages, key=_enum_page_first):
+        for table in enum_tables(page):
+            enum = build_enum(index, page, table)
+            if enum is None:
+                continue
+            key = enum.name.casefold()
+            if key in enums:
+                first = enums[key]
+                if first.source.file != page.path or first.members != enum.members:
+                    diags.append(
+                        make(
+                            "R009",
+                            page.path,
+                            table.line,
+                            1,
+                            f"enum {enum.name} is also defined at {first.source.file}:{first.source.line}",
+                        )
+                    )
+                continue
+            enums[key] = enum
+    return list(enums.values()), diags
+
+
+def _collect_drafts(
+    pages: Sequence[PageFacts], index: TypeIndex
+) -> tuple[list[ResourceDraft], list[Diagnostic]]:
+    drafts: dict[str, ResourceDraft] = {}
+    diags: list[Diagnostic] = []
+    for page in pages:
+        for draft in find_resource_drafts(page, index):
+            key = draft.name.casefold()
+            if key in drafts:
+                first = drafts[key]
+                diags.append(
+                    make(
+                        "R004",
+                        page.path,
+                        draft.block.line,
+                        1,
+                        f"resource {draft.name} is also defined at {first.page.path}:{first.block.line}",
+                    )
+                )
+                continue
+            drafts[key] = draft
+    return list(drafts.values()), diags
+
+
+def _check_resources(resources: list[Resource], index: TypeIndex) -> list[Diagnostic]:
+    by_name = {r.name: r for r in resources}
+    diags: list[Diagnostic] = []
+    for r in resources:
+        if r.base_type is not None and index.lookup_name(r.base_type) is None:
+            diags.append(
+                make(
+                    "R005",
+                    r.source.file,
+                    r.source.line,
+                    1,
+                    f"{r.name}: base type {r.base_type} is not defined",
+                )
+            )
+        if r.key_property is not None:
+            names: set[str] = set()
+            cur: Resource | None = r
+            seen: set[str] = set()
+            while cur is not None and cur.name not in seen:
+                seen.add(cur.name)
+                names.update(p.name for p in cur.properties)
+                base = index.lookup_name(cur.base_type) if cur.base_type else None
+                cur = by_name.get(base) if base else None
+            if r.key_property not in names:
+                diags.append(
+                    make(
+                        "R006",
+                        r.source.file,
+                        r.source.line,
+                        1,
+                        f'{r.name}: key property "{r.key_property}" is not among its properties',
+                    )
+                )
+    return diags
+
+
+def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
+    """Resolve a whole doc set; `pages` may come in any order."""
+    pages = sorted(pages, key=lambda p: p.path)
+    index = TypeIndex(config.namespace)
+    index.set_pages(frozenset(p.path for p in pages))
+    diagnostics: list[Diagnostic] = [d for p in pages for d in p.diagnostics]
+
+    drafts, diags = _collect_drafts(pages, index)
+    diagnostics += diags
+    for draft in drafts:
+        index.add(draft.name, RESOURCE, draft.page.path)
+    enums, diags = _collect_enums(pages, index)
+    diagnostics += diags
+    for enum in enums:
+        index.add(enum.name, ENUM, enum.source.file)
+
+    resource_builder = ResourceBuilder(index)
+    resources = [resource_builder.build(d) for d in drafts]
+    diagnostics += resource_builder.diagnostics
+    diagnostics += _check_resources(resources, index)
+
+    endpoint_builder = EndpointBuilder(index, config.base_urls)
+    per_page: dict[str, list[PageEndpoint]] = {}
+    endpoints: dict[str, Endpoint] = {}
+    for page in pages:
+        built = endpoint_builder.build(page)
+        per_page[page.path] = built
+        for pe in built:
+            if pe.endpoint.id in endpoints:
+                first = endpoints[pe.endpoint.id]
+                diagnostics.append(
+                    make(
+                        "P002",
+                        page.path,
+                        pe.endpoint.source.line,
+                        1,
+                        f"{pe.endpoint.id} is also documented at {first.source.file}:{first.source.line}",
+                    )
+                )
+                continue
+            endpoints[pe.endpoint.id] = pe.endpoint
+    diagnostics += endpoint_builder.diagnostics
+
+    everything = PathIndex(
+        (pe.endpoint.method, pe.template, endpoints[pe.endpoint.id])
+        for built in per_page.values()
+        for pe in built
+        if endpoints[pe.endpoint.id] is pe.endpoint
+    )
+    example_builder = ExampleBuilder(config.base_urls, everything)
+    examples = []
+    for page in pages:
+        own = PathIndex(
+            (pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[page.path]
+        )
+        examples += example_builder.build(page, own)
+    diagnostics += example_builder.diagnostics
+
+    return ApiModel(
+        schema_version=SCHEMA_VERSION,
+        namespace=config.namespace,
+        base_urls=config.base_urls,
+        pages=len(pages),
+        resources=tuple(sorted(resources, key=lambda r: r.name)),
+        enums=tuple(sorted(enums, key=lambda e: e.name)),
+        endpoints=tuple(sorted(endpoints.values(), key=lambda e: (e.path, e.method))),
+        examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
+        diagnostics=tuple(sorted(set(diagnostics))),
+    )

@@ -1,0 +1,308 @@
+"""Resources (entity and complex types) and enums from page facts.
+
+A resource is defined by a `resource` block (its annotation names the type,
+base type, key) and described by the Properties / Relationships tables that
+precede it on its page. Both sources are merged: a property present in only
+one is kept and reported (R001/R002); a table type that does not parse is
+reported (T002) and typed from the JSON sample instead, never silently String.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.diagnostics import Diagnostic, make
+from generator.model.typeindex import TypeIndex
+from generator.model.typeref import ParsedType, parse_type_cell
+from generator.model.types import (
+    ENUM,
+    PRIMITIVE,
+    RESOURCE,
+    UNRESOLVED,
+    Enum,
+    EnumMember,
+    Property,
+    Resource,
+    Source,
+    TypeRef,
+)
+from generator.parse.facts import Block, PageFacts, Table
+
+PROPERTY_TABLE = "ResourcePropertyDescriptions"
+NAVIGATION_TABLE = "ResourceNavigationPropertyDescriptions"
+ENUM_TABLE = "EnumerationValues"
+_NOT_NULLABLE = re.compile(r"\bnot\s+nullable\b|\bnon-nullable\b", re.IGNORECASE)
+_NULLABLE = re.compile(r"\bnullable\b", re.IGNORECASE)
+_READ_ONLY = re.compile(r"\bread[- ]only\b", re.IGNORECASE)
+_ENUM_TITLE_SUFFIX = re.compile(r"\s+(enum(eration)?( type)?|flags)$", re.IGNORECASE)
+_IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
+
+
+@dataclass(frozen=True)
+class ResourceDraft:
+    """A resource block with the tables that describe it, before types resolve."""
+
+    name: str
+    page: PageFacts
+    block: Block
+    tables: tuple[Table, ...]
+
+
+def find_resource_drafts(page: PageFacts, index: TypeIndex) -> list[ResourceDraft]:
+    """Each resource block, with the property tables between it and the previous one."""
+    blocks = [b for b in page.blocks if b.role == "resource" and b.annotation is not None]
+    drafts: list[ResourceDraft] = []
+    prop_tables = [t for t in page.tables if t.kind in (PROPERTY_TABLE, NAVIGATION_TABLE)]
+    previous = 0
+    for i, block in enumerate(blocks):
+        assert block.annotation is not None
+        raw = block.annotation.data.get("@odata.type") or block.annotation.data.get("@type")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        last = i == len(blocks) - 1
+        mine = tuple(t for t in prop_tables if t.line > previous and (t.line < block.line or last))
+        drafts.append(ResourceDraft(index.qualify(raw), page, block, mine))
+        previous = block.line
+    return drafts
+
+
+def _description_flags(text: str) -> tuple[bool | None, bool]:
+    nullable: bool | None = None
+    if _NOT_NULLABLE.search(text):
+        nullable = False
+    elif _NULLABLE.search(text):
+        nullable = True
+    return nullable, bool(_READ_ONLY.search(text))
+
+
+def _sample_type(value: Any, index: TypeIndex) -> TypeRef:
+    """Type of a property seen only in the JSON representation, from its sample value."""
+    if isinstance(value, list):
+        inner = _sample_type(value[0], index) if value else TypeRef("Edm.String", PRIMITIVE)
+        return TypeRef(inner.name, inner.kind, True)
+    if isinstance(value, dict):
+        odata = value.get("@odata.type")
+        if isinstance(odata, str):
+            return index.ref_for_name(odata)
+        return TypeRef("Edm.Untyped", PRIMITIVE)
+    if isinstance(value, bool):
+        return TypeRef("Edm.Boolean", PRIMITIVE)
+    if isinstance(value, int):
+        return TypeRef("Edm.Int32", PRIMITIVE)
+    if isinstance(value, float):
+        return TypeRef("Edm.Double", PRIMITIVE)
+    if isinstance(value, str):
+        parsed = parse_type_cell(value)
+        if parsed is not None and parsed.primitive:
+            return TypeRef(parsed.name, PRIMITIVE, parsed.collection)
+        if parsed is not None and _IDENT.match(parsed.name):
+            found = index.lookup_name(parsed.name)
+            if found is not None and index.kinds[found] == ENUM:
+                return TypeRef(found, ENUM, parsed.collection)
+        return TypeRef("Edm.String", PRIMITIVE)
+    return TypeRef("Edm.Untyped", PRIMITIVE)
+
+
+def _cell(row: tuple[Any, ...], roles: tuple[str | None, ...], role: str) -> Any:
+    for cell, r in zip(row, roles, strict=False):
+        if r == role:
+            return cell
+    return None
+
+
+class ResourceBuilder:
+    """Builds resources, collecting the diagnostics it raises."""
+
+    def __init__(self, index: TypeIndex) -> None:
+        self.index = index
+        self.diagnostics: list[Diagnostic] = []
+
+    def table_property(
+        self, page: str, table: Table, row: tuple[Any, ...], line: int
+    ) -> Property | None:
+        name_cell = _cell(row, table.columns, "name")
+        if name_cell is None or not name_cell.text.strip():
+            return None
+        name = name_cell.text.strip().strip("`*")
+        type_cell = _cell(row, table.columns, "type")
+        desc_cell = _cell(row, table.columns, "description")
+        description = desc_cell.text if desc_cell is not None else ""
+        parsed: ParsedType | None = None
+        if type_cell is not None:
+            parsed = parse_type_cell(type_cell.text, type_cell.links)
+            if parsed is None:
+                self.diagnostics.append(
+                    make(
+                        "T002",
+                        page,
+                        line,
+                        1,
+                        f'property "{name}": Type "{type_cell.text}" does not parse',
+                    )
+                )
+        nullable, read_only = _description_flags(description)
+        if parsed is None:
+            ref = TypeRef("", UNRESOLVED)
+        else:
+            ref, why = self.index.to_ref(parsed, page)
+            if why is not None:
+                self.diagnostics.append(make("R003", page, line, 1, f'property "{name}": {why}'))
+            read_only = read_only or parsed.read_only
+            if parsed.nullable is not None:
+                nullable = parsed.nullable
+        return Property(
+            name=name,
+            type=ref,
+            description=description,
+            nullable=nullable,
+            read_only=read_only,
+            navigation=table.kind == NAVIGATION_TABLE,
+            source=Source(page, line),
+        )
+
+    def build(self, draft: ResourceDraft) -> Resource:
+        page = draft.page.path
+        block = draft.block
+        assert block.annotation is not None
+        data = block.annotation.data
+        table_props: dict[str, Property] = {}
+        for table in draft.tables:
+            for row, line in zip(table.rows, table.row_lines, strict=False):
+                prop = self.table_property(page, table, row, line)
+                if prop is not None and prop.name not in table_props:
+                    table_props[prop.name] = prop
+        sample = block.json.value if block.json is not None and block.json.is_json else None
+        if block.json is not None and not block.json.is_json:
+            self.diagnostics.append(
+                make(
+                    "R007",
+                    page,
+                    block.line,
+                    1,
+                    f"JSON representation of {draft.name} does not load",
+                )
+            )
+        json_props = sample if isinstance(sample, dict) else {}
+        properties = self._merge(draft, table_props, json_props)
+        base = data.get("baseType")
+        short = draft.name.rsplit(".", 1)[-1]
+        return Resource(
+            name=draft.name,
+            namespace=draft.name.rsplit(".", 1)[0],
+            short_name=short,
+            base_type=self.index.qualify(base) if isinstance(base, str) and base.strip() else None,
+            key_property=(
+                data.get("keyProperty") if isinstance(data.get("keyProperty"), str) else None
+            ),
+            open_type=bool(data.get("openType", False)),
+            abstract=bool(data.get("abstract", False)),
+            description=page_description(draft.page),
+            properties=properties,
+            source=Source(page, block.line),
+        )
+
+    def _merge(
+        self, draft: ResourceDraft, table_props: dict[str, Property], json_props: dict[str, Any]
+    ) -> tuple[Property, ...]:
+        page = draft.page.path
+        line = draft.block.line
+        has_table = bool(draft.tables)
+        merged: dict[str, Property] = {}
+        for name, prop in table_props.items():
+            if prop.type.name == "" and name in json_props:
+                prop = Property(
+                    prop.name,
+                    _sample_type(json_props[name], self.index),
+                    prop.description,
+                    prop.nullable,
+                    prop.read_only,
+                    prop.navigation,
+                    prop.source,
+                )
+            elif name not in json_props and json_props and not prop.navigation:
+                self.diagnostics.append(
+                    make(
+                        "R001",
+                        page,
+                        prop.source.line if prop.source else line,
+                        1,
+                        f'{draft.name}: property "{name}" is in the table but not the JSON representation',
+                    )
+                )
+            merged[name] = prop
+        for name, value in json_props.items():
+            if name in merged or name.startswith("@"):
+                continue
+            if has_table:
+                self.diagnostics.append(
+                    make(
+                        "R002",
+                        page,
+                        line,
+                        1,
+                        f'{draft.name}: property "{name}" is in the JSON representation but not a table',
+                    )
+                )
+            merged[name] = Property(
+                name=name, type=_sample_type(value, self.index), source=Source(page, line)
+            )
+        return tuple(merged.values())
+
+
+def page_description(page: PageFacts) -> str:
+    """The first paragraph under the page's title that is not a namespace line."""
+    h1 = next((h.text for h in page.headings if h.level == 1), None)
+    for section, text, _ in page.prose:
+        if section == h1 and text and not text.lower().startswith("namespace:"):
+            return text
+    return str(page.front_matter.get("description") or "")
+
+
+def enum_name_for(table: Table, page: PageFacts) -> str:
+    """The enum a values table defines: `{x}` of its title, else the page title."""
+    if table.subject.strip():
+        return table.subject.strip().strip("`")
+    h1 = next((h.text for h in page.headings if h.level == 1), page.title)
+    return _ENUM_TITLE_SUFFIX.sub("", h1.strip()).strip("`")
+
+
+def build_enum(index: TypeIndex, page: PageFacts, table: Table) -> Enum | None:
+    name = enum_name_for(table, page)
+    if not name or " " in name:
+        return None
+    members: list[EnumMember] = []
+    for row in table.rows:
+        member = _cell(row, table.columns, "memberName")
+        if member is None or not member.text.strip():
+            continue
+        numeric = _cell(row, table.columns, "numericValue")
+        desc = _cell(row, table.columns, "description")
+        value = None
+        if numeric is not None and numeric.text.strip().lstrip("-").isdigit():
+            value = int(numeric.text.strip())
+        members.append(
+            EnumMember(member.text.strip().strip("`"), value, desc.text if desc is not None else "")
+        )
+    qualified = index.qualify(name)
+    flags = "flag" in table.title.lower() or any(
+        "flag" in h.text.lower() for h in page.headings[:1]
+    )
+    return Enum(
+        name=qualified,
+        namespace=qualified.rsplit(".", 1)[0],
+        short_name=qualified.rsplit(".", 1)[-1],
+        members=tuple(members),
+        flags=flags,
+        description=page_description(page) if not table.subject else "",
+        source=Source(page.path, table.line),
+    )
+
+
+def enum_tables(page: PageFacts) -> Iterable[Table]:
+    return (t for t in page.tables if t.kind == ENUM_TABLE)
+
+
+__all__ = ["ResourceBuilder", "build_enum", "enum_tables", "find_resource_drafts", "RESOURCE"]

@@ -1,0 +1,103 @@
+"""Which names and pages define which types, for resolving type references.
+
+Type references arrive as links (`[recipient](recipient.md) collection`),
+bare words (`recipient`), or qualified names (`microsoft.graph.recipient`).
+The index answers all three; matching is case-insensitive because doc sets
+spell type names and file names with loose case.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from generator.model.typeref import ParsedType
+from generator.model.types import ENUM, PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
+
+
+@dataclass
+class TypeIndex:
+    namespace: str
+    pages: frozenset[str] = frozenset()  # every page path in the doc set
+    kinds: dict[str, str] = field(default_factory=dict)  # qualified name -> resource/enum
+    _by_qualified: dict[str, str] = field(default_factory=dict)  # casefolded -> qualified
+    _by_short: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _by_page: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _pages_folded: dict[str, str] = field(default_factory=dict)
+
+    def qualify(self, name: str) -> str:
+        """`recipient` -> `microsoft.graph.recipient`; `#x.y` -> `x.y`."""
+        name = name.strip().lstrip("#")
+        return name if "." in name else f"{self.namespace}.{name}"
+
+    def add(self, qualified: str, kind: str, page: str) -> None:
+        if qualified in self.kinds:
+            return
+        self.kinds[qualified] = kind
+        self._by_qualified.setdefault(qualified.casefold(), qualified)
+        self._by_short[qualified.rsplit(".", 1)[-1].casefold()].append(qualified)
+        self._by_page[page].append(qualified)
+
+    def set_pages(self, pages: frozenset[str]) -> None:
+        self.pages = pages
+        self._pages_folded = {p.casefold(): p for p in pages}
+
+    def lookup_name(self, name: str) -> str | None:
+        """A qualified or short type name -> the defined qualified name."""
+        name = name.strip().lstrip("#")
+        if "." in name:
+            found = self._by_qualified.get(name.casefold())
+            if found is not None:
+                return found
+            name = name.rsplit(".", 1)[-1]
+        candidates = self._by_short.get(name.casefold(), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        default = f"{self.namespace}.{name}".casefold()
+        return self._by_qualified.get(default)
+
+    def resolve_link(self, page: str, href: str) -> tuple[str | None, bool]:
+        """A link target -> (page path in the doc set or None, matched only by case)."""
+        target = href.split("#", 1)[0].split("?", 1)[0]
+        if not target or "://" in target or target.startswith("/"):
+            return None, False
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+        if joined in self.pages:
+            return joined, False
+        folded = self._pages_folded.get(joined.casefold())
+        return folded, folded is not None
+
+    def types_on_page(self, page: str) -> list[str]:
+        return self._by_page.get(page, [])
+
+    def to_ref(self, parsed: ParsedType, page: str) -> tuple[TypeRef, str | None]:
+        """Resolve a parsed Type cell; the second item is why it did not resolve."""
+        if parsed.primitive:
+            return TypeRef(parsed.name, PRIMITIVE, parsed.collection), None
+        if parsed.link is not None:
+            target, _ = self.resolve_link(page, parsed.link)
+            if target is not None:
+                defined = self.types_on_page(target)
+                stem = parsed.name.casefold()
+                pick = next((t for t in defined if t.rsplit(".", 1)[-1].casefold() == stem), None)
+                if pick is None and len(defined) == 1:
+                    pick = defined[0]
+                if pick is not None:
+                    return TypeRef(pick, self.kinds[pick], parsed.collection), None
+        found = self.lookup_name(parsed.name)
+        if found is not None:
+            return TypeRef(found, self.kinds[found], parsed.collection), None
+        return (
+            TypeRef(self.qualify(parsed.name), UNRESOLVED, parsed.collection),
+            f'type "{parsed.name}" is not defined in the doc set',
+        )
+
+    def ref_for_name(self, name: str, collection: bool = False) -> TypeRef:
+        found = self.lookup_name(name)
+        if found is None:
+            return TypeRef(self.qualify(name), UNRESOLVED, collection)
+        return TypeRef(found, self.kinds[found], collection)
+
+
+__all__ = ["TypeIndex", "ENUM", "RESOURCE"]

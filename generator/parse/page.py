@@ -1,0 +1,471 @@
+"""One Markdown page → `PageFacts`, from the markdown-it-py token stream.
+
+A page is read alone (no cross-page knowledge), so pages parse in parallel
+and cache by content hash. The walk over the token stream is a small set of
+rules, one per token kind: headings build the section tree, HTML comments
+yield annotations, fences become blocks (governed by the pending annotation
+or recognised by their first line), tables are collected and classified at
+the end, when the page's kind is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.config import DocSetConfig
+from generator.diagnostics import Diagnostic, make
+from generator.parse import http
+from generator.parse.annotations import (
+    KNOWN_BLOCK_TYPES,
+    block_type,
+    is_page_annotation,
+    parse_annotation,
+)
+from generator.parse.facts import (
+    Annotation,
+    Block,
+    Cell,
+    Heading,
+    Link,
+    PageFacts,
+    Table,
+)
+from generator.parse.tables import classify
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
+_INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
+_SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
+_EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+_HTTP_INFOS = frozenset({"", "http", "https", "msgraph-interactive", "rest", "json"})
+
+try:
+    _YamlLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _YamlLoader = yaml.SafeLoader
+
+
+def slugify(text: str) -> str:
+    """Heading anchor as the docs' renderers make it (lower-case, dashes)."""
+    return _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text, text with it blanked out, line of its start).
+
+    The front matter lines are replaced by empty lines so that markdown-it's
+    line numbers stay those of the file.
+    """
+    if not text.startswith("---"):
+        return None, text, 0
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, text, 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:i])
+            rest = "\n" * (i + 1) + "\n".join(lines[i + 1 :])
+            return front, rest, 1
+    return None, text, 0
+
+
+def _load_front_matter(front: str, file: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    try:
+        data = yaml.load(front, Loader=_YamlLoader)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        return {}, [make("F002", file, line, 1, f"front matter is not YAML: {exc}".split("\n")[0])]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [make("F002", file, 2, 1, "front matter is not a mapping")]
+    return {str(k): _plain(v) for k, v in data.items()}, []
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter values as JSON-safe data (dates and numbers become text)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def inline_text(token: Token) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Plain text of an inline token and its links as (target, link text)."""
+    parts: list[str] = []
+    links: list[tuple[str, str]] = []
+    link_start: int | None = None
+    href = ""
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "link_open":
+            target = child.attrGet("href")
+            href = target if isinstance(target, str) else ""
+            link_start = len(parts)
+        elif child.type == "link_close" and link_start is not None:
+            if href:
+                links.append((href, "".join(parts[link_start:]).strip()))
+            link_start = None
+        elif child.type == "image":
+            parts.append(child.content)
+        elif child.type == "html_inline" and child.content.lower().startswith("<br"):
+            parts.append(" ")
+    return "".join(parts).strip(), tuple(links)
+
+
+@dataclass
+class _RawTable:
+    title: str
+    parents: tuple[str, ...]
+    header: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+    line: int
+    row_lines: list[int]
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one walk over a page's tokens."""
+
+    file: str
+    config: DocSetConfig
+    headings: list[Heading] = field(default_factory=list)
+    stack: list[tuple[int, str]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[_RawTable] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    prose: list[tuple[str, str, int]] = field(default_factory=list)
+    page_annotations: list[Annotation] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pending: Annotation | None = None
+    seen_example: bool = False
+
+    @property
+    def section(self) -> str:
+        return self.stack[-1][1] if self.stack else ""
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        return tuple(title for _, title in self.stack[:-1])
+
+    def drop_pending(self, line: int) -> None:
+        """An annotation whose block never came: report it."""
+        if self.pending is not None:
+            kind = block_type(self.pending) or "?"
+            self.diagnostics.append(
+                make(
+                    "A004",
+                    self.file,
+                    self.pending.line,
+                    1,
+                    f'annotation "{kind}" is not followed by a fenced block (next content at line {line})',
+                )
+            )
+            self.pending = None
+
+
+def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
+    """Parse one page's text; `path` is relative to the doc set root."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    front, body, _ = split_front_matter(text)
+    walk = _Walk(path, config)
+    front_matter: dict[str, Any] = {}
+    if front is not None:
+        front_matter, diags = _load_front_matter(front, path)
+        walk.diagnostics.extend(diags)
+    tokens = _MD.parse(body)
+    _walk_tokens(walk, tokens)
+    walk.drop_pending(len(body.split("\n")))
+    page_kind = _page_kind(front_matter, walk)
+    tables = tuple(_finish_table(walk, raw, page_kind) for raw in walk.tables)
+    title = str(front_matter.get("title") or "") or next(
+        (h.text for h in walk.headings if h.level == 1), ""
+    )
+    return PageFacts(
+        path=path,
+        title=title,
+        front_matter=front_matter,
+        headings=tuple(walk.headings),
+        blocks=tuple(walk.blocks),
+        tables=tables,
+        links=tuple(walk.links),
+        page_annotations=tuple(walk.page_annotations),
+        prose=tuple(walk.prose),
+        diagnostics=tuple(walk.diagnostics),
+    )
+
+
+def _page_kind(front_matter: dict[str, Any], walk: _Walk) -> str:
+    doc_type = str(front_matter.get("doc_type", "")).lower()
+    for kind in ("enum", "resource", "api"):
+        if doc_type.startswith(kind):
+            return kind
+    if any(b.role == "resource" for b in walk.blocks):
+        return "resource"
+    if any(b.role == "syntax" for b in walk.blocks):
+        return "api"
+    if any(h.level == 1 and h.text.lower().endswith(" enum type") for h in walk.headings):
+        return "enum"
+    return "other"
+
+
+def _walk_tokens(walk: _Walk, tokens: list[Token]) -> None:
+    i = 0
+    n = len(tokens)
+    while i < n:
+        token = tokens[i]
+        line = token.map[0] + 1 if token.map else 0
+        kind = token.type
+        if kind == "heading_open":
+            _on_heading(walk, token, tokens[i + 1], line)
+            i += 3
+            continue
+        if kind == "html_block":
+            _on_html(walk, token, line)
+        elif kind == "fence":
+            _on_fence(walk, token, line)
+        elif kind == "table_open":
+            i = _on_table(walk, tokens, i, line)
+            continue
+        elif kind == "paragraph_open":
+            _on_paragraph(walk, tokens[i + 1], line)
+            i += 3
+            continue
+        elif kind == "code_block":
+            walk.drop_pending(line)
+        i += 1
+
+
+def _on_heading(walk: _Walk, token: Token, inline: Token, line: int) -> None:
+    text, links = inline_text(inline)
+    if _TAB_MARKER.match(inline.content.strip()):
+        return  # `# [HTTP](#tab/http)`: a tab marker, not a section
+    walk.drop_pending(line)
+    level = int(token.tag[1:])
+    while walk.stack and walk.stack[-1][0] >= level:
+        walk.stack.pop()
+    walk.stack.append((level, text))
+    walk.headings.append(Heading(level, text, line, slugify(text)))
+    for href, label in links:
+        walk.links.append(Link(href, label, line, walk.section))
+
+
+def _on_html(walk: _Walk, token: Token, line: int) -> None:
+    content = token.content
+    start = 0
+    # One html_block may hold several comments on consecutive lines.
+    while True:
+        begin = content.find("<!--", start)
+        if begin < 0:
+            return
+        end = content.find("-->", begin)
+        stop = len(content) if end < 0 else end + 3
+        comment = content[begin:stop]
+        comment_line = line + content.count("\n", 0, begin)
+        annotation, diags = parse_annotation(comment, file=walk.file, line=comment_line)
+        walk.diagnostics.extend(diags)
+        if annotation is not None:
+            _on_annotation(walk, annotation)
+        if end < 0:
+            return
+        start = stop
+
+
+def _on_annotation(walk: _Walk, annotation: Annotation) -> None:
+    if is_page_annotation(annotation):
+        walk.page_annotations.append(annotation)
+        return
+    kind = block_type(annotation)
+    if kind is None:
+        return  # JSON comment without blockType: metadata, not a block annotation
+    walk.drop_pending(annotation.line)
+    if kind not in KNOWN_BLOCK_TYPES:
+        walk.diagnostics.append(
+            make("A003", walk.file, annotation.line, 1, f'unknown blockType "{kind}"')
+        )
+    walk.pending = annotation
+
+
+def _on_paragraph(walk: _Walk, inline: Token, line: int) -> None:
+    text, links = inline_text(inline)
+    if _INCLUDE.match(inline.content) or _TAB_MARKER.match(inline.content.strip()):
+        return  # `[!INCLUDE ...]` and tab markers may stand between an annotation and its block
+    walk.prose.append((walk.section, text, line))
+    for href, label in links:
+        walk.links.append(Link(href, label, line, walk.section))
+
+
+def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
+    walk.drop_pending(line)
+    header: list[str] = []
+    rows: list[tuple[Cell, ...]] = []
+    row_lines: list[int] = []
+    current: list[Cell] = []
+    in_head = False
+    n = len(tokens)
+    while i < n and tokens[i].type != "table_close":
+        t = tokens[i]
+        if t.type == "thead_open":
+            in_head = True
+        elif t.type == "thead_close":
+            in_head = False
+        elif t.type == "tr_open":
+            current = []
+            if not in_head:
+                row_lines.append(t.map[0] + 1 if t.map else line)
+        elif t.type == "inline":
+            text, links = inline_text(t)
+            current.append(Cell(text, tuple(href for href, _ in links)))
+            for href, label in links:
+                row_line = row_lines[-1] if row_lines and not in_head else line
+                walk.links.append(Link(href, label, row_line, walk.section))
+        elif t.type == "tr_close":
+            if in_head:
+                header = [c.text for c in current]
+            else:
+                rows.append(tuple(current))
+        i += 1
+    walk.tables.append(_RawTable(walk.section, walk.parents, tuple(header), rows, line, row_lines))
+    return i + 1
+
+
+def _finish_table(walk: _Walk, raw: _RawTable, page_kind: str) -> Table:
+    kind, subject, roles = classify(walk.config, raw.title, raw.parents, raw.header, page_kind)
+    if kind is None:
+        walk.diagnostics.append(
+            make(
+                "T001",
+                walk.file,
+                raw.line,
+                1,
+                f'table under "{raw.title}" with columns {list(raw.header)} matches no table kind',
+            )
+        )
+    return Table(
+        kind=kind,
+        title=raw.title,
+        subject=subject,
+        parents=raw.parents,
+        columns=roles,
+        header=raw.header,
+        rows=tuple(raw.rows),
+        line=raw.line,
+        row_lines=tuple(raw.row_lines),
+    )
+
+
+def _first_line(content: str) -> str:
+    for text in content.split("\n"):
+        if text.strip():
+            return text.strip()
+    return ""
+
+
+def _on_fence(walk: _Walk, token: Token, line: int) -> None:
+    info = token.info.strip()
+    lang = info.split()[0].lower() if info else ""
+    content = token.content
+    annotation, walk.pending = walk.pending, None
+    role = block_type(annotation) if annotation is not None else None
+    inferred = False
+    first = _first_line(content)
+    if role == "ignored" or role is None:
+        if _is_syntax(walk, role, lang, content, first):
+            role = "syntax"
+        elif lang in _HTTP_INFOS and _in_examples(walk):
+            # An `ignored` example still documents a call: it is kept as an
+            # example (its annotation says it is ignored, for the check stage).
+            if http.looks_like_request(first):
+                role, inferred = "request", role is None
+            elif http.looks_like_response(first):
+                role, inferred = "response", role is None
+    block = _build_block(walk, role, info, content, line, annotation, inferred)
+    if inferred:
+        walk.diagnostics.append(
+            make(
+                "X001",
+                walk.file,
+                line,
+                1,
+                f"un-annotated {role} example recognised by its first line",
+            )
+        )
+    if role == "request":
+        walk.seen_example = True
+    walk.blocks.append(block)
+
+
+def _in_examples(walk: _Walk) -> bool:
+    """Under an Example/Request/Response heading (not the syntax section), or
+    after the page's first example: where an un-annotated HTTP block is an example."""
+    if walk.seen_example:
+        return True
+    return any(
+        _EXAMPLE_TITLE.search(title) and not _SYNTAX_TITLE.match(title) for _, title in walk.stack
+    )
+
+
+def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: str) -> bool:
+    """The HTTP request syntax block: under an "HTTP request" heading, or an
+    `ignored` block of request lines before the page's first example."""
+    if lang not in _HTTP_INFOS or not http.looks_like_request(first):
+        return False
+    if walk.seen_example:
+        return False
+    if _SYNTAX_TITLE.match(walk.section):
+        return True
+    if role == "ignored" and not any(b.role == "syntax" for b in walk.blocks):
+        lines = [ln for ln in content.split("\n") if ln.strip()]
+        return all(http.looks_like_request(ln.strip()) for ln in lines)
+    return False
+
+
+def _build_block(
+    walk: _Walk,
+    role: str | None,
+    info: str,
+    content: str,
+    line: int,
+    annotation: Annotation | None,
+    inferred: bool,
+) -> Block:
+    first_line = line + 1
+    base = Block(role, info, content, line, walk.section, annotation, inferred)
+    if role == "syntax":
+        lines, diags = http.parse_syntax(
+            content, file=walk.file, first_line=first_line, base_urls=walk.config.base_urls
+        )
+        walk.diagnostics.extend(diags)
+        return replace(base, syntax=tuple(lines))
+    if role == "request":
+        request, diags = http.parse_request(
+            content, file=walk.file, first_line=first_line, base_urls=walk.config.base_urls
+        )
+        walk.diagnostics.extend(diags)
+        return replace(base, request=request)
+    if role == "response":
+        response, diags = http.parse_response(content, file=walk.file, first_line=first_line)
+        walk.diagnostics.extend(diags)
+        return replace(base, response=response)
+    if role in ("resource", "example"):
+        body, diags = http.load_body(
+            content, "application/json", file=walk.file, first_line=first_line
+        )
+        walk.diagnostics.extend(diags)
+        return replace(base, json=body)
+    return base
