@@ -128,6 +128,12 @@ RULES: dict[str, Rule] = _rules(
         "An example uses another HTTP method than the syntax block.",
     ),
     ("X006", W, "example-endpoint-unknown", "An example URL matches no endpoint of the doc set."),
+    (
+        "X007",
+        INF,
+        "request-in-syntax-section",
+        "A request example stands where the syntax block belongs; its path is a syntax path too.",
+    ),
     # Resources and types
     (
         "R001",
@@ -159,6 +165,7 @@ RULES: dict[str, Rule] = _rules(
         "property-type-conflict",
         "The table and the JSON representation give different types.",
     ),
+    ("R011", W, "resource-unnamed", "A resource block's annotation names no @odata.type."),
     # Endpoints
     (
         "P001",

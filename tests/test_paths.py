@@ -31,12 +31,12 @@ NORMALIZE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "/groups/<objectId>/Conversations/<Id>/Threads",
-        "/groups/{group-id}/Conversations/{Conversation-id}/Threads",
+        "/groups/{group-id}/Conversations/{conversation-id}/Threads",
         ("<objectId>", "<Id>"),
     ),
     (
         "/users/<objectId>/JoinedGroups/<objectId>/Conversations/<Id>/Threads",
-        "/users/{user-id}/JoinedGroups/{JoinedGroup-id}/Conversations/{Conversation-id}/Threads",
+        "/users/{user-id}/JoinedGroups/{joinedGroup-id}/Conversations/{conversation-id}/Threads",
         ("<objectId>", "<objectId>", "<Id>"),
     ),
     (
@@ -268,7 +268,7 @@ MATCH: list[tuple[list[str], str, str, str | None, dict[str, str]]] = [
         "POST",
         "/groups/4d81ce71-486c-41e9-afc5-e41bf2d0722a/conversations/AAQkADJ=/threads",
         "POST /groups/<objectId>/Conversations/<Id>/Threads",
-        {"group-id": "4d81ce71-486c-41e9-afc5-e41bf2d0722a", "Conversation-id": "AAQkADJ="},
+        {"group-id": "4d81ce71-486c-41e9-afc5-e41bf2d0722a", "conversation-id": "AAQkADJ="},
     ),
     (
         ["GET /groups/{id}/conversations"],

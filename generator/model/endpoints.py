@@ -64,8 +64,7 @@ class EndpointBuilder:
         self.diagnostics: list[Diagnostic] = []
 
     def build(self, page: PageFacts) -> list[PageEndpoint]:
-        syntax = [b for b in page.blocks if b.role == "syntax"]
-        lines = [entry for block in syntax for entry in block.syntax]
+        lines = [entry for block in page.blocks for entry in block.syntax]
         if not lines:
             return []
         parameters = self._parameters(page)
@@ -264,7 +263,7 @@ def _split_scopes(text: str) -> tuple[str, ...]:
 
 def _sentence_with(page: PageFacts, line: int, text: str) -> str:
     for _, prose, prose_line in page.prose:
-        if prose_line <= line and text in prose:
+        if prose_line == line and text in prose:
             return prose
     return ""
 

@@ -9,8 +9,8 @@ Naming rules:
 
 * A generic placeholder (every alternative is one of id, key, objectId,
   identifier, guid, uuid, name, index, value) is named after the nearest
-  preceding literal word, singularised simply, in the case it was written:
-  `/groups/{id}` -> `{group-id}`, `/JoinedGroups/<Id>` -> `{JoinedGroup-id}`,
+  preceding literal word, singularised simply, with a lower-case first letter:
+  `/groups/{id}` -> `{group-id}`, `/JoinedGroups/<Id>` -> `{joinedGroup-id}`,
   `charts/{name}` -> `{chart-name}`, `worksheets/{id|name}` ->
   `{worksheet-id-or-name}`, `/users/{id | userPrincipalName}` ->
   `{user-id-or-userPrincipalName}`. Id-like words all become `id`.
@@ -149,7 +149,9 @@ def _placeholder_name(text: str, context: str) -> str:
     words = [
         "id" if a.lower() in _ID_LIKE else a.lower() if a.lower() in _GENERIC else a for a in alts
     ]
-    joined, owner = "-or-".join(dict.fromkeys(words)), _singular(context)
+    owner = _singular(context)
+    owner = owner[:1].lower() + owner[1:]  # `JoinedGroups/<Id>` -> `joinedGroup-id`
+    joined = "-or-".join(dict.fromkeys(words))
     return owner if joined == owner.lower() else f"{owner}-{joined}" if owner else joined
 
 

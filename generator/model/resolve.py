@@ -74,7 +74,7 @@ def _collect_drafts(
     drafts: dict[str, ResourceDraft] = {}
     diags: list[Diagnostic] = []
     for page in pages:
-        for draft in find_resource_drafts(page, index):
+        for draft in find_resource_drafts(page, index, diags):
             key = draft.name.casefold()
             if key in drafts:
                 first = drafts[key]

@@ -51,7 +51,9 @@ class ResourceDraft:
     tables: tuple[Table, ...]
 
 
-def find_resource_drafts(page: PageFacts, index: TypeIndex) -> list[ResourceDraft]:
+def find_resource_drafts(
+    page: PageFacts, index: TypeIndex, diagnostics: list[Diagnostic]
+) -> list[ResourceDraft]:
     """Each resource block, with the property tables between it and the previous one."""
     blocks = [b for b in page.blocks if b.role == "resource" and b.annotation is not None]
     drafts: list[ResourceDraft] = []
@@ -61,6 +63,15 @@ def find_resource_drafts(page: PageFacts, index: TypeIndex) -> list[ResourceDraf
         assert block.annotation is not None
         raw = block.annotation.data.get("@odata.type") or block.annotation.data.get("@type")
         if not isinstance(raw, str) or not raw.strip():
+            diagnostics.append(
+                make(
+                    "R011",
+                    page.path,
+                    block.annotation.line,
+                    1,
+                    "resource annotation has no @odata.type; the block defines no type",
+                )
+            )
             continue
         last = i == len(blocks) - 1
         mine = tuple(t for t in prop_tables if t.line > previous and (t.line < block.line or last))

@@ -384,7 +384,19 @@ def _on_fence(walk: _Walk, token: Token, line: int) -> None:
     role = block_type(annotation) if annotation is not None else None
     inferred = False
     first = _first_line(content)
-    if role == "ignored" or role is None:
+    also_syntax = role == "request" and _request_is_syntax(walk, lang, first)
+    if also_syntax:
+        walk.diagnostics.append(
+            make(
+                "X007",
+                walk.file,
+                line,
+                1,
+                "request example in the HTTP request section of a page with no syntax block; "
+                "its path is read as a syntax path too",
+            )
+        )
+    elif role in (None, "ignored", "samples"):
         if _is_syntax(walk, role, lang, content, first):
             role = "syntax"
         elif lang in _HTTP_INFOS and _in_examples(walk):
@@ -395,6 +407,9 @@ def _on_fence(walk: _Walk, token: Token, line: int) -> None:
             elif http.looks_like_response(first):
                 role, inferred = "response", role is None
     block = _build_block(walk, role, info, content, line, annotation, inferred)
+    if also_syntax and block.request is not None:
+        path = http.strip_base_url(block.request.url, walk.config.base_urls)
+        block = replace(block, syntax=((block.request.method, path, block.request.line),))
     if inferred:
         walk.diagnostics.append(
             make(
@@ -420,6 +435,17 @@ def _in_examples(walk: _Walk) -> bool:
     )
 
 
+def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
+    """A `request` block where the page's syntax block belongs, and no syntax block:
+    some pages document each call only by its example."""
+    return (
+        lang in _HTTP_INFOS
+        and http.looks_like_request(first)
+        and not any(b.role == "syntax" for b in walk.blocks)
+        and any(_SYNTAX_TITLE.match(title) for _, title in walk.stack)
+    )
+
+
 def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: str) -> bool:
     """The HTTP request syntax block: under an "HTTP request" heading, or an
     `ignored` block of request lines before the page's first example."""
@@ -427,9 +453,9 @@ def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: st
         return False
     if walk.seen_example:
         return False
-    if _SYNTAX_TITLE.match(walk.section):
+    if any(_SYNTAX_TITLE.match(title) for _, title in walk.stack):
         return True
-    if role == "ignored" and not any(b.role == "syntax" for b in walk.blocks):
+    if role in ("ignored", "samples") and not any(b.role == "syntax" for b in walk.blocks):
         lines = [ln for ln in content.split("\n") if ln.strip()]
         return all(http.looks_like_request(ln.strip()) for ln in lines)
     return False

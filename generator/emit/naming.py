@@ -1,0 +1,201 @@
+"""All naming for generated code, in one place, used by every target.
+
+Doc names are hostile to code (`class`, `@odata.type`, `$value`, `2fa`,
+`../x`, names equal after snake_casing). Everything here is a pure function
+of its input, so names are stable across runs; collisions are settled in a
+sorted order, so they are stable across doc-set orderings too.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.model.types import ApiModel, Endpoint
+
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+_SEGMENT = re.compile(r"\{[^}]*\}")
+_FUNCTION = re.compile(r"^([^(]*)\(")
+RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def words(name: str) -> list[str]:
+    """Split any spelling into words: camelCase, kebab-case, dotted, `$value`, `@odata.type`."""
+    return [w.lower() for w in _WORDS.findall(_ascii(name))]
+
+
+def snake_case(name: str) -> str:
+    return "_".join(words(name))
+
+
+def pascal_case(name: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(name))
+
+
+def py_identifier(name: str, *, style: str = "snake", fallback: str = "value") -> str:
+    """A valid, keyword-safe Python identifier (suffix `_` only where needed)."""
+    ident = pascal_case(name) if style == "pascal" else snake_case(name)
+    if not ident:
+        ident = pascal_case(fallback) if style == "pascal" else fallback
+    if ident[0].isdigit():
+        ident = f"_{ident}" if style == "snake" else f"N{ident}"
+    if ident in RESERVED:
+        ident += "_"
+    return ident
+
+
+def safe_file_stem(name: str) -> str:
+    """A file name that cannot leave its folder or clash by case: `../x` -> `x`."""
+    stem = snake_case(name) or "unnamed"
+    return stem if not stem[0].isdigit() else f"_{stem}"
+
+
+class NameAllocator:
+    """Hands out unique names; a clash gets `_2`, `_3`, ... in allocation order."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = {t.casefold() for t in taken}
+
+    def allocate(self, desired: str) -> str:
+        name, n = desired, 2
+        while name.casefold() in self._taken:
+            name = f"{desired}_{n}"
+            n += 1
+        self._taken.add(name.casefold())
+        return name
+
+
+def unique_names(keys: Iterable[str], desired: dict[str, str]) -> dict[str, str]:
+    """Stable unique names for `keys` (allocated in sorted key order)."""
+    allocator = NameAllocator()
+    return {key: allocator.allocate(desired[key]) for key in sorted(keys)}
+
+
+@dataclass(frozen=True)
+class OperationName:
+    area: str  # the first path segment, as a module/attribute name: `groups`, `me`
+    name: str  # unique within the area: `list_conversations`, `get_conversation`
+    operation_id: str  # unique across the API: `groups.list_conversations`
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _literal_words(segment: str) -> str:
+    """A path segment's literal name: `getX(period='{p}')` -> `get_x`, `$value` -> `value`."""
+    segment = segment.split(":", 1)[0]
+    m = _FUNCTION.match(segment)
+    if m is not None:
+        segment = m.group(1)
+    segment = segment.rsplit(".", 1)[-1] if segment.count(".") >= 2 else segment
+    return snake_case(segment)
+
+
+def _segments(path: str) -> list[tuple[str, bool]]:
+    """(words, is_parameter) for each segment of a template."""
+    out: list[tuple[str, bool]] = []
+    for raw in path.strip("/").split("/"):
+        if not raw:
+            continue
+        literal = _SEGMENT.sub("", raw)
+        if _SEGMENT.fullmatch(raw) or not _literal_words(literal):
+            out.append((snake_case(raw), True))
+        else:
+            out.append((_literal_words(literal), False))
+    return out
+
+
+def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tuple[str, list[str]]:
+    """The operation's verb and its core words, from the method and the path's end."""
+    literals = [w for w, is_param in segments if not is_param]
+    last_word, last_is_param = segments[-1] if segments else ("root", False)
+    noun = literals[-1] if literals else "root"
+    method = endpoint.method
+    collection = endpoint.response.type is not None and endpoint.response.type.collection
+    verbs = {"PATCH": "update", "PUT": "replace", "DELETE": "delete", "HEAD": "head"}
+    if last_is_param:
+        verb = {"GET": "get", "POST": "post"}.get(method, verbs.get(method, method.lower()))
+        return verb, [_singular(noun)]
+    if method == "GET":
+        return ("list" if collection else "get"), [noun]
+    if method == "POST":
+        if endpoint.response.status == 201 or (
+            endpoint.request_body is not None
+            and endpoint.response.type is not None
+            and endpoint.request_body.name == endpoint.response.type.name
+        ):
+            return "create", [_singular(noun)]
+        return "", [last_word]
+    return verbs.get(method, method.lower()), [noun]
+
+
+def _area(segments: list[tuple[str, bool]]) -> str:
+    first = next((w for w, is_param in segments[:1] if not is_param), "")
+    return py_identifier(first or "root")
+
+
+def operation_names(model: ApiModel) -> dict[str, OperationName]:
+    """A readable, unique name for every endpoint, grouped by area.
+
+    The name is the verb and the path's last noun (`list_threads`); where two
+    endpoints of one area would share it, each takes in more of its path, from
+    the end (`list_conversation_threads`), and a numeric suffix is the last
+    resort. Decided over endpoints in sorted id order: stable bytes.
+    """
+    by_area: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    for endpoint in sorted(model.endpoints, key=lambda e: e.id):
+        segments = _segments(endpoint.path)
+        verb, core = _verb_and_core(endpoint, segments)
+        context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
+        if core and context and context[-1] == _singular(core[0]):
+            context = context[:-1]
+        by_area[_area(segments)].append((endpoint.id, verb, context + core))
+    result: dict[str, OperationName] = {}
+    for area in sorted(by_area):
+        result.update(_name_area(area, by_area[area]))
+    return result
+
+
+def _name_area(area: str, items: list[tuple[str, str, list[str]]]) -> dict[str, OperationName]:
+    depth = {eid: 0 for eid, _, _ in items}
+
+    def candidate(verb: str, parts: list[str], k: int) -> str:
+        core, context = parts[-1:], parts[:-1]
+        chosen = context[len(context) - k :] if k else []
+        return py_identifier("_".join(w for w in [verb, *chosen, *core] if w))
+
+    for _ in range(12):
+        names: dict[str, list[str]] = defaultdict(list)
+        for eid, verb, parts in items:
+            names[candidate(verb, parts, depth[eid])].append(eid)
+        clashes = [ids for ids in names.values() if len(ids) > 1]
+        grew = False
+        for ids in clashes:
+            for eid in ids:
+                parts = next(p for e, _, p in items if e == eid)
+                if depth[eid] < len(parts) - 1:
+                    depth[eid] += 1
+                    grew = True
+        if not grew:
+            break
+    allocator = NameAllocator()
+    out: dict[str, OperationName] = {}
+    for eid, verb, parts in items:
+        name = allocator.allocate(candidate(verb, parts, depth[eid]))
+        out[eid] = OperationName(area, name, f"{area}.{name}")
+    return out
