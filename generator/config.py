@@ -194,7 +194,7 @@ def fold_title(text: str) -> str:
 
 
 def _compile_title(title: str, kind: str, parse_as: str) -> TitlePattern:
-    parts = [re.escape(fold_title(p)) for p in title.split("{x}")]
+    parts = [re.escape(p) for p in fold_title(title).split("{x}")]
     body = "(?P<x>.+?)".join(parts)
     return TitlePattern(kind, parse_as, re.compile(f"^{body}$"))
 

@@ -1,0 +1,77 @@
+"""Coverage floors on the real Graph v1.0 corpus (skipped when it is absent)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.model.resolve import build_model
+from generator.model.types import ApiModel
+from generator.parse.facts import PageFacts
+from generator.pipeline.run import ParsedDocSet, parse_doc_set
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def parsed(graph_corpus: Path) -> ParsedDocSet:
+    return parse_doc_set(graph_corpus)
+
+
+@pytest.fixture(scope="module")
+def model(parsed: ParsedDocSet) -> ApiModel:
+    return build_model(parsed.pages, parsed.config)
+
+
+def _blocks(pages: list[PageFacts], role: str) -> int:
+    return sum(1 for p in pages for b in p.blocks if b.role == role)
+
+
+def test_every_page_parses(parsed: ParsedDocSet, model: ApiModel) -> None:
+    assert len(parsed.pages) == 3341 and not parsed.read_errors
+    assert model.pages == 3341
+
+
+def test_every_syntax_path_yields_an_endpoint_or_a_reason(
+    parsed: ParsedDocSet, model: ApiModel
+) -> None:
+    syntax = sum(len(b.syntax) for p in parsed.pages for b in p.blocks)
+    duplicates = sum(1 for d in model.diagnostics if d.code == "P002")
+    assert syntax >= 3700
+    assert len(model.endpoints) + duplicates == syntax
+    assert len({e.path for e in model.endpoints}) >= 2000
+
+
+def test_every_resource_block_yields_a_resource(parsed: ParsedDocSet, model: ApiModel) -> None:
+    codes = Counter(d.code for d in model.diagnostics)
+    blocks = _blocks(parsed.pages, "resource")
+    assert blocks >= 1019
+    assert len(model.resources) + codes["R004"] + codes["R011"] == blocks
+
+
+def test_properties_get_resolved_types(model: ApiModel) -> None:
+    props = [p for r in model.resources for p in r.properties]
+    resolved = sum(1 for p in props if p.type.kind != "unresolved")
+    assert len(props) > 7000
+    assert resolved / len(props) >= 0.95
+
+
+def test_enums_from_enum_pages_and_tables(model: ApiModel) -> None:
+    assert len(model.enums) >= 142
+    assert all(e.members for e in model.enums)
+
+
+def test_every_request_block_yields_an_example(parsed: ParsedDocSet, model: ApiModel) -> None:
+    requests = sum(
+        1 for p in parsed.pages for b in p.blocks if b.role == "request" and b.request is not None
+    )
+    assert requests >= 2500
+    assert len(model.examples) == requests
+    paired = sum(1 for x in model.examples if x.response is not None)
+    assert paired / len(model.examples) >= 0.95
+
+
+def test_every_diagnostic_has_a_location(model: ApiModel) -> None:
+    assert all(d.file and d.line >= 1 and d.col >= 1 and d.code for d in model.diagnostics)

@@ -1,0 +1,226 @@
+"""Rules of the page parser, one small Markdown sample each."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from generator.config import DEFAULT_RULES, DEFAULT_TABLES, DocSetConfig, build_config
+from generator.parse.facts import PageFacts
+from generator.parse.page import parse_page
+
+CONFIG: DocSetConfig = build_config(DEFAULT_TABLES, DEFAULT_RULES, None, "test")
+
+
+def page(text: str, path: str = "api/x.md") -> PageFacts:
+    return parse_page(path, dedent(text).lstrip("\n"), CONFIG)
+
+
+def codes(facts: PageFacts) -> list[str]:
+    return [d.code for d in facts.diagnostics]
+
+
+def test_front_matter_and_title() -> None:
+    facts = page("""
+        ---
+        title: "Create thread"
+        doc_type: apiPageType
+        ---
+        # Create thread
+        """)
+    assert facts.front_matter == {"title": "Create thread", "doc_type": "apiPageType"}
+    assert facts.headings[0].line == 5  # front matter keeps file line numbers
+
+
+def test_page_without_front_matter_uses_h1() -> None:
+    facts = page("# Older page\n\nText.\n")
+    assert facts.title == "Older page" and facts.front_matter == {}
+
+
+def test_broken_front_matter_is_reported() -> None:
+    facts = page("---\ntitle: [unclosed\n---\n# T\n")
+    assert "F002" in codes(facts)
+
+
+def test_annotation_governs_block_across_include_tab_marker_and_note() -> None:
+    facts = page("""
+        ## Example
+        # [HTTP](#tab/http)
+        <!-- { "blockType": "request", "name": "a" } -->
+        [!INCLUDE [sample-code](../includes/x.md)]
+
+        > **Note:** a note.
+
+        ```http
+        GET https://graph.microsoft.com/v1.0/me
+        ```
+        """)
+    (block,) = facts.blocks
+    assert block.role == "request" and block.annotation is not None
+    assert block.request is not None and block.request.url.endswith("/me")
+    assert [h.text for h in facts.headings] == ["Example"]  # tab marker is no heading
+    assert block.section == "Example"
+
+
+def test_annotation_without_block_is_reported() -> None:
+    facts = page("""
+        <!-- { "blockType": "response" } -->
+        ## Next section
+        """)
+    assert "A004" in codes(facts)
+
+
+def test_sloppy_annotation_repaired_and_broken_reported() -> None:
+    facts = page("""
+        <!-- { "blockType": "request", "name": "a", } -->
+        ```http
+        GET /me
+        ```
+        <!-- { "blockType": "response" "x" } -->
+        ```http
+        HTTP/1.1 204 No Content
+        ```
+        """)
+    assert codes(facts).count("A002") == 1
+    assert "A001" in codes(facts)
+    assert facts.blocks[0].annotation is not None and facts.blocks[0].annotation.repaired
+
+
+def test_page_annotation_counts_anywhere() -> None:
+    facts = page("""
+        <!-- { "type": "#page.annotation", "suppressions": ["Warning: x"] } -->
+        # Title
+        Text.
+        """)
+    assert len(facts.page_annotations) == 1
+
+
+def test_unannotated_examples_are_inferred_by_first_line() -> None:
+    facts = page("""
+        ## HTTP Request
+        ``` http
+        GET /users/{id}
+        ```
+        ## Examples
+        ### Request
+        ``` http
+        GET https://graph.microsoft.com/v1.0/users/1
+        ```
+        ### Response
+        ```
+        HTTP/1.1 200 OK
+        Content-type: application/json
+
+        {"id": "1"}
+        ```
+        """)
+    roles = [(b.role, b.inferred) for b in facts.blocks]
+    assert roles == [("syntax", False), ("request", True), ("response", True)]
+    assert codes(facts).count("X001") == 2
+    assert facts.blocks[0].syntax == (("GET", "/users/{id}", 3),)
+    assert facts.blocks[2].response is not None and facts.blocks[2].response.body is not None
+
+
+def test_http_block_outside_examples_is_not_an_example() -> None:
+    facts = page("""
+        ## Optional query parameters
+        ```http
+        GET https://graph.microsoft.com/v1.0/groups?$filter=x
+        ```
+        """)
+    assert [b.role for b in facts.blocks] == [None]
+
+
+def test_syntax_block_in_sub_section_and_samples_block() -> None:
+    facts = page("""
+        ## HTTP request
+        ### One way
+        <!-- { "blockType": "samples" } -->
+        ```http
+        GET /a/{id}
+        GET /b/{id}
+        ```
+        """)
+    assert facts.blocks[0].role == "syntax" and len(facts.blocks[0].syntax) == 2
+
+
+def test_tables_classified_by_title_and_columns() -> None:
+    facts = page(
+        """
+        ---
+        doc_type: resourcePageType
+        ---
+        ## Properties
+        | Property | Type | Description |
+        |:--|:--|:--|
+        | id | String | Read-only. |
+
+        ## Eigenschaften
+        | Property | Type | Description |
+        |:--|:--|:--|
+        | name | String | Übersetzt. |
+
+        ## Methods
+        | Method | Return Type | Description |
+        |:--|:--|:--|
+        | [Get](../api/x-get.md) | [x](x.md) | Get it. |
+
+        ## Notes
+        | Left | Right |
+        |:--|:--|
+        | a | b |
+        """,
+        path="resources/x.md",
+    )
+    kinds = [t.kind for t in facts.tables]
+    assert kinds == [
+        "ResourcePropertyDescriptions",
+        "ResourcePropertyDescriptions",  # translated title: recognised by its columns
+        "Methods",
+        None,
+    ]
+    assert codes(facts).count("T001") == 1  # the unknown table is reported, rows kept
+    assert facts.tables[3].rows[0][0].text == "a"
+    assert facts.tables[0].columns == ("name", "type", "description")
+
+
+def test_enum_tables_with_default_config() -> None:
+    facts = page(
+        """
+        # riskLevel enum type
+        ## Members
+        | Member | Value | Description |
+        |:--|:--|:--|
+        | low | 0 | Low. |
+
+        ### status values
+        | Value | Description |
+        |:--|:--|
+        | active | Active. |
+        """,
+        path="resources/risklevel.md",
+    )
+    assert [(t.kind, t.subject) for t in facts.tables] == [
+        ("EnumerationValues", ""),
+        ("EnumerationValues", "status"),
+    ]
+    assert facts.tables[0].columns == ("memberName", "numericValue", "description")
+
+
+def test_links_keep_their_own_text_and_section() -> None:
+    facts = page("""
+        ## Response
+        Returns a [user](../resources/user.md) object.
+        """)
+    (link,) = facts.links
+    assert (link.href, link.text, link.section, link.line) == (
+        "../resources/user.md",
+        "user",
+        "Response",
+        2,
+    )
+
+
+def test_crlf_bom_and_empty_page_do_not_crash() -> None:
+    assert page("").blocks == ()
+    facts = parse_page("x.md", "\ufeff# T\r\n\r\n```http\r\nGET /x\r\n```\r\n", CONFIG)
+    assert facts.title == "T"
