@@ -6,8 +6,10 @@ are one line and a non-zero exit (2 for usage, 1 otherwise), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -15,12 +17,15 @@ import click
 from generator import __version__
 from generator.config import ConfigError, load_config
 from generator.diagnostics import RULES, Severity
+from generator.emit.output import OutputError
 from generator.emit.targets import TARGETS
 from generator.emit.writer import write_text_atomic
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
-from generator.pipeline.run import load_model
+from generator.pipeline.build import BuildOptions, BuildResult, build
+from generator.pipeline.run import default_jobs, load_model
 from generator.pipeline.sources import SourceError
+from generator.settings import Settings, SettingsError, load_settings
 
 DOCS = click.argument("docs", type=click.Path(path_type=Path))
 CONFIG_DIR = click.option(
@@ -97,13 +102,13 @@ def check_cmd(docs: Path, config_dir: Path | None) -> None:
 
 
 @main.command("build")
-@DOCS
+@click.argument("docs", type=click.Path(path_type=Path), required=False)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Output folder.",
+    default=None,
+    help="Output folder (default: [tool.docgen] output).",
 )
 @click.option(
     "-t",
@@ -113,24 +118,155 @@ def check_cmd(docs: Path, config_dir: Path | None) -> None:
     type=click.Choice(sorted(TARGETS)),
     help="Target to build (repeatable; default: all).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel parser processes (default: CPU count; 1 runs in-process).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Page cache folder (default: .docgen-cache beside the output).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the page cache.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 and list stale, missing and extra files if the output is out of date.",
+)
+@click.option("--package", default=None, help="Name of the generated Python packages.")
+@click.option(
+    "--base-path",
+    default=None,
+    help="Path the server stub serves under (default: from the base URL).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file written or removed.")
 @CONFIG_DIR
-def build_cmd(docs: Path, output: Path, targets: tuple[str, ...], config_dir: Path | None) -> None:
-    """Generate the chosen targets for DOCS into OUTPUT."""
-    model = _load(docs, config_dir)
-    files: dict[str, str] = {}
-    for name in targets or sorted(TARGETS):
-        files.update(TARGETS[name](model))
-    written = 0
-    try:
-        for rel, text in sorted(files.items()):
-            written += write_text_atomic(output / rel, text)
-    except OSError as exc:
-        raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
-    click.echo(summary(model), err=True)
-    click.echo(
-        f"{len(files)} files in {output} ({written} written, {len(files) - written} unchanged)",
-        err=True,
+def build_cmd(
+    docs: Path | None,
+    output: Path | None,
+    targets: tuple[str, ...],
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    check_only: bool,
+    package: str | None,
+    base_path: str | None,
+    quiet: bool,
+    verbose: bool,
+    config_dir: Path | None,
+) -> None:
+    """Generate the targets for DOCS into OUTPUT (only files whose bytes changed are written)."""
+    settings = _settings()
+    docs = docs or settings.path("docs")
+    output = output or settings.path("output")
+    if docs is None or output is None:
+        raise click.UsageError("give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]")
+    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(TARGETS))
+    unknown = sorted(set(chosen) - set(TARGETS))
+    if unknown:
+        raise click.UsageError(f"unknown target(s) in settings: {', '.join(unknown)}")
+    target_settings = {
+        k: v
+        for k, v in {
+            "package": package or settings.get("package"),
+            "base_path": base_path or settings.get("base_path"),
+            "base_url": settings.get("base_url"),
+        }.items()
+        if v is not None
+    }
+    cache = (
+        None
+        if no_cache
+        else (cache_dir or settings.path("cache_dir") or output.parent / ".docgen-cache")
     )
+    options = BuildOptions(
+        targets=tuple(sorted(set(chosen))),
+        jobs=jobs or settings.get("jobs") or default_jobs(),
+        cache_dir=cache,
+        check=check_only,
+        settings=tuple(sorted(target_settings.items())),
+    )
+    try:
+        config = load_config(docs, config_dir or settings.path("config_dir"))
+        with _progress(quiet) as tick:
+            result = build(docs, output, config, options, progress=tick)
+    except (SourceError, ConfigError, OutputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
+    _report_build(result, output, check_only, quiet, verbose)
+    if check_only and not result.up_to_date:
+        sys.exit(1)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A live page counter on stderr when it is a terminal; nothing otherwise."""
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        yield None
+        return
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if done % 50 < n:
+            stream.write(f"\rparsing pages: {done}")
+            stream.flush()
+
+    try:
+        yield tick
+    finally:
+        if done:
+            stream.write(f"\rparsing pages: {done}\n")
+
+
+def _report_build(
+    result: BuildResult, output: Path, check_only: bool, quiet: bool, verbose: bool
+) -> None:
+    if check_only:
+        for label, names in (
+            ("stale", result.stale),
+            ("missing", result.missing),
+            ("extra", result.removed),
+        ):
+            for name in names:
+                click.echo(f"{label}: {output / name}")
+        if not quiet:
+            state = "up to date" if result.up_to_date else "out of date"
+            click.echo(f"{output}: {state}", err=True)
+        return
+    if verbose:
+        for name in result.written:
+            click.echo(f"wrote {output / name}", err=True)
+        for name in result.removed:
+            click.echo(f"removed {output / name}", err=True)
+    if quiet:
+        return
+    if result.model is not None:
+        click.echo(summary(result.model), err=True)
+    if result.up_to_date and result.model is None:
+        click.echo(f"{output}: up to date", err=True)
+    else:
+        click.echo(
+            f"{output}: {len(result.written)} written, {len(result.removed)} removed, "
+            f"{result.unchanged} unchanged",
+            err=True,
+        )
 
 
 @main.command("rules")

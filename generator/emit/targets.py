@@ -1,21 +1,23 @@
 """The registry of output targets: each maps the model to {relative path: text}.
 
 A new target is one function here plus its template folder; nothing
-upstream knows which targets exist.
+upstream knows which targets exist. `settings` carries the user's target
+options (package name, base path, ...) from the CLI or `[tool.docgen]`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 
 Files = dict[str, str]
-Target = Callable[[ApiModel], Files]
+Settings = Mapping[str, str]
+Target = Callable[[ApiModel, Settings], Files]
 
 
-def model_target(model: ApiModel) -> Files:
+def model_target(model: ApiModel, settings: Settings) -> Files:
     return {"model.json": model_to_json(model)}
 
 

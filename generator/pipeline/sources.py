@@ -45,10 +45,9 @@ def find_pages(root: Path, config: DocSetConfig) -> list[str]:
     return sorted(found)
 
 
-def read_page(root: Path, rel: str) -> tuple[PageSource | None, list[Diagnostic]]:
-    path = root / rel
+def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
     try:
-        data = path.read_bytes()
+        data = (root / rel).read_bytes()
     except OSError as exc:
         return None, [make("F001", rel, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     if len(data) > MAX_PAGE_BYTES:
@@ -61,6 +60,10 @@ def read_page(root: Path, rel: str) -> tuple[PageSource | None, list[Diagnostic]
                 f"page is {len(data)} bytes, over the {MAX_PAGE_BYTES}-byte limit",
             )
         ]
+    return data, []
+
+
+def decode_page(rel: str, data: bytes) -> tuple[PageSource | None, list[Diagnostic]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

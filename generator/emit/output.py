@@ -1,0 +1,189 @@
+"""The output folder: a manifest of what docgen wrote, and all-or-nothing updates.
+
+- Unchanged files keep their bytes and mtime; files docgen wrote before and
+  no longer produces are removed; files docgen did not write are never touched.
+- An update is a journal: every new file is first written under
+  `OUT/.docgen-tmp/`, then a journal naming the renames and removals is
+  written (the commit point), then applied. A failure before the commit point
+  leaves the previous output exactly as it was (the next run sweeps the
+  temporary folder); a failure after it is rolled forward by the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".docgen-manifest.json"
+STAGING = ".docgen-tmp"
+JOURNAL = "JOURNAL.json"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (a file where a folder should be, no permission...)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    inputs: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # rel -> sha256
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # rel -> (size, mtime_ns)
+
+
+@dataclass(frozen=True)
+class Plan:
+    write: dict[str, bytes]
+    remove: list[str]
+    unchanged: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.write and not self.remove
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_rel(rel: str) -> str:
+    """Refuse any generated path that could leave the output folder."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or rel.startswith(".docgen"):
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    return path.as_posix()
+
+
+def read_manifest(out: Path) -> Manifest:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest(
+            str(data.get("inputs", "")),
+            {str(k): str(v) for k, v in data.get("files", {}).items()},
+            {str(k): (int(v[0]), int(v[1])) for k, v in data.get("stamps", {}).items()},
+        )
+    except (OSError, ValueError, TypeError, AttributeError, IndexError):
+        return Manifest()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def is_current(out: Path, manifest: Manifest, inputs: str) -> bool:
+    """The fast path: same inputs as last time and every file as docgen left it."""
+    if not manifest.inputs or manifest.inputs != inputs:
+        return False
+    for rel, digest in manifest.files.items():
+        stamp = _stamp(out / rel)
+        if stamp is None:
+            return False
+        if stamp != manifest.stamps.get(rel) and sha((out / rel).read_bytes()) != digest:
+            return False
+    return True
+
+
+def plan(out: Path, files: dict[str, bytes], manifest: Manifest) -> Plan:
+    write: dict[str, bytes] = {}
+    unchanged: list[str] = []
+    for rel, data in sorted(files.items()):
+        rel = safe_rel(rel)
+        target = out / rel
+        try:
+            same = target.is_file() and target.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            unchanged.append(rel)
+        else:
+            write[rel] = data
+    remove = sorted(rel for rel in manifest.files if rel not in files and (out / rel).is_file())
+    return Plan(write, remove, unchanged)
+
+
+def recover(out: Path) -> None:
+    """Finish (journal present) or discard (no journal) an interrupted update."""
+    staging = out / STAGING
+    if not staging.exists():
+        return
+    journal = staging / JOURNAL
+    if journal.is_file():
+        try:
+            steps = json.loads(journal.read_text(encoding="utf-8"))
+        except ValueError:
+            steps = None
+        if isinstance(steps, dict):
+            _apply_steps(out, steps)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _apply_steps(out: Path, steps: dict[str, list[str]]) -> None:
+    staging = out / STAGING
+    for rel in steps.get("write", []):
+        source = staging / "files" / rel
+        if source.exists():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, out / rel)
+    for rel in steps.get("remove", []):
+        (out / rel).unlink(missing_ok=True)
+        _prune_empty_dirs(out, (out / rel).parent)
+
+
+def _prune_empty_dirs(out: Path, folder: Path) -> None:
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def apply(out: Path, the_plan: Plan, files: dict[str, bytes], inputs: str) -> None:
+    """Apply a plan through the journal, then write the new manifest."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    staging = out / STAGING
+    try:
+        recover(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for rel, data in the_plan.write.items():
+            tmp = staging / "files" / rel
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+        manifest_data = _manifest_bytes(files, inputs, {})
+        (staging / "files").mkdir(parents=True, exist_ok=True)
+        (staging / "files" / MANIFEST).write_bytes(manifest_data)
+        steps = {"write": [*the_plan.write, MANIFEST], "remove": the_plan.remove}
+        journal_tmp = staging / (JOURNAL + ".tmp")
+        journal_tmp.write_text(json.dumps(steps), encoding="utf-8")
+        os.replace(journal_tmp, staging / JOURNAL)  # the commit point
+    except BaseException:
+        if not (staging / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _apply_steps(out, steps)
+    shutil.rmtree(staging, ignore_errors=True)
+    _restamp(out, files, inputs)
+
+
+def _manifest_bytes(
+    files: dict[str, bytes], inputs: str, stamps: dict[str, tuple[int, int] | None]
+) -> bytes:
+    payload = {
+        "inputs": inputs,
+        "files": {rel: sha(data) for rel, data in sorted(files.items())},
+        "stamps": {rel: list(s) for rel, s in sorted(stamps.items()) if s is not None},
+    }
+    return (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _restamp(out: Path, files: dict[str, bytes], inputs: str) -> None:
+    """Record size and mtime of every file, so the next no-op build reads nothing."""
+    stamps = {rel: _stamp(out / rel) for rel in files}
+    tmp = out / (MANIFEST + ".tmp")
+    tmp.write_bytes(_manifest_bytes(files, inputs, stamps))
+    os.replace(tmp, out / MANIFEST)

@@ -1,0 +1,112 @@
+"""`docgen build`: docs → model → targets → output folder, as little work as possible.
+
+The fast path: when the docs' bytes, docgen's code, the targets and options
+are what the manifest recorded, and every generated file is as docgen left
+it, nothing is parsed, rendered or written. Otherwise pages come from the
+page cache where unchanged, and only files whose bytes changed are written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import generator
+from generator.config import DocSetConfig
+from generator.emit import output
+from generator.emit.targets import TARGETS
+from generator.model.types import ApiModel
+from generator.pipeline.cache import PageCache
+from generator.pipeline.run import Progress, model_of, parse_doc_set, read_doc_set
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    targets: tuple[str, ...]
+    jobs: int = 1
+    cache_dir: Path | None = None
+    check: bool = False
+    settings: tuple[tuple[str, str], ...] = ()  # target settings (package name, base path...)
+
+
+@dataclass
+class BuildResult:
+    up_to_date: bool
+    model: ApiModel | None = None
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    stale: list[str] = field(default_factory=list)  # --check: files that differ
+    missing: list[str] = field(default_factory=list)  # --check: files not there
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _emitter_fingerprint() -> str:
+    """docgen's whole code and templates: a new docgen means a new output."""
+    digest = hashlib.sha256(generator.__version__.encode())
+    package = Path(generator.__file__).parent
+    roots = [package, package / "templates", package.parent / "templates"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jinja", ".json", ".toml"):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
+    digest = hashlib.sha256(docs_fingerprint.encode())
+    digest.update(_emitter_fingerprint().encode())
+    digest.update(repr((sorted(options.targets), options.settings)).encode())
+    return digest.hexdigest()
+
+
+def render(model: ApiModel, options: BuildOptions) -> dict[str, bytes]:
+    files: dict[str, str] = {}
+    settings = dict(options.settings)
+    for name in sorted(options.targets):
+        files.update(TARGETS[name](model, settings))
+    return {rel: text.encode("utf-8") for rel, text in files.items()}
+
+
+def build(
+    docs: Path,
+    out: Path,
+    config: DocSetConfig,
+    options: BuildOptions,
+    progress: Progress | None = None,
+) -> BuildResult:
+    raw = read_doc_set(docs, config)
+    key = inputs_key(raw.fingerprint, options)
+    if not options.check:
+        output.recover(out)
+    manifest = output.read_manifest(out)
+    if output.is_current(out, manifest, key):
+        return BuildResult(up_to_date=True)
+    cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
+    parsed = parse_doc_set(docs, config, jobs=options.jobs, cache=cache, progress=progress, raw=raw)
+    model = model_of(parsed)
+    files = render(model, options)
+    the_plan = output.plan(out, files, manifest)
+    result = BuildResult(
+        up_to_date=the_plan.empty,
+        model=model,
+        unchanged=len(the_plan.unchanged),
+        stats=dict(parsed.stats),
+    )
+    if options.check:
+        result.stale = sorted(rel for rel in the_plan.write if (out / rel).exists())
+        result.missing = sorted(rel for rel in the_plan.write if not (out / rel).exists())
+        result.removed = the_plan.remove
+        return result
+    if the_plan.empty and manifest.inputs == key:
+        return result
+    output.apply(out, the_plan, files, key)
+    result.written = sorted(the_plan.write)
+    result.removed = the_plan.remove
+    return result

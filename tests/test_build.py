@@ -1,0 +1,154 @@
+"""`docgen build`: incremental writes, manifest, --check, atomic updates, cache, settings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.config import load_config
+from generator.emit import output
+from generator.pipeline.cache import PageCache
+from generator.pipeline.run import parse_doc_set
+from tests.conftest import GROUPS
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    target = tmp_path / "docs"
+    shutil.copytree(GROUPS, target)
+    return target
+
+
+def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_noop_build_touches_nothing(docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("build", str(docs), "-o", str(out), "-t", "model")[0] == 0
+    before = _snapshot(out)
+    code, _, err = run("build", str(docs), "-o", str(out), "-t", "model")
+    assert code == 0 and "up to date" in err
+    assert _snapshot(out) == before
+
+
+def test_edit_rewrites_only_what_changed_and_keeps_user_files(docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(docs), "-o", str(out), "-t", "model")
+    (out / "notes.txt").write_text("mine")
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+    code, _, err = run("build", str(docs), "-o", str(out), "-t", "model")
+    assert code == 0 and "1 written" in err
+    assert (out / "notes.txt").read_text() == "mine"
+    assert "Read the properties" in (out / "model.json").read_text()
+
+
+def test_files_no_longer_generated_are_removed(docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = output.Manifest(inputs="old", files={"gone/old.py": "x"})
+    (out / "gone").mkdir(parents=True)
+    (out / "gone" / "old.py").write_text("x")
+    (out / output.MANIFEST).write_text(
+        '{"inputs": "old", "files": {"gone/old.py": "x"}}', encoding="utf-8"
+    )
+    assert output.read_manifest(out) == manifest
+    run("build", str(docs), "-o", str(out), "-t", "model")
+    assert not (out / "gone").exists() and (out / "model.json").is_file()
+
+
+def test_check_reports_stale_missing_and_extra(docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = run("build", str(docs), "-o", str(out), "-t", "model", "--check")
+    assert code == 1 and "missing:" in stdout and not out.exists()
+    run("build", str(docs), "-o", str(out), "-t", "model")
+    assert run("build", str(docs), "-o", str(out), "-t", "model", "--check")[0] == 0
+    (out / "model.json").write_text("{}")
+    code, stdout, _ = run("build", str(docs), "-o", str(out), "-t", "model", "--check")
+    assert code == 1 and "stale:" in stdout and (out / "model.json").read_text() == "{}"
+
+
+def test_failure_before_commit_leaves_previous_output(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    run("build", str(docs), "-o", str(out), "-t", "model")
+    before = _snapshot(out)
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text() + "\nMore text.\n")
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(output, "_manifest_bytes", boom)
+    code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model")
+    assert code != 0
+    assert _snapshot(out) == before
+    assert not (out / output.STAGING).exists()
+
+
+def test_journal_is_rolled_forward(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old")
+    staged = out / output.STAGING / "files"
+    staged.mkdir(parents=True)
+    (staged / "a.txt").write_text("new")
+    (out / output.STAGING / output.JOURNAL).write_text('{"write": ["a.txt"], "remove": []}')
+    output.recover(out)
+    assert (out / "a.txt").read_text() == "new" and not (out / output.STAGING).exists()
+
+
+def test_paths_outside_the_output_are_refused() -> None:
+    for bad in ("../x", "/etc/x", "a/../../x", ".docgen-manifest.json"):
+        with pytest.raises(output.OutputError):
+            output.safe_rel(bad)
+
+
+def test_jobs_do_not_change_bytes(docs: Path, tmp_path: Path) -> None:
+    run("build", str(docs), "-o", str(tmp_path / "a"), "-t", "model", "-j", "1", "--no-cache")
+    run("build", str(docs), "-o", str(tmp_path / "b"), "-t", "model", "-j", "2", "--no-cache")
+    assert (tmp_path / "a" / "model.json").read_bytes() == (tmp_path / "b" / "model.json").read_bytes()
+
+
+def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:
+    config = load_config(docs)
+    cache = PageCache(tmp_path / "cache", config.fingerprint())
+    cold = parse_doc_set(docs, config, cache=cache)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert len(entries) == len(cold.pages)
+    entries[0].write_bytes(b"garbage")
+    entries[1].write_bytes(entries[1].read_bytes()[:-10])
+    warm_cache = PageCache(tmp_path / "cache", config.fingerprint())
+    warm = parse_doc_set(docs, config, cache=warm_cache)
+    assert warm.stats == {"parsed": 2, "cached": len(cold.pages) - 2}
+    assert warm.pages == cold.pages
+
+
+def test_settings_from_pyproject(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docgen]\ndocs = "docs"\noutput = "gen"\ntargets = ["model"]\njobs = 1\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run("build")
+    assert code == 0 and (tmp_path / "gen" / "model.json").is_file()
+
+
+def test_unknown_setting_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "docgen.toml").write_text('docs = "d"\noutptu = "x"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("build")
+    assert code == 1 and "outptu" in err and "docgen.toml" in err
