@@ -144,6 +144,12 @@ def check_cmd(docs: Path, config_dir: Path | None) -> None:
     default=None,
     help="Path the server stub serves under (default: from the base URL).",
 )
+@click.option(
+    "--exit-non-zero-on-change",
+    "fail_on_change",
+    is_flag=True,
+    help="Exit 1 when any file was written or removed (for pre-commit hooks).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written or removed.")
 @CONFIG_DIR
@@ -157,6 +163,7 @@ def build_cmd(
     check_only: bool,
     package: str | None,
     base_path: str | None,
+    fail_on_change: bool,
     quiet: bool,
     verbose: bool,
     config_dir: Path | None,
@@ -202,6 +209,8 @@ def build_cmd(
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
     _report_build(result, output, check_only, quiet, verbose)
     if check_only and not result.up_to_date:
+        sys.exit(1)
+    if fail_on_change and (result.written or result.removed):
         sys.exit(1)
 
 

@@ -1,70 +1,176 @@
 """`make bench`: timings on the real corpus, printed, never asserted.
 
-Every figure comes from the same run so that ratios hold on a noisy machine.
-Each docgen command runs as a child process, so its peak RSS is measured
-alone (the maximum over children, read after each run in a fresh probe).
+Every figure comes from one run so that ratios hold on a noisy machine. Each
+docgen command runs as a child process, so its peak RSS is its own (read
+from a fresh probe process per run). Medians of RUNS runs.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 RUNS = 3
+PY = sys.executable
+_REQUEST_LINE = re.compile(
+    r"^(GET|POST|PUT|PATCH|DELETE|HEAD)(\s+)(https://graph\.microsoft\.com/v1\.0)?/",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+_PROBE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "dt = time.perf_counter() - t\n"
+    "sys.stderr.write(r.stderr.decode()[-2000:] if r.returncode not in (0, 1) else '')\n"
+    "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, r.returncode)\n"
+)
 
 
-def _floor_script(corpus: Path) -> str:
-    return (
-        "import sys, pathlib\n"
+def timed(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    done = subprocess.run([PY, "-c", _PROBE, *argv], capture_output=True, text=True, check=True)
+    seconds, mib, code = done.stdout.split()
+    if code not in ("0", "1"):
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}\n{done.stderr}")
+    return float(seconds), int(mib)
+
+
+def median_of(argv: list[str], before: Callable[[], None] | None = None) -> tuple[float, int]:
+    runs = []
+    for _ in range(RUNS):
+        if before is not None:
+            before()
+        runs.append(timed(argv))
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def floor_argv(corpus: Path) -> list[str]:
+    script = (
+        "import pathlib\n"
         "from markdown_it import MarkdownIt\n"
         "md = MarkdownIt('commonmark', {'html': True}).enable('table')\n"
-        f"root = pathlib.Path({str(corpus)!r})\n"
-        "for p in sorted(root.rglob('*.md')):\n"
+        f"for p in sorted(pathlib.Path({str(corpus)!r}).rglob('*.md')):\n"
         "    md.parse(p.read_text(encoding='utf-8', errors='replace'))\n"
     )
+    return [PY, "-c", script]
 
 
-def _timed(argv: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    probe = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "dt = time.perf_counter() - t\n"
-        "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, r.returncode)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
-    ).stdout.split()
-    if out[2] not in ("0", "1"):
-        raise SystemExit(f"benchmark command failed ({out[2]}): {' '.join(argv)}")
-    return float(out[0]), int(out[1])
+def docgen(*args: str) -> list[str]:
+    return [PY, "-m", "generator", *args]
 
 
-def measure(label: str, argv: list[str]) -> tuple[str, float, int]:
-    runs = [_timed(argv) for _ in range(RUNS)]
-    return label, statistics.median(t for t, _ in runs), max(m for _, m in runs)
+def scaled_copy(corpus: Path, target: Path, times: int) -> Path:
+    """The corpus `times` over, each copy in its own folder with its own paths and namespace."""
+    target.mkdir(parents=True)
+    shutil.copytree(corpus / "config", target / "config")
+    for i in range(times):
+        for page in corpus.rglob("*.md"):
+            rel = page.relative_to(corpus)
+            text = page.read_text(encoding="utf-8")
+            if i:
+                text = _REQUEST_LINE.sub(lambda m, n=i: f"{m.group(1)}{m.group(2)}/copy{n}/", text)
+                text = text.replace("microsoft.graph.", f"microsoft.graph{i}.")
+            dest = target / f"copy{i}" / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+    return target
+
+
+def touch_page(page: Path, original: str, n: list[int]) -> Callable[[], None]:
+    def edit() -> None:
+        n[0] += 1
+        page.write_text(original + f"\n\nEdited for the benchmark ({n[0]}).\n", encoding="utf-8")
+
+    return edit
+
+
+def row(label: str, seconds: float, mib: int, base: float, cold: float | None) -> str:
+    pct = f"{100 * seconds / cold:6.1f}%" if cold else "       "
+    return f"{label:<46} {seconds:8.2f} {seconds / base:8.2f}x {pct} {mib:9d}"
 
 
 def main(corpus: Path) -> None:
     if not (corpus / "api").is_dir():
         raise SystemExit(f"corpus not found at {corpus}")
-    py = sys.executable
-    rows = [
-        measure("floor: markdown-it-py parse only", [py, "-c", _floor_script(corpus)]),
-        measure("docgen model", [py, "-m", "generator", "model", str(corpus), "-o", "/dev/null"]),
-        measure("docgen check", [py, "-m", "generator", "check", str(corpus)]),
+    work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    try:
+        run_all(corpus, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_all(corpus: Path, work: Path) -> None:
+    docs = work / "docs"
+    shutil.copytree(corpus, docs)
+    out, cache = work / "out", work / "cache"
+    build = docgen("build", str(docs), "-o", str(out), "--cache-dir", str(cache), "-q")
+
+    def clean() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    floor, floor_mib = median_of(floor_argv(docs))
+    results: list[tuple[str, float, int]] = [
+        ("floor: markdown-it-py parse, 1 process", floor, floor_mib)
     ]
-    floor = rows[0][1]
-    print(f"corpus: {corpus} ({sum(1 for _ in corpus.rglob('*.md'))} pages), median of {RUNS} runs")
-    print(f"{'what':<40} {'seconds':>8} {'x floor':>8} {'peak MiB':>9}")
-    for label, seconds, mib in rows:
-        print(f"{label:<40} {seconds:8.2f} {seconds / floor:8.2f} {mib:9d}")
+    results.append(("docgen model", *median_of(docgen("model", str(docs), "-o", "/dev/null"))))
+    results.append(("docgen check", *median_of(docgen("check", str(docs)))))
+    cold = median_of(build, before=clean)
+    results.append(("build: cold, all targets, empty cache", *cold))
+    results.append(("build: warm no-op", *median_of(build)))
+    method = docs / "api" / "group-get.md"
+    resource = docs / "resources" / "entity.md"
+    counter = [0]
+    results.append(
+        (
+            "build: after editing one method page",
+            *median_of(
+                build, before=touch_page(method, method.read_text(encoding="utf-8"), counter)
+            ),
+        )
+    )
+    results.append(
+        (
+            "build: after editing one resource page (entity)",
+            *median_of(
+                build, before=touch_page(resource, resource.read_text(encoding="utf-8"), counter)
+            ),
+        )
+    )
+    subprocess.run(build, check=True)
+    results.append(("build --check, up to date", *median_of([*build, "--check"])))
+    results.append(("build: cold, -j 1", *median_of([*build, "-j", "1"], before=clean)))
+    results.append(("build: cold, -j 2", *median_of([*build, "-j", "2"], before=clean)))
+    scale: list[tuple[str, float, int]] = []
+    for times in (1, 2, 4):
+        big = scaled_copy(corpus, work / f"x{times}", times)
+        big_out = work / f"x{times}-out"
+        argv = docgen("build", str(big), "-o", str(big_out), "--no-cache", "-q")
+        seconds, mib = median_of(
+            argv, before=lambda o=big_out: shutil.rmtree(o, ignore_errors=True)
+        )
+        scale.append((f"build: cold, corpus x{times}", seconds, mib))
+        shutil.rmtree(big, ignore_errors=True)
+    results += scale
+
+    cold_s = cold[0]
     sys.stdout.flush()
-    time.sleep(0)
+    print(f"corpus: {corpus} ({sum(1 for _ in corpus.rglob('*.md'))} pages); median of {RUNS} runs")
+    print(f"{'what':<46} {'seconds':>8} {'x floor':>9} {'% cold':>7} {'peak MiB':>9}")
+    for label, seconds, mib in results:
+        print(row(label, seconds, mib, floor, cold_s if label.startswith("build") else None))
+    print(
+        f"targets: cold <= 3x floor; no-op <= 5% cold; one-page edit <= 10% cold; "
+        f"--check <= 10% cold; peak RSS <= 1024 MiB; x4 <= 4.5x the time of x1 "
+        f"(x4 / x1 = {scale[2][1] / scale[0][1]:.2f})"
+    )
 
 
 if __name__ == "__main__":

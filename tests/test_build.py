@@ -121,7 +121,9 @@ def test_paths_outside_the_output_are_refused() -> None:
 def test_jobs_do_not_change_bytes(docs: Path, tmp_path: Path) -> None:
     run("build", str(docs), "-o", str(tmp_path / "a"), "-t", "model", "-j", "1", "--no-cache")
     run("build", str(docs), "-o", str(tmp_path / "b"), "-t", "model", "-j", "2", "--no-cache")
-    assert (tmp_path / "a" / "model.json").read_bytes() == (tmp_path / "b" / "model.json").read_bytes()
+    assert (tmp_path / "a" / "model.json").read_bytes() == (
+        tmp_path / "b" / "model.json"
+    ).read_bytes()
 
 
 def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:
@@ -138,7 +140,9 @@ def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:
     assert warm.pages == cold.pages
 
 
-def test_settings_from_pyproject(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_from_pyproject(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.docgen]\ndocs = "docs"\noutput = "gen"\ntargets = ["model"]\njobs = 1\n'
     )
@@ -152,3 +156,31 @@ def test_unknown_setting_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     code, _, err = run("build")
     assert code == 1 and "outptu" in err and "docgen.toml" in err
+
+
+def test_pre_commit_hook_in_a_git_repo(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run the hook's entry as pre-commit would, in a fresh git repo."""
+    import shlex
+    import subprocess
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text())
+    entry = shlex.split(next(h["entry"] for h in hooks if h["id"] == "docgen"))
+    assert entry[0] == "docgen"
+    repo = tmp_path
+    (repo / "pyproject.toml").write_text(
+        '[tool.docgen]\ndocs = "docs"\noutput = "generated"\ntargets = ["model"]\n'
+    )
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)
+    assert run(*entry[1:])[0] == 1  # first run writes the output: the commit must be redone
+    subprocess.run(["git", "add", "-A"], check=True)
+    assert run(*entry[1:])[0] == 0  # nothing stale now
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+    assert run(*entry[1:])[0] == 1  # docs changed, output regenerated: hook fails once
+    status = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True)
+    assert "generated/model.json" in status.stdout
