@@ -7,6 +7,7 @@ are one line and a non-zero exit (2 for usage, 1 otherwise), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -57,7 +58,25 @@ def summary(model: ApiModel) -> str:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one line and exit 1, never a traceback
+    (set DOCGEN_DEBUG=1 to see it)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("DOCGEN_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (a docgen bug; please report it, "
+                "with DOCGEN_DEBUG=1 for the traceback)"
+            ) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
     """Generate a model, client, server stubs, fixtures and OpenAPI from annotated API docs."""
