@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus/graph-v1.0
 
-.PHONY: demo test check lint fmt bench clean
+.PHONY: demo test check lint fmt bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -30,6 +30,9 @@ check: lint test
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix -q generator tests || true
 	$(BIN)/black -q generator tests
+
+fuzz: $(STAMP)
+	DOCGEN_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz_parse.py
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(CORPUS)
