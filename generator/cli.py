@@ -120,6 +120,16 @@ def check_cmd(docs: Path, config_dir: Path | None) -> None:
         sys.exit(1)
 
 
+@main.command("openapi")
+@DOCS
+@CONFIG_DIR
+def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
+    """Write the OpenAPI 3.1 document for DOCS to stdout."""
+    from generator.emit.openapi import openapi_target
+
+    sys.stdout.write(openapi_target(_load(docs, config_dir), {})["openapi.json"])
+
+
 @main.command("build")
 @click.argument("docs", type=click.Path(path_type=Path), required=False)
 @click.option(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from generator.emit.openapi import openapi_target
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 
@@ -23,4 +24,5 @@ def model_target(model: ApiModel, settings: Settings) -> Files:
 
 TARGETS: dict[str, Target] = {
     "model": model_target,
+    "openapi": openapi_target,
 }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic, make
 from generator.model.paths import PathTemplate, normalize_path
+from generator.model.resources import page_description
 from generator.model.typeindex import TypeIndex
 from generator.model.typeref import parse_type_cell, type_name_from_link
 from generator.model.types import (
@@ -178,9 +179,10 @@ class EndpointBuilder:
         return [(text, line) for section, text, line in page.prose if title.match(section)]
 
     def _linked_type(self, page: PageFacts, title: re.Pattern[str]) -> TypeRef | None:
-        """The first link to a type page in the section, collection if the sentence says so."""
+        """The first type link in the section's prose (not its tables), collection
+        if the sentence says so."""
         for link in page.links:
-            if not title.match(link.section):
+            if link.in_table or not title.match(link.section):
                 continue
             name = type_name_from_link(link.href)
             if name is None:
@@ -196,18 +198,10 @@ class EndpointBuilder:
                         f"link to {link.href} ({link.text}): no such page in the doc set",
                     )
                 )
-            defined = self.index.types_on_page(target) if target else []
-            if not defined and self.index.lookup_name(name) is None:
+            pick = self.index.pick_on_page(target, link.text) if target else None
+            if pick is None and self.index.lookup_name(name) is None:
                 continue
             collection = "collection" in _sentence_with(page, link.line, link.text).lower()
-            pick = next(
-                (
-                    t
-                    for t in defined
-                    if t.rsplit(".", 1)[-1].casefold() == link.text.strip().casefold()
-                ),
-                defined[0] if defined else None,
-            )
             if pick is not None:
                 return TypeRef(pick, self.index.kinds[pick], collection)
             return self.index.ref_for_name(name, collection)
@@ -269,11 +263,7 @@ def _sentence_with(page: PageFacts, line: int, text: str) -> str:
 
 
 def _first_prose(page: PageFacts) -> str:
-    h1 = next((h.text for h in page.headings if h.level == 1), None)
-    for section, text, _ in page.prose:
-        if section == h1 and text and not text.lower().startswith("namespace:"):
-            return text
-    return str(page.front_matter.get("description") or "")
+    return page_description(page)
 
 
 def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:

@@ -8,6 +8,7 @@ pages were read in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from generator.config import DocSetConfig
@@ -128,6 +129,45 @@ def _check_resources(resources: list[Resource], index: TypeIndex) -> list[Diagno
     return diags
 
 
+def _stem_words(path: str) -> set[str]:
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return {w.rstrip("s") for w in re.split(r"[-_.]+", stem.casefold()) if w}
+
+
+def _owner_score(pe: PageEndpoint) -> tuple[int, str]:
+    """How well the page's file name names the path: `user-post-events.md` owns
+    `POST /me/events` rather than a page that lists it among others."""
+    literals = {w.rstrip("s") for w in re.split(r"[^a-z0-9]+", pe.endpoint.path.casefold()) if w}
+    return -len(_stem_words(pe.endpoint.source.file) & literals), pe.endpoint.source.file
+
+
+def _choose_owners(
+    per_page: dict[str, list[PageEndpoint]],
+) -> tuple[dict[str, Endpoint], list[Diagnostic]]:
+    """One endpoint per method and path; the others are reported where they stand."""
+    by_id: dict[str, list[PageEndpoint]] = {}
+    for built in per_page.values():
+        for pe in built:
+            by_id.setdefault(pe.endpoint.id, []).append(pe)
+    endpoints: dict[str, Endpoint] = {}
+    diags: list[Diagnostic] = []
+    for endpoint_id, candidates in by_id.items():
+        owner, *others = sorted(candidates, key=_owner_score)
+        endpoints[endpoint_id] = owner.endpoint
+        for pe in others:
+            src = owner.endpoint.source
+            diags.append(
+                make(
+                    "P002",
+                    pe.endpoint.source.file,
+                    pe.endpoint.source.line,
+                    1,
+                    f"{endpoint_id} is also documented at {src.file}:{src.line}",
+                )
+            )
+    return endpoints, diags
+
+
 def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
     """Resolve a whole doc set; `pages` may come in any order."""
     pages = sorted(pages, key=lambda p: p.path)
@@ -151,24 +191,10 @@ def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
 
     endpoint_builder = EndpointBuilder(index, config.base_urls)
     per_page: dict[str, list[PageEndpoint]] = {}
-    endpoints: dict[str, Endpoint] = {}
     for page in pages:
-        built = endpoint_builder.build(page)
-        per_page[page.path] = built
-        for pe in built:
-            if pe.endpoint.id in endpoints:
-                first = endpoints[pe.endpoint.id]
-                diagnostics.append(
-                    make(
-                        "P002",
-                        page.path,
-                        pe.endpoint.source.line,
-                        1,
-                        f"{pe.endpoint.id} is also documented at {first.source.file}:{first.source.line}",
-                    )
-                )
-                continue
-            endpoints[pe.endpoint.id] = pe.endpoint
+        per_page[page.path] = endpoint_builder.build(page)
+    endpoints, diags = _choose_owners(per_page)
+    diagnostics += diags
     diagnostics += endpoint_builder.diagnostics
 
     everything = PathIndex(

@@ -263,11 +263,14 @@ class ResourceBuilder:
         return tuple(merged.values())
 
 
+_NOT_DESCRIPTION = re.compile(r"^(namespace|note|important|caution|warning|tip)\b", re.IGNORECASE)
+
+
 def page_description(page: PageFacts) -> str:
-    """The first paragraph under the page's title that is not a namespace line."""
+    """The first paragraph under the page's title that is not a namespace line or a note."""
     h1 = next((h.text for h in page.headings if h.level == 1), None)
     for section, text, _ in page.prose:
-        if section == h1 and text and not text.lower().startswith("namespace:"):
+        if section == h1 and text and not _NOT_DESCRIPTION.match(text):
             return text
     return str(page.front_matter.get("description") or "")
 

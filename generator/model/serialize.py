@@ -1,29 +1,37 @@
-"""`model.json`: the model as JSON with camelCase keys and stable bytes."""
+"""`model.json`: the model as JSON with camelCase keys and stable bytes.
+
+Encoded by streaming (`iterencode` with a hook for dataclasses), so no
+dict copy of the whole model is ever built: memory stays flat on big doc sets.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from functools import lru_cache
 from typing import Any
 
 from generator.model.types import ApiModel
 
 
+@lru_cache(maxsize=256)
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def to_data(value: Any) -> Any:
-    """Dataclasses → dicts (camelCase keys, field order), tuples → lists."""
+def _fields(value: Any) -> dict[str, Any]:
+    """One dataclass as a dict of its fields (camelCase keys, field order)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_camel(f.name): to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
-    return value
+        return {_camel(f.name): getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def model_to_json(model: ApiModel) -> str:
-    return json.dumps(to_data(model), indent=1, ensure_ascii=False) + "\n"
+def to_data(value: Any) -> Any:
+    """Dataclasses → dicts, tuples → lists, recursively (for tests and small models)."""
+    return json.loads(model_to_json(value))
+
+
+def model_to_json(model: ApiModel | Any) -> str:
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, default=_fields)
+    return "".join(encoder.iterencode(model)) + "\n"

@@ -16,6 +16,10 @@ from generator.model.typeref import ParsedType
 from generator.model.types import ENUM, PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 
 
+def _fold_name(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 @dataclass
 class TypeIndex:
     namespace: str
@@ -71,20 +75,31 @@ class TypeIndex:
     def types_on_page(self, page: str) -> list[str]:
         return self._by_page.get(page, [])
 
+    def pick_on_page(self, page: str, name: str) -> str | None:
+        """The type a link to `page` means: the one named like the link text,
+        else the one named like the page, else the page's only (or first)
+        resource — an enum defined on a resource's page is never the default."""
+        defined = self.types_on_page(page)
+        if not defined:
+            return None
+        wanted = _fold_name(name)
+        stem = _fold_name(posixpath.splitext(posixpath.basename(page))[0])
+        for key in (wanted, stem):
+            found = next((t for t in defined if _fold_name(t.rsplit(".", 1)[-1]) == key), None)
+            if found is not None:
+                return found
+        resources = [t for t in defined if self.kinds[t] == RESOURCE]
+        return resources[0] if resources else defined[0]
+
     def to_ref(self, parsed: ParsedType, page: str) -> tuple[TypeRef, str | None]:
         """Resolve a parsed Type cell; the second item is why it did not resolve."""
         if parsed.primitive:
             return TypeRef(parsed.name, PRIMITIVE, parsed.collection), None
         if parsed.link is not None:
             target, _ = self.resolve_link(page, parsed.link)
-            if target is not None:
-                defined = self.types_on_page(target)
-                stem = parsed.name.casefold()
-                pick = next((t for t in defined if t.rsplit(".", 1)[-1].casefold() == stem), None)
-                if pick is None and len(defined) == 1:
-                    pick = defined[0]
-                if pick is not None:
-                    return TypeRef(pick, self.kinds[pick], parsed.collection), None
+            pick = self.pick_on_page(target, parsed.name) if target is not None else None
+            if pick is not None:
+                return TypeRef(pick, self.kinds[pick], parsed.collection), None
         found = self.lookup_name(parsed.name)
         if found is not None:
             return TypeRef(found, self.kinds[found], parsed.collection), None

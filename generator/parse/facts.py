@@ -28,6 +28,7 @@ class Link:
     text: str
     line: int
     section: str = ""
+    in_table: bool = False
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@ def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
             current.append(Cell(text, tuple(href for href, _ in links)))
             for href, label in links:
                 row_line = row_lines[-1] if row_lines and not in_head else line
-                walk.links.append(Link(href, label, row_line, walk.section))
+                walk.links.append(Link(href, label, row_line, walk.section, in_table=True))
         elif t.type == "tr_close":
             if in_head:
                 header = [c.text for c in current]

@@ -90,14 +90,16 @@ def build(
         return BuildResult(up_to_date=True)
     cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
     parsed = parse_doc_set(docs, config, jobs=options.jobs, cache=cache, progress=progress, raw=raw)
+    stats = dict(parsed.stats)
     model = model_of(parsed)
+    del parsed, raw  # page facts and bytes are not needed past the model: free them
     files = render(model, options)
     the_plan = output.plan(out, files, manifest)
     result = BuildResult(
         up_to_date=the_plan.empty,
         model=model,
         unchanged=len(the_plan.unchanged),
-        stats=dict(parsed.stats),
+        stats=stats,
     )
     if options.check:
         result.stale = sorted(rel for rel in the_plan.write if (out / rel).exists())
