@@ -16,8 +16,12 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.check import command as check_command
+from generator.check import formats as check_formats
+from generator.check.explain import explain as explain_rule
+from generator.check.explain import rule_lines
 from generator.config import ConfigError, load_config
-from generator.diagnostics import RULES, Severity
+from generator.diagnostics import Severity
 from generator.emit.output import OutputError
 from generator.emit.targets import TARGETS
 from generator.emit.writer import write_text_atomic
@@ -107,16 +111,87 @@ def model_cmd(docs: Path, output: Path | None, config_dir: Path | None) -> None:
 
 
 @main.command("check")
-@DOCS
+@click.argument("docs", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--select", multiple=True, help="Only these codes or prefixes (comma-separated, repeatable)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Not these codes or prefixes (comma-separated, repeatable)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(check_formats.FORMATS)),
+    default="text",
+    show_default=True,
+    help="text (path:line:col: CODE message), json, github (workflow annotations), sarif.",
+)
+@click.option("--statistics", is_flag=True, help="Print counts by code instead of each finding.")
+@click.option(
+    "--relaxed", is_flag=True, help="Do not check string formats (dates, GUIDs, enum members)."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Report only findings this baseline file does not list.",
+)
+@click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
+@click.option("--explain", metavar="CODE", default=None, help="Explain a rule, with an example.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parser processes.")
 @CONFIG_DIR
-def check_cmd(docs: Path, config_dir: Path | None) -> None:
-    """Report every inconsistency found in DOCS as path:line:col: CODE message."""
-    model = _load(docs, config_dir)
-    for d in model.diagnostics:
-        click.echo(d.format())
-    errors = sum(1 for d in model.diagnostics if d.severity is Severity.ERROR)
-    click.echo(summary(model), err=True)
-    if errors:
+def check_cmd(
+    docs: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    statistics: bool,
+    relaxed: bool,
+    baseline: Path | None,
+    update_baseline: bool,
+    explain: str | None,
+    jobs: int | None,
+    config_dir: Path | None,
+) -> None:
+    """Report every inconsistency found in DOCS as path:line:col: CODE message.
+
+    Exit 0 when no finding has error severity, 1 when one has, 2 on usage or I/O errors.
+    """
+    if explain is not None:
+        text = explain_rule(explain)
+        if text is None:
+            raise check_command.CheckUsageError(
+                f"unknown rule code {explain!r} (see `docgen rules`)"
+            )
+        click.echo(text, nl=False)
+        return
+    request = check_command.make_request(
+        docs,
+        config_dir=config_dir,
+        select=select,
+        ignore=ignore,
+        relaxed=relaxed,
+        baseline=baseline,
+        update_baseline=update_baseline,
+        jobs=jobs,
+    )
+    if update_baseline and request.baseline is None:
+        raise check_command.CheckUsageError("--update-baseline needs --baseline FILE")
+    outcome = check_command.run(request)
+    if update_baseline and request.baseline is not None:
+        check_command.write_baseline(request.baseline, outcome.findings)
+        click.echo(f"{request.baseline}: {len(outcome.findings)} findings recorded", err=True)
+        return
+    if statistics:
+        click.echo(check_formats.statistics(outcome.findings, output_format == "json"))
+    elif outcome.findings or output_format in ("json", "sarif"):
+        prefix = str(request.docs).replace("\\", "/")
+        click.echo(check_formats.FORMATS[output_format](outcome.findings, prefix))
+    for entry in outcome.stale:
+        click.echo(f"baseline entry no longer matches: {' '.join(entry)}", err=True)
+    click.echo(summary(outcome.model), err=True)
+    click.echo(check_command.tally(outcome), err=True)
+    if outcome.errors:
         sys.exit(1)
 
 
@@ -308,7 +383,13 @@ def _report_build(
 
 
 @main.command("rules")
-def rules_cmd() -> None:
-    """List every diagnostic code with its severity and meaning."""
-    for rule in RULES.values():
-        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name}: {rule.summary}")
+@click.argument("code", required=False)
+def rules_cmd(code: str | None) -> None:
+    """List every diagnostic code with its severity and meaning; with CODE, explain that rule."""
+    if code is None:
+        click.echo("\n".join(rule_lines()))
+        return
+    text = explain_rule(code)
+    if text is None:
+        raise check_command.CheckUsageError(f"unknown rule code {code!r}")
+    click.echo(text, nl=False)

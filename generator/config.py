@@ -141,7 +141,7 @@ class TitlePattern:
 
     def match(self, title: str) -> str | None:
         """Return the `{x}` part ("" when the pattern has none) or None."""
-        m = self.regex.match(fold_title(title))
+        m = self.regex.match(" ".join(title.split()))
         if m is None:
             return None
         return m.group("x") if "x" in m.groupdict() else ""
@@ -194,9 +194,10 @@ def fold_title(text: str) -> str:
 
 
 def _compile_title(title: str, kind: str, parse_as: str) -> TitlePattern:
-    parts = [re.escape(p) for p in fold_title(title).split("{x}")]
+    parts = [re.escape(p) for p in " ".join(title.split()).split("{x}")]
     body = "(?P<x>.+?)".join(parts)
-    return TitlePattern(kind, parse_as, re.compile(f"^{body}$"))
+    # Case-insensitive match on the title as written, so `{x}` keeps its case.
+    return TitlePattern(kind, parse_as, re.compile(f"^{body}$", re.IGNORECASE))
 
 
 def build_config(

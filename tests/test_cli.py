@@ -41,7 +41,7 @@ def test_file_instead_of_folder(tmp_path: Path) -> None:
     page = tmp_path / "a.md"
     page.write_text("# x\n")
     code, _, err = run("check", str(page))
-    assert code == 1 and "is a file" in err
+    assert code == 2 and "is a file" in err
 
 
 def test_not_utf8_page_is_a_diagnostic(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
@@ -31,6 +32,7 @@ from generator.model.types import (
     ApiModel,
     Endpoint,
     Enum,
+    Property,
     Resource,
 )
 from generator.parse.facts import PageFacts
@@ -69,28 +71,60 @@ def _collect_enums(
     return list(enums.values()), diags
 
 
+def _draft_score(draft: ResourceDraft) -> tuple[int, int, str]:
+    """The page that owns a type defined more than once: the one named after it
+    (`user.md` for `user`), then the one that describes it most fully."""
+    stem = draft.page.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    named = _fold(stem) == _fold(draft.name.rsplit(".", 1)[-1])
+    rows = sum(len(t.rows) for t in draft.tables)
+    return (0 if named else 1, -rows, draft.page.path)
+
+
+def _fold(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 def _collect_drafts(
-    pages: Sequence[PageFacts], index: TypeIndex
+    pages: Sequence[PageFacts], index: TypeIndex, parts: dict[str, list[ResourceDraft]]
 ) -> tuple[list[ResourceDraft], list[Diagnostic]]:
-    drafts: dict[str, ResourceDraft] = {}
+    """One owner per type (see `_draft_score`); `parts` gets the other definitions."""
+    by_name: dict[str, list[ResourceDraft]] = {}
     diags: list[Diagnostic] = []
     for page in pages:
         for draft in find_resource_drafts(page, index, diags):
-            key = draft.name.casefold()
-            if key in drafts:
-                first = drafts[key]
-                diags.append(
-                    make(
-                        "R004",
-                        page.path,
-                        draft.block.line,
-                        1,
-                        f"resource {draft.name} is also defined at {first.page.path}:{first.block.line}",
-                    )
+            by_name.setdefault(draft.name.casefold(), []).append(draft)
+    owners: list[ResourceDraft] = []
+    for candidates in by_name.values():
+        owner, *others = sorted(candidates, key=_draft_score)
+        owners.append(owner)
+        parts[owner.name] = others
+        for draft in others:
+            diags.append(
+                make(
+                    "R004",
+                    draft.page.path,
+                    draft.block.line,
+                    1,
+                    f"resource {draft.name} is also defined at {owner.page.path}:{owner.block.line}",
                 )
-                continue
-            drafts[key] = draft
-    return list(drafts.values()), diags
+            )
+    return owners, diags
+
+
+def _with_parts(
+    builder: ResourceBuilder, owner: ResourceDraft, others: list[ResourceDraft]
+) -> Resource:
+    """A type described on several pages is one type: the owner's definition plus
+    the properties only the other parts name."""
+    resource = builder.build(owner)
+    known = {p.name for p in resource.properties}
+    extra: list[Property] = []
+    for draft in others:
+        for prop in builder.build(draft).properties:
+            if prop.name not in known:
+                known.add(prop.name)
+                extra.append(prop)
+    return replace(resource, properties=resource.properties + tuple(extra)) if extra else resource
 
 
 def _check_resources(resources: list[Resource], index: TypeIndex) -> list[Diagnostic]:
@@ -175,7 +209,8 @@ def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
     index.set_pages(frozenset(p.path for p in pages))
     diagnostics: list[Diagnostic] = [d for p in pages for d in p.diagnostics]
 
-    drafts, diags = _collect_drafts(pages, index)
+    parts: dict[str, list[ResourceDraft]] = {}
+    drafts, diags = _collect_drafts(pages, index, parts)
     diagnostics += diags
     for draft in drafts:
         index.add(draft.name, RESOURCE, draft.page.path)
@@ -185,7 +220,7 @@ def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
         index.add(enum.name, ENUM, enum.source.file)
 
     resource_builder = ResourceBuilder(index)
-    resources = [resource_builder.build(d) for d in drafts]
+    resources = [_with_parts(resource_builder, d, parts[d.name]) for d in drafts]
     diagnostics += resource_builder.diagnostics
     diagnostics += _check_resources(resources, index)
 

@@ -39,6 +39,12 @@ _NULLABLE = re.compile(r"\bnullable\b", re.IGNORECASE)
 _READ_ONLY = re.compile(r"\bread[- ]only\b", re.IGNORECASE)
 _ENUM_TITLE_SUFFIX = re.compile(r"\s+(enum(eration)?( type)?|flags)$", re.IGNORECASE)
 _IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
+_OPEN_TYPE = re.compile(r"\bis an? _?open[ -]type\b", re.IGNORECASE)
+_INHERITS = re.compile(
+    r"\b(?:(?:inherits|derives|derived) from|(?:a )?sub-?(?:class|type) of)\s+"
+    r"(?:the\s+)?([A-Za-z_][\w.]*)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,8 @@ class ResourceBuilder:
         json_props = sample if isinstance(sample, dict) else {}
         properties = self._merge(draft, table_props, json_props)
         base = data.get("baseType")
+        if not (isinstance(base, str) and base.strip()):
+            base = self._prose_base(draft)
         short = draft.name.rsplit(".", 1)[-1]
         return Resource(
             name=draft.name,
@@ -208,11 +216,33 @@ class ResourceBuilder:
             key_property=(
                 data.get("keyProperty") if isinstance(data.get("keyProperty"), str) else None
             ),
-            open_type=bool(data.get("openType", False)),
+            open_type=bool(data.get("openType", False)) or self._prose_open(draft),
             abstract=bool(data.get("abstract", False)),
             description=page_description(draft.page),
             properties=properties,
             source=Source(page, block.line),
+        )
+
+    @staticmethod
+    def _single_type_page(draft: ResourceDraft) -> bool:
+        """Prose speaks for the type only on a page that defines one type."""
+        blocks = [b for b in draft.page.blocks if b.role == "resource"]
+        return len(blocks) == 1
+
+    def _prose_base(self, draft: ResourceDraft) -> str | None:
+        """ "Inherits from [x](x.md)", "a subclass of x": a base type said only in prose."""
+        if not self._single_type_page(draft):
+            return None
+        for _, text, _ in draft.page.prose:
+            m = _INHERITS.search(text)
+            found = self.index.lookup_name(m.group(1).rstrip(".")) if m else None
+            if found is not None and found != draft.name and self.index.kinds[found] == RESOURCE:
+                return found
+        return None
+
+    def _prose_open(self, draft: ResourceDraft) -> bool:
+        return self._single_type_page(draft) and any(
+            _OPEN_TYPE.search(text) for _, text, _ in draft.page.prose
         )
 
     def _merge(

@@ -1,0 +1,147 @@
+"""`docgen check`: load, check, then narrow the findings to those the user wants to see.
+
+Order: every finding (earlier stages + checks) → page suppressions (S001/S002
+added) → `--select`/`--ignore` and `[tool.docgen]` → baseline. Usage and I/O
+problems raise `CheckUsageError` (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from generator.check import baseline as baselines
+from generator.check.context import CheckOptions
+from generator.check.runner import run_checks
+from generator.check.suppress import Selection, page_suppressions, split_codes
+from generator.config import ConfigError, load_config
+from generator.diagnostics import Diagnostic, Severity
+from generator.model.resolve import build_model
+from generator.model.types import ApiModel
+from generator.pipeline.run import default_jobs, parse_doc_set
+from generator.pipeline.sources import SourceError
+from generator.settings import SettingsError, load_settings
+
+
+class CheckUsageError(click.ClickException):
+    """Bad usage or unreadable input: one line, exit 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Request:
+    docs: Path
+    config_dir: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    relaxed: bool = False
+    baseline: Path | None = None
+    update_baseline: bool = False
+    jobs: int = 1
+
+
+def make_request(
+    docs: Path | None,
+    *,
+    config_dir: Path | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    relaxed: bool = False,
+    baseline: Path | None = None,
+    update_baseline: bool = False,
+    jobs: int | None = None,
+) -> Request:
+    """Command-line options over the `[tool.docgen]` settings found beside or above DOCS
+    (or the current folder, when DOCS comes from the settings)."""
+    try:
+        settings = load_settings(docs) if docs is not None else load_settings()
+    except SettingsError as exc:
+        raise CheckUsageError(str(exc)) from None
+    docs = docs or settings.path("docs")
+    if docs is None:
+        raise CheckUsageError("missing DOCS (give it, or set docs in [tool.docgen])")
+    return Request(
+        docs=docs,
+        config_dir=config_dir or settings.path("config_dir"),
+        select=split_codes(select) or split_codes(settings.get("select", [])),
+        # `--select` on the command line picks the codes itself: the settings' ignore list
+        # does not narrow it; `--ignore` adds to the settings' list.
+        ignore=(() if select else split_codes(settings.get("ignore", []))) + split_codes(ignore),
+        relaxed=relaxed or bool(settings.get("relaxed", False)),
+        baseline=baseline or settings.path("baseline"),
+        update_baseline=update_baseline,
+        jobs=jobs or settings.get("jobs") or default_jobs(),
+    )
+
+
+@dataclass
+class Outcome:
+    model: ApiModel
+    findings: list[Diagnostic]  # what to show
+    suppressed: int = 0
+    deselected: int = 0
+    baselined: int = 0
+    stale: list[baselines.Key] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity is Severity.ERROR)
+
+
+def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, list[Diagnostic]]:
+    """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
+    try:
+        config = load_config(request.docs, request.config_dir)
+        parsed = parse_doc_set(request.docs, config, jobs=request.jobs)
+    except (SourceError, ConfigError) as exc:
+        raise CheckUsageError(str(exc)) from None
+    model = build_model(parsed.pages, parsed.config)
+    options = CheckOptions(strict=not request.relaxed, root=request.docs)
+    found = run_checks(model, parsed.pages, parsed.config, options) + parsed.read_errors
+    suppressions = page_suppressions(parsed.pages)
+    kept, covered = suppressions.filter(found)
+    return model, kept, covered, [*suppressions.unused(), *suppressions.foreign]
+
+
+def run(request: Request) -> Outcome:
+    selection = Selection(request.select, request.ignore)
+    model, kept, covered, notes = _all_findings(request)
+    candidates = [*kept, *notes]
+    shown = sorted(d for d in candidates if selection.wants(d.code))
+    outcome = Outcome(model, shown, covered, len(candidates) - len(shown))
+    if request.baseline is not None and not request.update_baseline:
+        try:
+            applied = baselines.apply(shown, baselines.load(request.baseline))
+        except baselines.BaselineError as exc:
+            raise CheckUsageError(str(exc)) from None
+        outcome.findings, outcome.baselined, outcome.stale = (
+            applied.kept,
+            applied.known,
+            applied.stale,
+        )
+    return outcome
+
+
+def write_baseline(path: Path, findings: list[Diagnostic]) -> None:
+    try:
+        path.write_text(baselines.to_json(findings), encoding="utf-8")
+    except OSError as exc:
+        raise CheckUsageError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
+
+
+def tally(outcome: Outcome) -> str:
+    """One line for stderr: what is shown, and what was left out and why."""
+    by_severity = Counter(d.severity for d in outcome.findings)
+    shown = ", ".join(f"{by_severity.get(s, 0)} {s}" for s in Severity)
+    hidden = [
+        (outcome.suppressed, "suppressed by pages"),
+        (outcome.deselected, "not selected"),
+        (outcome.baselined, "in the baseline"),
+        (len(outcome.stale), "baseline entries no longer matching"),
+    ]
+    rest = ", ".join(f"{n} {why}" for n, why in hidden if n)
+    return f"{len(outcome.findings)} findings ({shown})" + (f"; {rest}" if rest else "")

@@ -1,0 +1,247 @@
+"""Example rules: status codes against the Response section, bodies that should or
+should not be there, Content-Type, a second response, and the syntax path an
+unmatched example URL resembles (X004, X008-X012).
+
+Request/response pairing (X002, X003), path and method matching (X004-X006)
+and inferred examples (X001) are reported by the earlier stages; X004 is
+restated here with the nearest syntax path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from generator.check.context import CheckContext, ExampleView, annotation_of, flag
+from generator.diagnostics import Diagnostic, make
+from generator.model.examples import pair_blocks
+from generator.parse.facts import Block, PageFacts
+
+_STATUS = re.compile(r"\b([1-5]\d\d)\b")
+_JSON_START = ("{", "[")
+
+
+def promised_statuses(page: PageFacts) -> tuple[set[int], int]:
+    """Status codes the page's own Response section names (before the first example)."""
+    first_example = min((b.line for b in page.blocks if b.role == "request"), default=1 << 30)
+    codes: set[int] = set()
+    line = 0
+    for section, text, at in page.prose:
+        if section.strip().casefold() == "response" and at < first_example:
+            found = {int(m.group(1)) for m in _STATUS.finditer(text)}
+            codes |= found
+            line = line or (at if found else 0)
+    return codes, line
+
+
+def status_promise(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """X008: a 2xx example status the Response section does not name."""
+    promises: dict[str, tuple[set[int], int]] = {}
+    for view in ctx.examples:
+        response = view.response.response if view.response is not None else None
+        if response is None or response.status is None or not 200 <= response.status < 300:
+            continue
+        if view.page.path not in promises:
+            promises[view.page.path] = promised_statuses(view.page)
+        codes, line = promises[view.page.path]
+        success = sorted(c for c in codes if 200 <= c < 300)
+        if not success or response.status in codes or not ctx.own_endpoint(view):
+            continue
+        said = " or ".join(map(str, success))
+        yield make(
+            "X008",
+            view.page.path,
+            response.line,
+            1,
+            f'example "{view.example.id}" responds {response.status}, but the Response section (line {line}) says {said}',
+        )
+
+
+def _body_text(block: Block) -> str:
+    body = block.response.body if block.response is not None else None
+    return body.text.strip() if body is not None else ""
+
+
+def empty_response_body(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """X009: a 204 or `isEmpty` response shows a body; X010: a 200 JSON response shows none."""
+    for view in ctx.examples:
+        block = view.response
+        response = block.response if block is not None else None
+        if block is None or response is None:
+            continue
+        data = annotation_of(block)
+        text = _body_text(block)
+        empty = response.status == 204 or flag(data, "isEmpty")
+        why = "204 No Content" if response.status == 204 else "isEmpty"
+        if empty and text:
+            at = response.body.line if response.body is not None else response.line
+            yield make(
+                "X009",
+                view.page.path,
+                at,
+                1,
+                f'response of example "{view.example.id}" is {why} but has a body',
+            )
+        elif response.status == 200 and not text and not flag(data, "isEmpty"):
+            declared = data.get("@odata.type")
+            ctype = next((v for k, v in response.headers if k.lower() == "content-type"), "")
+            if declared or "json" in ctype.lower():
+                what = f"declares {declared}" if declared else f"is {ctype}"
+                yield make(
+                    "X010",
+                    view.page.path,
+                    response.line,
+                    1,
+                    f'200 response of example "{view.example.id}" {what} but has no body',
+                )
+
+
+def _json_without_type(headers: tuple[tuple[str, str], ...], text: str) -> bool:
+    has_type = any(k.lower() == "content-type" for k, _ in headers)
+    return not has_type and text.lstrip().startswith(_JSON_START)
+
+
+def content_type(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """X011: a JSON body with no Content-Type header."""
+    for view in ctx.examples:
+        response = view.response.response if view.response is not None else None
+        for side, http in (("request", view.request.request), ("response", response)):
+            body = http.body if http is not None else None
+            if http is None or body is None or not _json_without_type(http.headers, body.text):
+                continue
+            yield make(
+                "X011",
+                view.page.path,
+                http.line,
+                1,
+                f'{side} of example "{view.example.id}" has a JSON body but no Content-Type header',
+            )
+
+
+def _ignored(block: Block | None) -> bool:
+    return annotation_of(block).get("blockType") == "ignored"
+
+
+def second_response(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """X012: a response left over after pairing, standing after a request that has one
+    (restates the earlier stage's X003 for it)."""
+    for page in ctx.pages:
+        pairs, leftovers = pair_blocks(page)
+        for block in leftovers:
+            if _ignored(block):
+                continue
+            before = [p for p in pairs if p.request.line < block.line]
+            pair = before[-1] if before else None
+            if pair is None or pair.response is None or pair.response.line > block.line:
+                continue
+            yield make(
+                "X012",
+                page.path,
+                block.line,
+                1,
+                f"a second response for the request at line {pair.request.line} "
+                f"(its response is at line {pair.response.line})",
+            )
+
+
+def _nearest(page: PageFacts, method: str, path: str) -> tuple[str, str, int] | None:
+    lines = [entry for block in page.blocks for entry in block.syntax]
+    scored = [
+        (difflib.SequenceMatcher(None, path.casefold(), raw.casefold()).ratio(), m == method, i)
+        for i, (m, raw, _) in enumerate(lines)
+    ]
+    if not scored:
+        return None
+    best = max(scored)
+    return lines[best[2]]
+
+
+def _unmatched(ctx: CheckContext) -> dict[tuple[str, int], ExampleView]:
+    return {(v.page.path, v.request.request.line): v for v in ctx.examples if v.request.request}
+
+
+def nearest_syntax_path(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """X004 restated with the syntax path the example URL resembles most."""
+    views = _unmatched(ctx)
+    for diag in ctx.model.diagnostics:
+        view = views.get((diag.file, diag.line)) if diag.code == "X004" else None
+        request = view.request.request if view is not None else None
+        if view is None or request is None:
+            continue
+        nearest = _nearest(view.page, request.method, view.example.request.path)
+        if nearest is None:
+            continue
+        method, raw, line = nearest
+        yield make(
+            "X004",
+            diag.file,
+            diag.line,
+            diag.col,
+            f"{diag.message}; nearest: {method} {raw} (line {line})",
+        )
+
+
+def ignored_examples(ctx: CheckContext) -> Iterator[tuple[str, str, int]]:
+    """Earlier findings on blocks annotated `ignored`: the page asked for them not to be
+    checked, so a lone request or response there is no pairing problem."""
+    for page in ctx.pages:
+        pairs, leftovers = pair_blocks(page)
+        for block in leftovers:
+            if _ignored(block):
+                yield "X003", page.path, block.line
+        for pair in pairs:
+            if pair.response is None and _ignored(pair.request):
+                yield "X002", page.path, pair.request.line
+
+
+_ODATA_SUFFIX = re.compile(r"/(?:\$count|\$value|\$ref|microsoft\.graph\.\w+)$", re.IGNORECASE)
+
+
+def _api_hosts(ctx: CheckContext) -> set[str]:
+    return {urlsplit(u).netloc.lower() for u in ctx.config.base_urls if urlsplit(u).netloc}
+
+
+def _odata_base(path: str) -> str | None:
+    """`/users/$count`, `/groups/{id}/members/microsoft.graph.user/$count` -> the collection path."""
+    stripped = path
+    while _ODATA_SUFFIX.search(stripped):
+        stripped = _ODATA_SUFFIX.sub("", stripped)
+    return stripped if stripped != path and stripped else None
+
+
+def other_hosts_and_variants(ctx: CheckContext) -> Iterator[tuple[str, str, int]]:
+    """X004/X006 on examples that call another host (a bot's callback, an upload URL),
+    or a documented path plus an OData segment every collection has (`$count`,
+    `$value`, `$ref`, a type cast): neither is an undocumented Graph call."""
+    hosts = _api_hosts(ctx)
+    flagged = {
+        (d.code, d.file, d.line) for d in ctx.model.diagnostics if d.code in ("X004", "X006")
+    }
+    for view in ctx.examples:
+        request = view.request.request
+        if request is None:
+            continue
+        keys = [(code, view.page.path, request.line) for code in ("X004", "X006")]
+        if not any(k in flagged for k in keys):
+            continue
+        host = urlsplit(request.url).netloc.lower()
+        if host and hosts and host not in hosts:
+            yield from keys
+            continue
+        base = _odata_base(view.example.request.path)
+        if base is None:
+            continue
+        if ctx.own_paths(view.page.path).match(request.method, base):
+            yield keys[0]
+        if ctx.all_paths.match(request.method, base):
+            yield keys[1]
+
+
+RETRACTS = (ignored_examples, other_hosts_and_variants)
+
+CHECKS = (status_promise, empty_response_body, content_type, second_response, nearest_syntax_path)
+
+# Findings of the earlier stages that a check restates with more to say, by its code.
+SUPERSEDES = {"X012": "X003", "X004": "X004"}
