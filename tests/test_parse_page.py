@@ -224,3 +224,18 @@ def test_crlf_bom_and_empty_page_do_not_crash() -> None:
     assert page("").blocks == ()
     facts = parse_page("x.md", "\ufeff# T\r\n\r\n```http\r\nGET /x\r\n```\r\n", CONFIG)
     assert facts.title == "T"
+
+
+def test_table_rows_with_missing_or_extra_cells_are_reported() -> None:
+    facts = page(
+        """
+        ## Properties
+        | Property | Type | Description |
+        |:--|:--|:--|
+        | a | String | Fine, with `x|y` in code. |
+        | b | String |
+        | c | String | Pipe a | b lost. |
+        | d | String | Escaped \\| pipe. |
+        """
+    )
+    assert [(d.code, d.line) for d in facts.diagnostics] == [("T005", 5), ("T005", 6)]

@@ -143,6 +143,7 @@ class _Walk:
 
     file: str
     config: DocSetConfig
+    lines: list[str] = field(default_factory=list)  # the page's source lines (0-based)
     headings: list[Heading] = field(default_factory=list)
     stack: list[tuple[int, str]] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
@@ -189,6 +190,7 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         front_matter, diags = _load_front_matter(front, path)
         walk.diagnostics.extend(diags)
     tokens = _MD.parse(body)
+    walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
     walk.drop_pending(len(body.split("\n")))
     page_kind = _page_kind(front_matter, walk)
@@ -339,9 +341,30 @@ def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
                 header = [c.text for c in current]
             else:
                 rows.append(tuple(current))
+                _check_row_shape(walk, row_lines[-1], len(header))
         i += 1
     walk.tables.append(_RawTable(walk.section, walk.parents, tuple(header), rows, line, row_lines))
     return i + 1
+
+
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def _check_row_shape(walk: _Walk, line: int, width: int) -> None:
+    """markdown-it pads short rows and drops extra cells; the source line tells."""
+    if not 0 < line <= len(walk.lines) or width == 0:
+        return
+    text = _CODE_SPAN.sub("``", walk.lines[line - 1].strip())
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells = len(_CELL_PIPE.split(text))
+    if cells != width:
+        walk.diagnostics.append(
+            make("T005", walk.file, line, 1, f"table row has {cells} cells, its header {width}")
+        )
 
 
 def _finish_table(walk: _Walk, raw: _RawTable, page_kind: str) -> Table:
