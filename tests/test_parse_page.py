@@ -227,8 +227,7 @@ def test_crlf_bom_and_empty_page_do_not_crash() -> None:
 
 
 def test_table_rows_with_missing_or_extra_cells_are_reported() -> None:
-    facts = page(
-        """
+    facts = page("""
         ## Properties
         | Property | Type | Description |
         |:--|:--|:--|
@@ -236,6 +235,5 @@ def test_table_rows_with_missing_or_extra_cells_are_reported() -> None:
         | b | String |
         | c | String | Pipe a | b lost. |
         | d | String | Escaped \\| pipe. |
-        """
-    )
+        """)
     assert [(d.code, d.line) for d in facts.diagnostics] == [("T005", 5), ("T005", 6)]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from generator.model.types import ApiModel, Endpoint
@@ -20,7 +21,11 @@ from generator.model.types import ApiModel, Endpoint
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 _SEGMENT = re.compile(r"\{[^}]*\}")
 _FUNCTION = re.compile(r"^([^(]*)\(")
-RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+# Fixed lists, not the running interpreter's `keyword` module: the same docs must
+# give the same names on every Python (3.12 made `type` a soft keyword).
+KEYWORDS = frozenset(keyword.kwlist)
+SOFT_KEYWORDS = frozenset({"_", "case", "match"})
+RESERVED = KEYWORDS | SOFT_KEYWORDS | {"self", "cls"}
 
 
 def _ascii(text: str) -> str:
@@ -50,6 +55,35 @@ def py_identifier(name: str, *, style: str = "snake", fallback: str = "value") -
     if ident in RESERVED:
         ident += "_"
     return ident
+
+
+def attribute_name(name: str, reserved: AbstractSet[str] = frozenset()) -> str:
+    """A public attribute name: snake_case, keyword-safe, never `_`-led (`2fa` -> `field_2fa`).
+
+    A leading underscore would make it private to pydantic and dataclasses, so a
+    name that starts with a digit takes a `field_` prefix instead; a name in
+    `reserved` (the owner class's own members) takes a `_` suffix.
+    """
+    ident = snake_case(name) or "value"
+    if ident[0].isdigit():
+        ident = f"field_{ident}"
+    if ident in RESERVED or ident in reserved:
+        ident += "_"
+    return ident
+
+
+def constant_name(name: str) -> str:
+    """An UPPER_SNAKE constant (enum member) name: `unknownFutureValue` -> `UNKNOWN_FUTURE_VALUE`.
+
+    Upper case cannot meet a keyword; a leading digit takes a `_` prefix.
+    """
+    ident = snake_case(name).upper() or "VALUE"
+    return f"_{ident}" if ident[0].isdigit() else ident
+
+
+def package_name(namespace: str, suffix: str) -> str:
+    """An importable package name for a doc set: `microsoft.graph` -> `microsoft_graph_client`."""
+    return py_identifier("_".join(w for w in (snake_case(namespace), suffix) if w), fallback=suffix)
 
 
 def safe_file_stem(name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from generator.emit.client import client_target
 from generator.emit.openapi import openapi_target
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
@@ -23,6 +24,7 @@ def model_target(model: ApiModel, settings: Settings) -> Files:
 
 
 TARGETS: dict[str, Target] = {
+    "client": client_target,
     "model": model_target,
     "openapi": openapi_target,
 }

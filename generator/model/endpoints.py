@@ -35,6 +35,21 @@ _NOT_SUPPORTED = re.compile(r"^not (supported|applicable)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"sample|remove if not needed", re.IGNORECASE)
 _REQUIRED = re.compile(r"\brequired\b", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
+_QUERY_SECTION = re.compile(r"query param", re.IGNORECASE)
+_ODATA_OPTION = re.compile(
+    r"(?<![\w$])\$(?:select|filter|expand|top|skip|orderby|orderBy|count|search|format|skipToken|deltatoken|skiptoken)\b"
+)
+_SUPPORTS_ODATA = re.compile(r"supports?\b.*\bodata query param", re.IGNORECASE)
+_GENERIC_OPTIONS = (
+    "$select",
+    "$expand",
+    "$filter",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$count",
+    "$search",
+)
 _TABLE_LOCATION = {
     "HttpHeaders": "header",
     "QueryStringParameters": "query",
@@ -126,7 +141,7 @@ class EndpointBuilder:
                 param = self._parameter(page, table, row, line, location)
                 if param is not None:
                     params.append(param)
-        return params
+        return params + _prose_query_options(page, {p.name for p in params})
 
     def _parameter(
         self, page: PageFacts, table: Table, row: tuple[Cell, ...], line: int, location: str
@@ -241,6 +256,29 @@ class EndpointBuilder:
                 continue
             perms.append(Permission("", listed))
         return tuple(perms)
+
+
+def _prose_query_options(page: PageFacts, known: set[str]) -> list[Parameter]:
+    """OData options a query-parameters section names in prose ("This method supports
+    the `$select`, `$filter` and `$top` OData query parameters"); a section that
+    says only that the method supports "OData query parameters" gets the generic
+    system query options, which is what that sentence means in such docs."""
+    named: list[str] = []
+    generic = False
+    for section, text, _ in page.prose:
+        if not _QUERY_SECTION.search(section):
+            continue
+        named += [option.lower() for option in _ODATA_OPTION.findall(text)]
+        generic = generic or bool(_SUPPORTS_ODATA.search(text))
+    if not named and generic:
+        named = list(_GENERIC_OPTIONS)
+    found: list[Parameter] = []
+    folded = {k.casefold() for k in known}
+    for option in named:
+        if option not in folded:
+            folded.add(option)
+            found.append(Parameter(option, "query", TypeRef("Edm.String", "primitive"), False, ""))
+    return found
 
 
 def _is_relative_page(href: str) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 import generator
 from generator.config import DocSetConfig
 from generator.emit import output
+from generator.emit import render as render_module
 from generator.emit.targets import TARGETS
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
@@ -89,6 +90,7 @@ def build(
     if output.is_current(out, manifest, key):
         return BuildResult(up_to_date=True)
     cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
+    render_module.set_format_cache(options.cache_dir / "black" if options.cache_dir else None)
     parsed = parse_doc_set(docs, config, jobs=options.jobs, cache=cache, progress=progress, raw=raw)
     stats = dict(parsed.stats)
     model = model_of(parsed)

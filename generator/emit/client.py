@@ -1,0 +1,746 @@
+"""The client target: the model → an installable, typed Python client package.
+
+`OUT/client/` holds `pyproject.toml`, a README and the package: `models.py`
+(one pydantic model per resource, one open `StrEnum` per enum), `client.py`
+(`Client`, `AsyncClient`), `_areas/<area>.py` (the operations under one first
+path segment, imported on first use) and the fixed runtime, `_base.py`
+(pydantic) and `_http.py` (httpx). This module decides every name, type,
+import and order (`build_context`); the templates under `templates/client/`
+lay them out; black formats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from generator.emit.naming import (
+    NameAllocator,
+    attribute_name,
+    constant_name,
+    operation_names,
+    package_name,
+    py_identifier,
+)
+from generator.emit.render import LINE_LENGTH, Wrap, format_python, pystr, render
+from generator.model.types import (
+    ENUM,
+    PRIMITIVE,
+    RESOURCE,
+    ApiModel,
+    Endpoint,
+    Enum,
+    Parameter,
+    Property,
+    Resource,
+    TypeRef,
+)
+
+Files = dict[str, str]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PRIMITIVES = {
+    "Edm.String": "str",
+    "Edm.Boolean": "bool",
+    "Edm.Byte": "int",
+    "Edm.SByte": "int",
+    "Edm.Int16": "int",
+    "Edm.Int32": "int",
+    "Edm.Int64": "int",
+    "Edm.Single": "float",
+    "Edm.Double": "float",
+    "Edm.Decimal": "float",
+    # Kept as the wire's text: lossless round trips, and tolerant of the docs'
+    # placeholders ("datetime-value") and of 7-digit fractions of a second.
+    "Edm.DateTimeOffset": "str",
+    "Edm.Date": "str",
+    "Edm.TimeOfDay": "str",
+    "Edm.Duration": "str",
+    "Edm.Guid": "str",
+    "Edm.Binary": "str",
+    "Edm.Stream": "str",
+}
+# Members of the models' base class (pydantic's BaseModel + ApiObject): a
+# property of that name takes a `_` suffix, as do names annotations use.
+MODEL_MEMBERS = _words("""
+    construct copy dict from_orm json model_computed_fields model_config
+    model_construct model_copy model_dump model_dump_json model_extra model_fields
+    model_fields_set model_json_schema model_parametrized_name model_post_init
+    model_rebuild model_validate model_validate_json model_validate_strings parse_file
+    parse_obj parse_raw schema schema_json update_forward_refs validate odata_name
+    odata_type to_wire
+    """)
+ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
+# Names the generated modules import: no model class may take them.
+IMPORTED_NAMES = _words("""
+    Any ClassVar Sequence Unpack ApiObject OpenEnum OpenFlagEnum Op Page RequestOptions
+    SyncApi AsyncApi
+    """)
+CLIENT_MEMBERS = _words("""
+    base_url default_base_url max_retries max_retry_delay request next_page iterate
+    close aclose
+    """)
+ARG_RESERVED = frozenset(
+    {"self", "options", "body", "extra_query", "extra_headers", "extra_body", "timeout"}
+)
+LIST_OPTION = "str | Sequence[str]"
+QUERY_TYPES = {"$top": "int", "$skip": "int", "$count": "bool"} | dict.fromkeys(
+    ("$select", "$expand", "$orderby"), LIST_OPTION
+)
+NO_BODY = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
+DOC_WIDTH = 88
+FIELD_INDENT = 4
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_WIRE = re.compile(r"[$@]?[\w.\-]+")
+
+
+# ----- the context: what the templates see ------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    wire: str
+    annotation: str
+    doc: str
+
+    @property
+    def declaration(self) -> Wrap:
+        """`name: T | None = wire("wireName")` (or `= None`), split where black splits it:
+        in `wire(...)`, else around it, else around the annotation."""
+        target = f"{self.name}: {self.annotation} = "
+        if self.name == self.wire:
+            return Wrap(f"{self.name}: ", (self.annotation,), " = None", optional=True)
+        if FIELD_INDENT + len(target) + len("wire(") <= LINE_LENGTH:
+            return Wrap(f"{target}wire", (pystr(self.wire),))
+        value = f"wire({pystr(self.wire)})"
+        if FIELD_INDENT + len(target) + 1 <= LINE_LENGTH:
+            return Wrap(target, (value,), optional=True)
+        return Wrap(f"{self.name}: ", (self.annotation,), f" = {value}", optional=True)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    base: str
+    odata_name: str
+    doc: str
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    name: str
+    value: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class EnumSpec:
+    name: str
+    base: str
+    doc: str
+    members: tuple[MemberSpec, ...]
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str  # the Python parameter
+    wire: str  # the path placeholder, query option or body property it fills
+    annotation: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    endpoint: str  # Endpoint.id
+    name: str
+    constant: str  # the module-level `Op` the method sends
+    op_args: tuple[str, ...]
+    params: tuple[str | Wrap, ...]  # the signature
+    returns: str
+    call_args: tuple[str | Wrap, ...]  # the arguments of `_call(...)`
+    doc: str
+    path_args: tuple[ArgSpec, ...]
+    query_args: tuple[ArgSpec, ...]
+    body_args: tuple[ArgSpec, ...]
+    body_kind: str  # "model", "fields", "content", "json" or "" (no body)
+
+
+@dataclass
+class Imports:
+    """The names one generated module uses, by the module they come from."""
+
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def use(self, module: str, name: str) -> str:
+        self.names[module].add(name)
+        return name
+
+    def groups(self, depth: int, own: str = "") -> list[list[tuple[str, tuple[str, ...]]]]:
+        """(module, names) for a module `depth` packages below the package root: the
+        standard library first, then the package's own modules (`.x` names them)."""
+        groups: list[list[tuple[str, tuple[str, ...]]]] = [[], []]
+        for module, names in sorted(self.names.items()):
+            if module != own and names:
+                local = module.startswith(".")
+                source = "." * depth + module[1:] if local else module
+                groups[local].append((source, tuple(sorted(names))))
+        return [g for g in groups if g]
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    attr: str  # the client attribute
+    module: str
+    sync_class: str
+    async_class: str
+    doc: str
+    methods: tuple[MethodSpec, ...]
+    imports: Imports
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    package: str
+    namespace: str
+    base_url: str
+    classes: Mapping[str, str]  # qualified type name -> class name
+    enums: tuple[EnumSpec, ...]
+    models: tuple[ModelSpec, ...]
+    model_imports: Imports
+    areas: tuple[AreaSpec, ...]
+
+    def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
+        """The area and method of an endpoint."""
+        return next((a, m) for a in self.areas for m in a.methods if m.endpoint == endpoint_id)
+
+
+# ----- names and types ---------------------------------------------------------------
+
+
+def class_names(model: ApiModel) -> dict[str, str]:
+    """A unique PascalCase class name per resource and enum (keyed by qualified name).
+
+    Where two types share a short name, those outside the doc set's own
+    namespace take their sub-namespace in (`CallRecordsMediaStream`); the
+    allocator settles anything left, in sorted order.
+    """
+    types: list[Resource | Enum] = [*model.resources, *model.enums]
+    counts = Counter(py_identifier(t.short_name, style="pascal") for t in types)
+    desired: dict[str, str] = {}
+    for t in types:
+        name = py_identifier(t.short_name, style="pascal")
+        if counts[name] > 1 and t.namespace != model.namespace:
+            sub = t.namespace.removeprefix(model.namespace + ".")
+            name = py_identifier(f"{sub}.{t.short_name}", style="pascal")
+        desired.setdefault(t.name, name)
+    allocator = NameAllocator(IMPORTED_NAMES)
+    return {key: allocator.allocate(desired[key]) for key in sorted(desired)}
+
+
+def free_form(model: ApiModel) -> set[str]:
+    """Resources that declare nothing: no property, no base, no subclass (`Json`).
+
+    The docs use them for free-form JSON; an empty class would reject the arrays,
+    strings and numbers they carry, so values of these types are typed `Any`.
+    """
+    bases = {r.base_type for r in model.resources}
+    return {r.name for r in model.resources if not (r.properties or r.base_type or r.name in bases)}
+
+
+class _Types:
+    """TypeRef → annotation text, recording the classes it names in an `Imports`."""
+
+    def __init__(self, classes: Mapping[str, str], free_form: set[str]) -> None:
+        self.classes = {**{k.casefold(): v for k, v in classes.items()}, **classes}
+        self.free_form = free_form
+
+    def class_of(self, ref: TypeRef | None) -> str | None:
+        if ref is None or ref.kind not in (RESOURCE, ENUM) or ref.name in self.free_form:
+            return None
+        return self.classes.get(ref.name) or self.classes.get(ref.name.casefold())
+
+    def scalar(self, ref: TypeRef | None, imports: Imports) -> str:
+        cls = self.class_of(ref)
+        if cls is not None:
+            return imports.use(".models", cls)
+        if ref is not None and ref.kind == PRIMITIVE and ref.name in PRIMITIVES:
+            return PRIMITIVES[ref.name]
+        return imports.use("typing", "Any")
+
+    def field(self, ref: TypeRef, imports: Imports) -> str:
+        inner = self.scalar(ref, imports)
+        return f"list[{inner}] | None" if ref.collection else f"{inner} | None"
+
+    def argument(self, ref: TypeRef | None, imports: Imports) -> str:
+        """A keyword argument's type: models also as dicts, enums also as plain strings."""
+        inner = self.scalar(ref, imports)
+        if ref is not None and ref.kind == RESOURCE and inner != "Any":
+            inner = f"{inner} | {self.dict_type(imports)}"
+        elif ref is not None and ref.kind == ENUM and inner != "Any":
+            inner = f"{inner} | str"
+        if ref is not None and ref.collection:
+            inner = f"{imports.use('collections.abc', 'Sequence')}[{inner}]"
+        return inner
+
+    @staticmethod
+    def dict_type(imports: Imports) -> str:
+        return f"dict[str, {imports.use('typing', 'Any')}]"
+
+
+def _doc(*paragraphs: str) -> str:
+    """Doc text as wrapped paragraphs (escaped later, by the `docstring` filter)."""
+    wrap = textwrap.TextWrapper(DOC_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return "\n\n".join(wrap.fill(" ".join(p.split())) for p in paragraphs if p and p.strip())
+
+
+# ----- models ----------------------------------------------------------------------
+
+
+def _bases(resources: Iterable[Resource]) -> dict[str, str | None]:
+    """Each resource's base resource; None for roots, unknown bases and cycles."""
+    by_name = {r.name: r for r in resources}
+    bases: dict[str, str | None] = {}
+    for r in by_name.values():
+        seen = {r.name}
+        base = r.base_type
+        while base in by_name and base not in seen:
+            seen.add(base)
+            base = by_name[base].base_type
+        bases[r.name] = r.base_type if r.base_type in by_name and base not in seen else None
+    return bases
+
+
+def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> list[Resource]:
+    """Resources by class name, each after its base."""
+    by_name = {r.name: r for r in resources}
+    bases = _bases(resources)
+    done: set[str] = set()
+    ordered: list[Resource] = []
+    for r in sorted(resources, key=lambda r: (classes[r.name], r.name)):
+        chain: list[Resource] = []
+        name: str | None = r.name
+        while name is not None and name not in done:
+            chain.append(by_name[name])
+            done.add(name)
+            name = bases[name]
+        ordered.extend(reversed(chain))
+    return ordered
+
+
+def _model_specs(model: ApiModel, types: _Types, imports: Imports) -> list[ModelSpec]:
+    """One model per resource. A property its base already declares (same wire name)
+    is inherited, not redeclared; attribute names are unique along the hierarchy."""
+    bases = _bases(model.resources)
+    wires: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
+    specs = []
+    for r in _hierarchy_order(list(model.resources), types.classes):
+        base = bases[r.name]
+        inherited_wires = wires[base] if base else {"@odata.type"}
+        inherited_names = names[base] if base else set(MODEL_MEMBERS)
+        props: dict[str, Property] = {}
+        for p in r.properties:
+            if p.name not in inherited_wires:
+                props.setdefault(p.name, p)
+        wires[r.name] = inherited_wires | set(props)
+        attrs = _attributes(sorted(props), inherited_names, wires[r.name])
+        names[r.name] = inherited_names | set(attrs.values())
+        specs.append(
+            ModelSpec(
+                name=types.classes[r.name],
+                base=types.classes[base] if base else imports.use("._base", "ApiObject"),
+                odata_name=r.name,
+                doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
+                fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
+            )
+        )
+    if specs:
+        imports.use("typing", "ClassVar")
+    return specs
+
+
+def _attributes(props: list[str], taken: set[str], wires: set[str]) -> dict[str, str]:
+    """Attribute names for the wire names `props`. A wire name that is a fine attribute
+    keeps it; the others take names that no wire name of the hierarchy has: validated
+    by name and by alias, an attribute named like another field's wire name would take
+    that field's values too."""
+    reserved = MODEL_MEMBERS | ANNOTATION_NAMES
+    folded = {t.casefold() for t in taken}
+    attrs = {w: w for w in props if attribute_name(w, reserved) == w and w not in folded}
+    allocator = NameAllocator({*taken, *wires})
+    for w in props:
+        if w not in attrs:
+            attrs[w] = allocator.allocate(attribute_name(w, reserved))
+    return attrs
+
+
+def _field_spec(attribute: str, prop: Property, types: _Types, imports: Imports) -> FieldSpec:
+    if attribute != prop.name:
+        imports.use("._base", "wire")
+    return FieldSpec(attribute, prop.name, types.field(prop.type, imports), _doc(prop.description))
+
+
+def _enum_specs(model: ApiModel, types: _Types, imports: Imports) -> list[EnumSpec]:
+    specs = []
+    for e in sorted(model.enums, key=lambda e: (types.classes[e.name], e.name)):
+        allocator = NameAllocator()
+        members: dict[str, MemberSpec] = {}
+        for m in e.members:
+            if m.name and m.name not in members:
+                name = allocator.allocate(constant_name(m.name))
+                members[m.name] = MemberSpec(name, m.name, _doc(m.description))
+        specs.append(
+            EnumSpec(
+                name=types.classes[e.name],
+                base=imports.use("._base", "OpenFlagEnum" if e.flags else "OpenEnum"),
+                doc=_doc(e.description or e.short_name, f"Source: {e.source.file}"),
+                members=tuple(members.values()),
+            )
+        )
+    return specs
+
+
+# ----- operations ------------------------------------------------------------------
+
+
+def _path_format(path: str) -> tuple[str, list[str], tuple[int, ...], tuple[int, ...]]:
+    """`/a/{x}/b` → (`/a/{0}/b`, [x], arguments keeping `/`, arguments inside quotes)."""
+    parts: list[str] = []
+    params: list[str] = []
+    keep_slash: list[int] = []
+    quoted: list[int] = []
+    pos = 0
+    for i, m in enumerate(_PLACEHOLDER.finditer(path)):
+        parts += [path[pos : m.start()].replace("{", "{{").replace("}", "}}"), f"{{{i}}}"]
+        params.append(m.group(1))
+        if path[: m.start()].endswith(":/"):
+            keep_slash.append(i)
+        if path[: m.start()].endswith("'"):
+            quoted.append(i)
+        pos = m.end()
+    parts.append(path[pos:].replace("{", "{{").replace("}", "}}"))
+    return "".join(parts), params, tuple(keep_slash), tuple(quoted)
+
+
+def _is_binary_path(path: str) -> bool:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last in ("$value", "content") or last.endswith(":content")
+
+
+def _unique_params(endpoint: Endpoint, location: str) -> list[tuple[str, Parameter]]:
+    """(wire name, parameter) at `location`, first of each name: `$filter with any` → `$filter`."""
+    seen: dict[str, tuple[str, Parameter]] = {}
+    for p in endpoint.parameters:
+        m = _WIRE.match(p.name.strip().strip("`")) if p.location == location else None
+        if m is not None and m.group(0).casefold() not in seen:
+            seen[m.group(0).casefold()] = (m.group(0), p)
+    return list(seen.values())
+
+
+def _declared_wires(resource: str, resources: Mapping[str, Resource]) -> set[str]:
+    """The wire names (casefolded) `resource` and its bases declare."""
+    wires: set[str] = set()
+    seen: set[str] = set()
+    current: str | None = resource
+    while current is not None and current in resources and current not in seen:
+        seen.add(current)
+        wires |= {p.name.casefold() for p in resources[current].properties}
+        current = resources[current].base_type
+    return wires
+
+
+def _is_model_ref(ref: TypeRef | None, types: _Types) -> bool:
+    return (
+        ref is not None
+        and not ref.collection
+        and ref.kind == RESOURCE
+        and bool(types.class_of(ref))
+    )
+
+
+def _body_target(endpoint: Endpoint, types: _Types) -> TypeRef | None:
+    """The resource the request body is: the page's request body type, or what a
+    PATCH/PUT without one returns."""
+    if _is_model_ref(endpoint.request_body, types):
+        return endpoint.request_body
+    if endpoint.request_body is None and endpoint.method in ("PATCH", "PUT"):
+        ref = endpoint.response.type
+        return ref if _is_model_ref(ref, types) else None
+    return None
+
+
+def _param(arg: ArgSpec) -> Wrap:
+    """`name: annotation = None`; black parenthesizes a long annotation."""
+    return Wrap(
+        f"{arg.name}: ", (arg.annotation,), "" if arg.required else " = None", optional=True
+    )
+
+
+def _mapping(keyword: str, args: Iterable[ArgSpec]) -> Wrap:
+    """`keyword={"wire": name, ...}`."""
+    entries = tuple(f"{pystr(a.wire)}: {a.name}" for a in args)
+    return Wrap(f"{keyword}=", entries, brackets="{}", explode=True)
+
+
+def _tuple(names: tuple[str, ...]) -> str | Wrap:
+    return f"({names[0]},)" if len(names) == 1 else Wrap("", names, explode=True)
+
+
+class _Method:
+    """One endpoint's method: arguments, request body, return type, docstring."""
+
+    def __init__(
+        self, endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
+    ) -> None:
+        self.endpoint = endpoint
+        self.name = name
+        self.types = types
+        self.resources = resources
+        self.args = NameAllocator(ARG_RESERVED)
+        self.docs: list[tuple[str, str]] = []
+
+    def spec(self, imports: Imports) -> MethodSpec:
+        e = self.endpoint
+        template, placeholders, keep_slash, quoted = _path_format(e.path)
+        path_args = tuple(
+            ArgSpec(self.args.allocate(py_identifier(p)), p, self._path_type(p), required=True)
+            for p in placeholders
+        )
+        query_args = self._query(imports)
+        body_kind, body_args = self._body(imports)
+        returns, decoder = self._returns(imports)
+        op_args = [pystr(e.method), pystr(template), decoder]
+        op_args += [f"{k}={v}" for k, v in (("keep_slash", keep_slash), ("quoted", quoted)) if v]
+        keyword_args = (*query_args, *body_args)
+        params: list[str | Wrap] = ["self", *(_param(a) for a in path_args)]
+        params += ["*", *(_param(a) for a in keyword_args)] if keyword_args else []
+        params.append(f"**options: {imports.use('typing', 'Unpack')}[RequestOptions]")
+        call: list[str | Wrap] = [f"_op_{self.name}"]
+        call += [_tuple(tuple(a.name for a in path_args))] if path_args else []
+        call += [_mapping("query", query_args)] if query_args else []
+        call += [_body_argument(body_kind, body_args), "**options"] if body_kind else ["**options"]
+        for name in ("Op", "RequestOptions"):
+            imports.use("._http", name)
+        return MethodSpec(
+            endpoint=e.id,
+            name=self.name,
+            constant=f"_op_{self.name}",
+            op_args=tuple(op_args),
+            params=tuple(params),
+            returns=returns,
+            call_args=tuple(call),
+            doc=self._docstring(),
+            path_args=path_args,
+            query_args=query_args,
+            body_args=body_args,
+            body_kind=body_kind,
+        )
+
+    def _path_type(self, placeholder: str) -> str:
+        """`str`, or the documented number or boolean type (`image(width={w})`)."""
+        for p in self.endpoint.parameters:
+            if p.location == "path" and p.name == placeholder and p.type is not None:
+                scalar = PRIMITIVES.get(p.type.name) if p.type.kind == PRIMITIVE else None
+                return scalar if scalar in ("int", "float", "bool") else "str"
+        return "str"
+
+    def _query(self, imports: Imports) -> tuple[ArgSpec, ...]:
+        args = []
+        for wire, p in _unique_params(self.endpoint, "query"):
+            annotation = QUERY_TYPES.get(wire.casefold())
+            if annotation is None:
+                annotation = self.types.argument(p.type, imports) if p.type else "str"
+            elif annotation == LIST_OPTION:
+                imports.use("collections.abc", "Sequence")
+            name = self.args.allocate(py_identifier(wire))
+            args.append(ArgSpec(name, wire, f"{annotation} | None"))
+            self.docs.append((name, p.description))
+        return tuple(args)
+
+    def _body(self, imports: Imports) -> tuple[str, tuple[ArgSpec, ...]]:
+        """The request body: a model (or dict), the documented properties of an action as
+        keyword arguments, bytes for an upload, or any JSON where nothing is documented."""
+        e = self.endpoint
+        if e.method in NO_BODY:
+            return "", ()
+        if _is_binary_path(e.path):
+            return "content", (ArgSpec("body", "", "bytes", required=True),)
+        params = _unique_params(e, "body")
+        target = _body_target(e, self.types)
+        if target is not None and self._mostly_properties(params, target):
+            annotation = f"{self.types.scalar(target, imports)} | {self.types.dict_type(imports)}"
+            return "model", (ArgSpec("body", "", annotation, required=True),)
+        if params:
+            args = []
+            for wire, p in params:
+                name = self.args.allocate(py_identifier(wire))
+                args.append(ArgSpec(name, wire, f"{self.types.argument(p.type, imports)} | None"))
+                self.docs.append((name, p.description))
+            return "fields", tuple(args)
+        return "json", (ArgSpec("body", "", f"{self.types.dict_type(imports)} | None"),)
+
+    def _mostly_properties(self, params: list[tuple[str, Parameter]], target: TypeRef) -> bool:
+        """Whether the documented body parameters are (mostly) properties of `target`."""
+        if not params:
+            return True
+        declared = _declared_wires(target.name, self.resources)
+        return 2 * sum(w.split("@")[0].casefold() in declared for w, _ in params) >= len(params)
+
+    def _returns(self, imports: Imports) -> tuple[str, str]:
+        """(return annotation, decoder expression)."""
+        e = self.endpoint
+        ref, status = e.response.type, e.response.status
+        cls = self.types.class_of(ref)
+        rt = "._http"
+        stream = ref is not None and ref.name == "Edm.Stream"
+        if e.method == "GET" and (_is_binary_path(e.path) or status == 302 or stream):
+            return "bytes", imports.use(rt, "content")
+        if e.method == "DELETE" or status == 204 or (ref is None and status == 202):
+            return "None", imports.use(rt, "nothing")
+        if ref is None or cls is None:
+            return imports.use("typing", "Any"), imports.use(rt, "anything")
+        imports.use(".models", cls)
+        if ref.collection:
+            return f"{imports.use(rt, 'Page')}[{cls}]", f"{imports.use(rt, 'page')}({cls})"
+        if e.method in ("GET", "POST"):
+            return cls, f"{imports.use(rt, 'one')}({cls})"
+        return f"{cls} | None", f"{imports.use(rt, 'maybe')}({cls})"  # PATCH/PUT: maybe 204
+
+    def _docstring(self) -> str:
+        e = self.endpoint
+        text = _doc(e.title or self.name, e.description)
+        text += f"\n\n`{e.method} {e.path}` ({e.source.file})"
+        args = [f"{name}: {' '.join(doc.split())}" for name, doc in self.docs if doc.strip()]
+        if args:
+            wrap = textwrap.TextWrapper(
+                DOC_WIDTH, subsequent_indent=" " * 8, break_long_words=False
+            )
+            text += "\n\nArgs:\n" + "\n".join("    " + wrap.fill(a) for a in args)
+        return text
+
+
+def _body_argument(kind: str, args: tuple[ArgSpec, ...]) -> str | Wrap:
+    if kind == "fields":
+        return _mapping("fields", args)
+    return "content=body" if kind == "content" else "body=body"
+
+
+def _area_specs(model: ApiModel, types: _Types, taken_classes: Iterable[str]) -> list[AreaSpec]:
+    """One area per first path segment (naming's `OperationName.area`), its methods
+    named by `operation_names`: stable, and unique across the API."""
+    endpoints = {e.id: e for e in model.endpoints}
+    resources = {r.name: r for r in model.resources}
+    by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for eid, op in operation_names(model).items():
+        by_area[op.area].append((op.name, eid))
+    attrs = NameAllocator(CLIENT_MEMBERS)
+    classes = NameAllocator(taken_classes)
+    areas = []
+    for area, ops in sorted(by_area.items()):
+        imports = Imports()
+        method_names = NameAllocator({"_client"})
+        methods = []
+        for op_name, eid in sorted(ops):
+            name = method_names.allocate(op_name + "_" if op_name in ANNOTATION_NAMES else op_name)
+            methods.append(_Method(endpoints[eid], name, types, resources).spec(imports))
+        imports.use("._http", "SyncApi")
+        imports.use("._http", "AsyncApi")
+        title = py_identifier(area, style="pascal", fallback="root")
+        segment = min(endpoints[eid].path for _, eid in ops).strip("/").split("/")[0]
+        areas.append(
+            AreaSpec(
+                attr=attrs.allocate(attribute_name(area)),
+                module=area,
+                sync_class=classes.allocate(f"{title}Api"),
+                async_class=classes.allocate(f"Async{title}Api"),
+                doc=f"Operations under `/{segment}`.",
+                methods=tuple(methods),
+                imports=imports,
+            )
+        )
+    return areas
+
+
+# ----- the target --------------------------------------------------------------------
+
+
+def build_context(
+    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
+) -> ClientContext:
+    settings = settings or {}
+    pkg = package or settings.get("package") or package_name(model.namespace, "client")
+    base_url = settings.get("base_url") or next(
+        (u for u in model.base_urls if "://" in u), "http://localhost"
+    )
+    classes = class_names(model)
+    types = _Types(classes, free_form(model))
+    model_imports = Imports()
+    enums = _enum_specs(model, types, model_imports)
+    models = _model_specs(model, types, model_imports)
+    return ClientContext(
+        package=py_identifier(pkg),
+        namespace=model.namespace,
+        base_url=base_url,
+        classes=classes,
+        enums=tuple(enums),
+        models=tuple(models),
+        model_imports=model_imports,
+        areas=tuple(_area_specs(model, types, {*classes.values(), *IMPORTED_NAMES})),
+    )
+
+
+def client_target(
+    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
+) -> Files:
+    """`client/...` → text: the whole client package (Python formatted by black)."""
+    ctx = build_context(model, settings, package=package)
+    pkg = ctx.package
+    common = {
+        "package": pkg,
+        "distribution": pkg.replace("_", "-"),
+        "namespace": ctx.namespace,
+        "base_url": ctx.base_url,
+        "areas": ctx.areas,
+    }
+    python = {
+        f"{pkg}/__init__.py": render("client/__init__.py.jinja", **common),
+        f"{pkg}/_base.py": render("client/_base.py.jinja", **common),
+        f"{pkg}/_http.py": render("client/_http.py.jinja", **common),
+        f"{pkg}/client.py": render("client/client.py.jinja", **common),
+        f"{pkg}/models.py": render(
+            "client/models.py.jinja",
+            **common,
+            enums=ctx.enums,
+            models=ctx.models,
+            imports=ctx.model_imports.groups(1, own=".models"),
+        ),
+        f"{pkg}/_areas/__init__.py": render("client/_areas_init.py.jinja", **common),
+    }
+    for area in ctx.areas:
+        python[f"{pkg}/_areas/{area.module}.py"] = render(
+            "client/area.py.jinja", **common, area=area, imports=area.imports.groups(2)
+        )
+    files = {rel: format_python(text) for rel, text in python.items()}
+    files[f"{pkg}/py.typed"] = ""
+    files["pyproject.toml"] = render("client/pyproject.toml.jinja", **common, toml=json.dumps)
+    files["README.md"] = render("client/README.md.jinja", **common, example=_example(ctx.areas))
+    return {f"client/{rel}": text for rel, text in sorted(files.items())}
+
+
+def _example(areas: Iterable[AreaSpec]) -> dict[str, str]:
+    """A call for the README: the first list operation without arguments, if any."""
+    calls = [(a.attr, m) for a in areas for m in a.methods]
+    for attr, m in calls:
+        if m.returns.startswith("Page[") and not m.path_args:
+            return {"area": attr, "method": m.name}
+    return {}

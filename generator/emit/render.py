@@ -1,0 +1,191 @@
+"""The Jinja environment every code target renders with, and black for Python output.
+
+Templates only lay text out: context builders compute every name and type.
+Doc text reaches templates as data and is escaped where it lands: `pystr`
+makes a Python string literal, `docstring` a body that is safe between `\"\"\"`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import black
+import jinja2
+from black.mode import Mode, TargetVersion
+
+import generator
+from generator.emit.writer import write_text_atomic
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters that str.splitlines() or the tokenizer treat as line ends, or
+# that may not appear raw in source: always written as escapes.
+_INVISIBLE = {chr(c) for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)} - {"\n", "\t"}
+LINE_LENGTH = 100
+_MODE = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
+_BLACK_VERSION = importlib.metadata.version("black")
+
+
+def templates_dir() -> Path:
+    """`generator/templates` when installed (the wheel force-includes it), else the repo's."""
+    installed = Path(generator.__file__).parent / "templates"
+    return installed if installed.is_dir() else Path(generator.__file__).parent.parent / "templates"
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    code = ord(ch)
+    if ch in _INVISIBLE or 0xD800 <= code <= 0xDFFF:
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return ch
+
+
+def pystr(value: object) -> str:
+    """A double-quoted Python string literal for any text."""
+    return '"' + "".join(_escape_char(ch) for ch in str(value)) + '"'
+
+
+def docstring(value: object, indent: int = 0) -> str:
+    """Text safe inside a triple-quoted docstring: no `\"\"\"`, no trailing quote,
+    backslashes and invisible line breaks escaped. Lines after the first are indented
+    by `indent`; a multi-line text ends on a line of its own, for the closing quotes."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
+    text = text[:-1] + '\\"' if text.endswith('"') else text
+    text = text.replace('"""', '\\"\\"\\"')
+    text = "".join(
+        _escape_char(ch) if ch in _INVISIBLE or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text
+    )
+    if "\n" not in text:
+        return text
+    pad = " " * indent
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:]), pad])
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """`head(item, ...)tail`: a bracketed list for `layout` to break as black would.
+
+    `explode`: once split, one item a line (black does so for literals and imports,
+    not for calls and signatures). `optional`: black's invisible parentheses, shown
+    only when split (`NAME = (` / `"long value"` / `)`).
+    """
+
+    head: str
+    items: tuple[str | Wrap, ...]
+    tail: str = ""
+    brackets: str = "()"
+    explode: bool = False
+    optional: bool = False
+
+    def flat(self) -> str:
+        inner = ", ".join(_flat(item) for item in self.items)
+        if self.optional:
+            return f"{self.head}{inner}{self.tail}"
+        return f"{self.head}{self.brackets[0]}{inner}{self.brackets[1]}{self.tail}"
+
+
+def _flat(item: str | Wrap) -> str:
+    return item if isinstance(item, str) else item.flat()
+
+
+def layout(node: str | Wrap, indent: int = 0, after: str = "") -> str:
+    """Lay `node` (then `after`) out at `indent` as black does: on one line if it fits; else
+    split at its brackets, the items on one indented line if they fit and may, else one
+    a line with a trailing comma (nested lists likewise). The first line is not indented.
+
+    A head start only (black formats the result anyway), but black makes a second pass
+    over any text its first pass changed: text already in its layout costs half.
+    """
+    one = _flat(node) + after
+    if isinstance(node, str) or indent + len(one) <= LINE_LENGTH or not node.items:
+        return one
+    pad, inner = " " * indent, " " * (indent + 4)
+    opening = node.head + node.brackets[0]
+    closing = pad + node.brackets[1] + node.tail + after
+    if len(node.items) == 1:
+        return f"{opening}\n{inner}{layout(node.items[0], indent + 4)}\n{closing}"
+    joined = ", ".join(_flat(item) for item in node.items)
+    if not node.explode and len(inner) + len(joined) <= LINE_LENGTH:
+        return f"{opening}\n{inner}{joined}\n{closing}"
+    lines = [inner + layout(item, indent + 4, ",") for item in node.items]
+    return "\n".join([opening, *lines, closing])
+
+
+def import_line(module: str, names: Iterable[str], indent: int = 0) -> str:
+    """`from module import a, b` as black lays it out (split: one name a line)."""
+    return layout(Wrap(f"from {module} import ", tuple(names), explode=True, optional=True), indent)
+
+
+def _wrap(
+    head: str,
+    items: Iterable[str | Wrap],
+    tail: str = "",
+    *,
+    explode: bool = False,
+    optional: bool = False,
+) -> Wrap:
+    return Wrap(head, tuple(items), tail, explode=explode, optional=optional)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pystr"] = pystr
+    env.filters["docstring"] = docstring
+    env.globals["layout"] = layout
+    env.globals["wrap"] = _wrap
+    env.globals["import_line"] = import_line
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+_format_cache: Path | None = None
+
+
+def set_format_cache(folder: Path | None) -> None:
+    """Keep black's results in `folder` (keyed by the text, black's version and mode), so
+    that a rebuild formats only the files whose text changed. None: in memory only."""
+    global _format_cache
+    _format_cache = folder
+
+
+@lru_cache(maxsize=1024)
+def format_python(text: str) -> str:
+    """black, in-process (line length 100): once per text and process, or per text at
+    all with a format cache."""
+    if _format_cache is None:
+        return black.format_str(text, mode=_MODE)
+    key = hashlib.sha256(
+        f"{_BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
+    ).hexdigest()
+    path = _format_cache / key[:2] / f"{key}.py"
+    try:
+        stored = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        stored = ""
+    check, _, cached = stored.partition("\n")
+    if cached and hashlib.sha256(cached.encode("utf-8", "surrogatepass")).hexdigest() == check:
+        return cached  # an entry whose checksum fails is corrupt: format again
+    formatted = black.format_str(text, mode=_MODE)
+    digest = hashlib.sha256(formatted.encode("utf-8", "surrogatepass")).hexdigest()
+    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+        write_text_atomic(path, f"{digest}\n{formatted}")
+    return formatted
