@@ -26,7 +26,7 @@ from generator.emit.naming import (
     package_name,
     py_identifier,
 )
-from generator.emit.render import LINE_LENGTH, Wrap, format_python, pystr, render
+from generator.emit.render import LINE_LENGTH, Wrap, format_many, pystr, render
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -730,7 +730,7 @@ def client_target(
         python[f"{pkg}/_areas/{area.module}.py"] = render(
             "client/area.py.jinja", **common, area=area, imports=area.imports.groups(2)
         )
-    files = {rel: format_python(text) for rel, text in python.items()}
+    files = format_many(python)
     files[f"{pkg}/py.typed"] = ""
     files["pyproject.toml"] = render("client/pyproject.toml.jinja", **common, toml=json.dumps)
     files["README.md"] = render("client/README.md.jinja", **common, example=_example(ctx.areas))

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,34 +159,84 @@ def render(template: str, **context: Any) -> str:
 
 
 _format_cache: Path | None = None
+_format_jobs = 1
 
 
-def set_format_cache(folder: Path | None) -> None:
+def set_format_cache(folder: Path | None, jobs: int = 1) -> None:
     """Keep black's results in `folder` (keyed by the text, black's version and mode), so
-    that a rebuild formats only the files whose text changed. None: in memory only."""
-    global _format_cache
+    that a rebuild formats only the files whose text changed. None: in memory only.
+    `jobs` > 1 lets `format_many` run black in that many processes."""
+    global _format_cache, _format_jobs
     _format_cache = folder
+    _format_jobs = max(1, jobs)
+
+
+def _cache_path(text: str) -> Path | None:
+    if _format_cache is None:
+        return None
+    key = hashlib.sha256(
+        f"{_BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
+    ).hexdigest()
+    return _format_cache / key[:2] / f"{key}.py"
+
+
+def _cached(path: Path | None) -> str | None:
+    """A cached result, or None; an entry whose checksum fails is corrupt and ignored."""
+    if path is None:
+        return None
+    try:
+        stored = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    check, _, cached = stored.partition("\n")
+    digest = hashlib.sha256(cached.encode("utf-8", "surrogatepass")).hexdigest()
+    return cached if cached and digest == check else None
+
+
+def _store(path: Path | None, formatted: str) -> None:
+    if path is None:
+        return
+    digest = hashlib.sha256(formatted.encode("utf-8", "surrogatepass")).hexdigest()
+    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+        write_text_atomic(path, f"{digest}\n{formatted}")
+
+
+def _black(text: str) -> str:
+    return black.format_str(text, mode=_MODE)
 
 
 @lru_cache(maxsize=1024)
 def format_python(text: str) -> str:
     """black, in-process (line length 100): once per text and process, or per text at
     all with a format cache."""
-    if _format_cache is None:
-        return black.format_str(text, mode=_MODE)
-    key = hashlib.sha256(
-        f"{_BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
-    ).hexdigest()
-    path = _format_cache / key[:2] / f"{key}.py"
-    try:
-        stored = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        stored = ""
-    check, _, cached = stored.partition("\n")
-    if cached and hashlib.sha256(cached.encode("utf-8", "surrogatepass")).hexdigest() == check:
-        return cached  # an entry whose checksum fails is corrupt: format again
-    formatted = black.format_str(text, mode=_MODE)
-    digest = hashlib.sha256(formatted.encode("utf-8", "surrogatepass")).hexdigest()
-    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-        write_text_atomic(path, f"{digest}\n{formatted}")
+    path = _cache_path(text)
+    cached = _cached(path)
+    if cached is not None:
+        return cached
+    formatted = _black(text)
+    _store(path, formatted)
     return formatted
+
+
+def format_many(texts: dict[str, str]) -> dict[str, str]:
+    """`format_python` over many files; the cache misses run in parallel when allowed
+    (largest first), since black is most of a cold build's time."""
+    out: dict[str, str] = {}
+    misses: dict[str, str] = {}
+    for rel, text in texts.items():
+        cached = _cached(_cache_path(text))
+        if cached is not None:
+            out[rel] = cached
+        else:
+            misses[rel] = text
+    if _format_jobs > 1 and len(misses) > 1:
+        order = sorted(misses, key=lambda r: -len(misses[r]))
+        with ProcessPoolExecutor(min(_format_jobs, len(order))) as pool:
+            results = pool.map(_black, [misses[r] for r in order])
+            for rel, formatted in zip(order, results, strict=True):
+                _store(_cache_path(misses[rel]), formatted)
+                out[rel] = formatted
+    else:
+        for rel, text in misses.items():
+            out[rel] = format_python(text)
+    return {rel: out[rel] for rel in texts}

@@ -90,7 +90,9 @@ def build(
     if output.is_current(out, manifest, key):
         return BuildResult(up_to_date=True)
     cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
-    render_module.set_format_cache(options.cache_dir / "black" if options.cache_dir else None)
+    render_module.set_format_cache(
+        options.cache_dir / "black" if options.cache_dir else None, options.jobs
+    )
     parsed = parse_doc_set(docs, config, jobs=options.jobs, cache=cache, progress=progress, raw=raw)
     stats = dict(parsed.stats)
     model = model_of(parsed)
