@@ -36,6 +36,8 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(CORPUS)
+	rm -rf out/bench-v1.0 && $(BIN)/docgen build $(CORPUS) -o out/bench-v1.0 -t server -q
+	$(BIN)/python -m tests.bench_server out/bench-v1.0
 
 clean:
 	rm -rf out .docgen-cache .pytest_cache .mypy_cache

@@ -205,6 +205,29 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
     sys.stdout.write(openapi_target(_load(docs, config_dir), {})["openapi.json"])
 
 
+@main.command("serve")
+@DOCS
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--base-path", default=None, help="Path to serve under (default: from the base URL).")
+@CONFIG_DIR
+def serve_cmd(
+    docs: Path, host: str, port: int, base_path: str | None, config_dir: Path | None
+) -> None:
+    """Serve the documented examples of DOCS as a stub API (no build step; needs fastapi+uvicorn)."""
+    try:
+        from generator.serve import serve
+    except ImportError as exc:
+        raise click.ClickException(
+            f"docgen serve needs fastapi and uvicorn: pip install 'docgen[serve]' ({exc})"
+        ) from None
+    model = _load(docs, config_dir)
+    click.echo(f"serving {len(model.endpoints)} endpoints on http://{host}:{port}", err=True)
+    serve(model, host=host, port=port, base_path=base_path)
+
+
 @main.command("build")
 @click.argument("docs", type=click.Path(path_type=Path), required=False)
 @click.option(

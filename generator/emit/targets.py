@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from generator.emit.client import client_target
+from generator.emit.fixtures import tests_target
 from generator.emit.openapi import openapi_target
+from generator.emit.server import server_target
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 
@@ -27,4 +29,6 @@ TARGETS: dict[str, Target] = {
     "client": client_target,
     "model": model_target,
     "openapi": openapi_target,
+    "server": server_target,
+    "tests": tests_target,
 }

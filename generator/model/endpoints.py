@@ -39,6 +39,9 @@ _QUERY_SECTION = re.compile(r"query param", re.IGNORECASE)
 _ODATA_OPTION = re.compile(
     r"(?<![\w$])\$(?:select|filter|expand|top|skip|orderby|orderBy|count|search|format|skipToken|deltatoken|skiptoken)\b"
 )
+_TYPE_IN_BODY = re.compile(
+    r"\b(object|objects|collection|resource)\b[^.]*\bin the response body", re.I
+)
 _SUPPORTS_ODATA = re.compile(r"supports?\b.*\bodata query param", re.IGNORECASE)
 _GENERIC_OPTIONS = (
     "$select",
@@ -85,7 +88,7 @@ class EndpointBuilder:
             return []
         parameters = self._parameters(page)
         request_body = self._linked_type(page, _REQUEST_BODY)
-        response = ResponseSpec(self._status(page), self._linked_type(page, _RESPONSE))
+        response = self._response(page)
         permissions = self._permissions(page)
         description = _first_prose(page)
         built: list[PageEndpoint] = []
@@ -221,6 +224,21 @@ class EndpointBuilder:
                 return TypeRef(pick, self.index.kinds[pick], collection)
             return self.index.ref_for_name(name, collection)
         return None
+
+    def _response(self, page: PageFacts) -> ResponseSpec:
+        """Status and type the Response section promises. A 202 or 204 carries a type
+        only when the section says it is in the response body: the links there
+        usually name the operation to poll or the changed resource."""
+        status = self._status(page)
+        linked = self._linked_type(page, _RESPONSE)
+        if status in (202, 204) and linked is not None:
+            said = any(
+                "response body" in text.lower()
+                for section, text, _ in page.prose
+                if _RESPONSE.match(section)
+            )
+            linked = linked if said else None
+        return ResponseSpec(status, linked)
 
     def _status(self, page: PageFacts) -> int | None:
         for text, _ in self._section_prose(page, _RESPONSE):

@@ -1,0 +1,325 @@
+"""The server target: a FastAPI stub that answers every endpoint as the docs do.
+
+`OUT/server/` holds `pyproject.toml`, a README and the package: `app.py`
+(`create_app`), `handlers.py` (`Handlers`, one method per endpoint),
+`runtime.py` (routing and documented answers) and `shapes.py` (body checks
+and synthesised values: `generator/emit/shapes.py` as it is), the same text
+for every doc set, and the API as data under `data/`:
+
+- `routes.json`: every endpoint as an anchored, case-insensitive regex (the
+  model's own template matcher, `generator.model.paths`), most specific first,
+  with its handler, request body shape, response type and examples;
+- `examples.json`: every documented response the stub can give, by example id;
+- `types.json`: resources (properties, base type) and enums, to check request
+  bodies and to synthesise answers for endpoints the docs show no example of.
+
+The data is built here, once, from the model; the generated package never
+imports docgen. `server_data` is also what `docgen serve` runs in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.emit import shapes
+from generator.emit.naming import (
+    NameAllocator,
+    OperationName,
+    attribute_name,
+    operation_names,
+    package_name,
+)
+from generator.emit.render import format_python, render
+from generator.model.paths import PathIndex, PathTemplate, _compile, split_path_query
+from generator.model.types import ApiModel, Endpoint, Example, Resource, TypeRef
+
+Files = dict[str, str]
+Json = dict[str, Any]
+
+# Members of the generated handlers' base class: no handler method may take these names.
+HANDLER_MEMBERS = frozenset({"documented"})
+ARG_RESERVED = frozenset({"self", "call"})
+NO_BODY_STATUSES = frozenset({204, 205, 304})
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Headers the stub computes itself (or that describe the docs' transport, not the answer).
+_DROPPED_HEADERS = frozenset(
+    {"content-length", "content-type", "transfer-encoding", "connection", "keep-alive"}
+)
+
+
+def server_package(model: ApiModel, settings: Mapping[str, str]) -> str:
+    """`<package>_server` when the user names the packages, else `<namespace>_server`."""
+    package = settings.get("package")
+    return package_name(package, "server") if package else package_name(model.namespace, "server")
+
+
+def default_base_path(model: ApiModel) -> str:
+    """The path of the doc set's base URL (`https://host/v1.0` -> `/v1.0`); "" for none."""
+    urls = [u for u in model.base_urls if "://" in u] or list(model.base_urls)
+    return normalize_base_path(split_path_query(urls[0])[0]) if urls else ""
+
+
+def normalize_base_path(path: str) -> str:
+    """`v1.0/` -> `/v1.0`; `/` and "" -> ""."""
+    path = path.strip().strip("/")
+    return f"/{path}" if path else ""
+
+
+# ----- routes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    endpoint: Endpoint
+    handler: str  # the `Handlers` method
+    operation: str  # `area.name`, as the client names it
+    args: tuple[str, ...]  # the handler's argument names, one per path parameter
+    order: int  # position in the model: breaks ties between equally specific templates
+
+
+def handler_names(ops: Mapping[str, OperationName]) -> dict[str, str]:
+    """A unique `Handlers` method name per endpoint id: `<area>_<operation name>`."""
+    allocator = NameAllocator(HANDLER_MEMBERS)
+    return {
+        eid: allocator.allocate(f"{ops[eid].area.rstrip('_')}_{ops[eid].name}")
+        for eid in sorted(ops, key=lambda e: (ops[e].operation_id, e))
+    }
+
+
+def route_specs(model: ApiModel) -> list[RouteSpec]:
+    """Every endpoint as a route, most specific template first (ties: model order)."""
+    ops = operation_names(model)
+    handlers = handler_names(ops)
+    specs = []
+    for order, endpoint in enumerate(model.endpoints):
+        names = _compile(endpoint.path).names
+        args = NameAllocator(ARG_RESERVED)
+        specs.append(
+            RouteSpec(
+                endpoint=endpoint,
+                handler=handlers[endpoint.id],
+                operation=ops[endpoint.id].operation_id,
+                args=tuple(args.allocate(attribute_name(n, ARG_RESERVED)) for n in names),
+                order=order,
+            )
+        )
+    return sorted(specs, key=lambda s: (_compile(s.endpoint.path).rank, s.order))
+
+
+def example_routes(model: ApiModel) -> dict[str, str | None]:
+    """The endpoint whose route answers each example's request (None: no route does).
+
+    Usually the example's own endpoint; where a more specific template of the
+    doc set matches its URL too, that one (the stub routes by URL, not by page).
+    """
+    index: PathIndex[str] = PathIndex(
+        (e.method, PathTemplate(e.path, e.path, (), ""), e.id) for e in model.endpoints
+    )
+    routed: dict[str, str | None] = {}
+    for example in model.examples:
+        hits = index.match(example.request.method, example.request.path or "/")
+        routed[example.id] = hits[0][0] if hits and example.endpoint is not None else None
+    return routed
+
+
+def _type_data(ref: TypeRef | None) -> Json | None:
+    return None if ref is None else {"type": ref.name, "collection": ref.collection}
+
+
+def _request_data(endpoint: Endpoint) -> Json | None:
+    """The body shape: the documented type and/or the body-parameter table."""
+    fields = [
+        [p.name.strip().strip("`"), p.type.name, p.type.collection]
+        for p in endpoint.parameters
+        if p.location == "body" and p.type is not None and p.name.strip().strip("`")
+    ]
+    if endpoint.request_body is None and not fields:
+        return None
+    return {
+        **(_type_data(endpoint.request_body) or {"type": None, "collection": False}),
+        "fields": fields,
+    }
+
+
+def _route_data(spec: RouteSpec, examples: list[str]) -> Json:
+    endpoint = spec.endpoint
+    compiled = _compile(endpoint.path)
+    return {
+        "endpoint": endpoint.id,
+        "operation": spec.operation,
+        "handler": spec.handler,
+        "method": endpoint.method,
+        "template": endpoint.path,
+        "pattern": compiled.regex.pattern,
+        "params": list(compiled.names),
+        "args": list(spec.args),
+        "head": compiled.head,
+        "slashes": compiled.slashes,
+        "flexible": compiled.flexible,
+        "status": endpoint.response.status or 200,
+        "request": _request_data(endpoint),
+        "response": _type_data(endpoint.response.type),
+        "examples": examples,
+    }
+
+
+# ----- examples ------------------------------------------------------------------------------
+
+
+def response_status(example: Example, endpoint: Endpoint | None) -> int:
+    """The status the stub answers an example with: documented, else the endpoint's, else 200."""
+    documented = example.response.status if example.response is not None else None
+    return documented or (endpoint.response.status if endpoint is not None else None) or 200
+
+
+def response_headers(example: Example) -> list[list[str]]:
+    """Documented response headers the stub sends as they are (valid names and values only)."""
+    assert example.response is not None
+    return [
+        [name, value]
+        for name, value in example.response.headers
+        if _HEADER_NAME.match(name)
+        and name.lower() not in _DROPPED_HEADERS
+        and value.isprintable()
+        and value.isascii()
+    ]
+
+
+def content_type(example: Example) -> str | None:
+    """The documented Content-Type; `application/json` for an undeclared JSON body."""
+    response = example.response
+    assert response is not None
+    if response.content_type:
+        return response.content_type
+    return "application/json" if response.body_is_json else None
+
+
+def _example_data(example: Example, endpoint: Endpoint | None) -> Json:
+    response = example.response
+    assert response is not None
+    status = response_status(example, endpoint)
+    body = None if status in NO_BODY_STATUSES else response.body
+    return {
+        "source": f"{example.source.file}:{example.source.line}",
+        "request": {
+            "path": example.request.path,
+            "query": example.request.query,
+            "body": example.request.body,
+        },
+        "response": {
+            "status": status,
+            "headers": response_headers(example),
+            "contentType": content_type(example) if body is not None else None,
+            "json": response.body_is_json and body is not None,
+            "body": body,
+        },
+    }
+
+
+# ----- types ---------------------------------------------------------------------------------
+
+
+def _resource_data(resource: Resource) -> Json:
+    return {
+        "base": resource.base_type,
+        "abstract": resource.abstract,
+        "properties": [
+            [p.name, p.type.name, p.type.collection, p.navigation] for p in resource.properties
+        ],
+    }
+
+
+def types_data(model: ApiModel) -> Json:
+    return {
+        "resources": {r.name: _resource_data(r) for r in model.resources},
+        "enums": {
+            e.name: {"members": [m.name for m in e.members], "flags": e.flags} for e in model.enums
+        },
+    }
+
+
+# ----- the data and the target ---------------------------------------------------------------
+
+
+def server_data(model: ApiModel, specs: list[RouteSpec] | None = None) -> dict[str, Json]:
+    """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON data."""
+    specs = route_specs(model) if specs is None else specs
+    endpoints = {e.id: e for e in model.endpoints}
+    routed = example_routes(model)
+    by_route: dict[str, list[str]] = {}
+    examples: Json = {}
+    for example in model.examples:
+        route = routed[example.id]
+        if route is not None and example.response is not None:
+            by_route.setdefault(route, []).append(example.id)
+            examples[example.id] = _example_data(example, endpoints[route])
+    routes = [_route_data(s, by_route.get(s.endpoint.id, [])) for s in specs]
+    return {"routes": {"routes": routes}, "examples": examples, "types": types_data(model)}
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    name: str
+    args: tuple[str, ...]
+    doc: str
+
+
+def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
+    out = []
+    for spec in sorted(specs, key=lambda s: s.handler):
+        e = spec.endpoint
+        title = " ".join((e.title or spec.operation).split()).rstrip(".")
+        doc = f"{title}.\n\n`{e.method} {e.path}` ({e.source.file}:{e.source.line})"
+        out.append(HandlerSpec(spec.handler, spec.args, doc))
+    return out
+
+
+def shapes_source() -> str:
+    """The text of `generator/emit/shapes.py`, which the stub ships as its `shapes.py`."""
+    return Path(shapes.__file__).read_text(encoding="utf-8")
+
+
+def _data_file(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+
+
+def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
+    """`server/...` → text for the stub package (black-formatted Python, JSON data)."""
+    pkg = server_package(model, settings)
+    base_path = settings.get("base_path")
+    context = {
+        "package": pkg,
+        "distribution": pkg.replace("_", "-"),
+        "namespace": model.namespace or "the API",
+        "base_path": (
+            default_base_path(model) if base_path is None else normalize_base_path(base_path)
+        ),
+        "toml": json.dumps,
+    }
+    specs = route_specs(model)
+    data = server_data(model, specs)
+    gets = [s for s in specs if s.endpoint.method == "GET"]
+    example = min(
+        gets, key=lambda s: (len(s.args) != 1, len(s.endpoint.path), s.handler), default=None
+    )
+    python = {
+        f"{pkg}/__init__.py": render("server/__init__.py.jinja", **context),
+        f"{pkg}/__main__.py": render("server/__main__.py.jinja", **context),
+        f"{pkg}/app.py": render("server/app.py.jinja", **context),
+        f"{pkg}/runtime.py": render("server/runtime.py.jinja", **context),
+        f"{pkg}/shapes.py": shapes_source(),
+        f"{pkg}/handlers.py": render(
+            "server/handlers.py.jinja", **context, handlers=_handler_specs(specs)
+        ),
+    }
+    files = {rel: format_python(text) for rel, text in python.items()}
+    files.update({f"{pkg}/data/{name}.json": _data_file(value) for name, value in data.items()})
+    files[f"{pkg}/py.typed"] = ""
+    files["pyproject.toml"] = render("server/pyproject.toml.jinja", **context)
+    files["README.md"] = render("server/README.md.jinja", **context, example=example)
+    return {f"server/{rel}": text for rel, text in sorted(files.items())}

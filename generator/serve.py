@@ -1,0 +1,53 @@
+"""`docgen serve`: the server stub for a model, in-process, without a build step.
+
+The app is the generated server's own runtime (`templates/server/runtime.py.jinja`
+rendered, with `generator/emit/shapes.py`) fed the same data the server target
+writes to `data/*.json`; only the per-endpoint `Handlers` class is left out
+(every endpoint gets the documented answer, as the generated class does by default).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+from generator.emit import shapes
+from generator.emit.render import render
+from generator.emit.server import default_base_path, normalize_base_path, server_data
+from generator.model.types import ApiModel
+
+RUNTIME_PACKAGE = "docgen_stub"
+
+
+def runtime_module() -> types.ModuleType:
+    """The rendered stub runtime as the module `docgen_stub.runtime` (built once per process)."""
+    name = f"{RUNTIME_PACKAGE}.runtime"
+    if name in sys.modules:
+        return sys.modules[name]
+    package = types.ModuleType(RUNTIME_PACKAGE)
+    package.__path__ = []
+    module = types.ModuleType(name)
+    module.__package__ = RUNTIME_PACKAGE
+    sys.modules.update(
+        {RUNTIME_PACKAGE: package, f"{RUNTIME_PACKAGE}.shapes": shapes, name: module}
+    )
+    source = render("server/runtime.py.jinja")
+    exec(compile(source, "<docgen server runtime>", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def stub_app(model: ApiModel, base_path: str | None = None) -> Any:
+    """A FastAPI app answering every endpoint of `model` with its documented examples."""
+    runtime = runtime_module()
+    path = default_base_path(model) if base_path is None else normalize_base_path(base_path)
+    return runtime.build_app(server_data(model), runtime.BaseHandlers(), path)
+
+
+def serve(
+    model: ApiModel, host: str = "127.0.0.1", port: int = 8000, base_path: str | None = None
+) -> None:
+    """Serve the stub for `model` with uvicorn (loopback unless `host` says otherwise)."""
+    import uvicorn
+
+    uvicorn.run(stub_app(model, base_path), host=host, port=port)
