@@ -33,6 +33,7 @@ fmt: $(STAMP)
 
 fuzz: $(STAMP)
 	DOCGEN_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz_parse.py
+	DOCGEN_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(CORPUS)
