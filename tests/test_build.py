@@ -184,3 +184,36 @@ def test_pre_commit_hook_in_a_git_repo(
     assert run(*entry[1:])[0] == 1  # docs changed, output regenerated: hook fails once
     status = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True)
     assert "generated/model.json" in status.stdout
+
+
+def test_crash_after_the_commit_point_is_rolled_forward(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that dies while renaming leaves a journal; the next run finishes it."""
+    out = tmp_path / "out"
+    run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+    real_replace = output.os.replace
+    calls = {"n": 0}
+
+    def dying_replace(src: object, dst: object) -> None:
+        if str(dst).endswith(".json") and output.STAGING not in str(dst):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt("killed")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output.os, "replace", dying_replace)
+    run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert (out / output.STAGING / output.JOURNAL).exists()  # interrupted mid-way
+    code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "--check")
+    assert code == 1  # --check writes nothing, not even the recovery
+    assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")[0] == 0
+    assert not (out / output.STAGING).exists()
+    assert "Read the properties" in (out / "model.json").read_text()
+    assert "Read the properties" in (out / "openapi.json").read_text()
+    assert (
+        run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "--check")[0] == 0
+    )

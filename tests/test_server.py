@@ -193,6 +193,11 @@ def test_bad_bodies_unknown_paths_and_methods_get_the_error_shape(app: Any) -> N
     not_allowed = call(app, "DELETE", "/v2/things")
     _error(not_allowed, 405, "MethodNotAllowed")
     assert not_allowed.headers["allow"] == "POST"
+    huge = b'{"id": "' + b"x" * (16 * 1024 * 1024) + b'"}'
+    too_big = call(
+        app, "POST", "/v2/things", content=huge, headers={"content-type": "application/json"}
+    )
+    _error(too_big, 413, "RequestEntityTooLarge")
 
 
 def test_a_body_the_docs_show_is_accepted_even_against_its_type(app: Any) -> None:
