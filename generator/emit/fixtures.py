@@ -149,16 +149,78 @@ def _client_skip(example: Example, status: int, ctx: _Context) -> str | None:
     if 300 <= status < 400:
         location = {k.lower(): v for k, v in response.headers}.get("location", "elsewhere")
         return f"{where}: redirects to {location}, outside the stub: the client cannot follow it"
-    if status in NO_BODY_STATUSES or response.body is None:
-        return None
+    if status in NO_BODY_STATUSES or response.body in (None, ""):
+        return _contradicts_endpoint(example, status, None, ctx)
     if not response.body_is_json and _claims_json(response.content_type, response.body):
         lines = range(response.source.line, response.source.line + 1000)  # the nearest after it
         return ctx.findings.find(response.source.file, lines, ("J002",), "the body is not JSON")
     annotated = annotated_type(response)
-    if response.body_is_json and annotated is not None and status < 400:
-        problem = ctx.types.check_response(response.body, *annotated)
+    endpoint = ctx.endpoints.get(example.endpoint or "")
+    promised = endpoint.response.type if endpoint is not None else None
+    typed = annotated or ((promised.name, promised.collection) if promised is not None else None)
+    if response.body_is_json and typed is not None and status < 400:
+        problem = ctx.types.check_response(response.body, *typed)
         if problem:
-            return f"{where}: the body contradicts its own type {annotated[0]}: {problem}"
+            return f"{where}: the body contradicts its own type {typed[0]}: {problem}"
+    return _contradicts_endpoint(example, status, annotated, ctx)
+
+
+def _is_collection_body(body: Any) -> bool:
+    """A JSON array, or Graph's `{"value": [...], "@odata...": ...}` wrapper."""
+    if isinstance(body, list):
+        return True
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("value"), list)
+        and all(k == "value" or k.startswith("@") for k in body)
+    )
+
+
+def _contradicts_endpoint(
+    example: Example, status: int, annotated: tuple[str, bool] | None, ctx: _Context
+) -> str | None:
+    """The example contradicts what its page says the endpoint returns: the docs
+    disagree with themselves (check reports it), so no typed call can match both."""
+    endpoint = ctx.endpoints.get(example.endpoint or "")
+    response = example.response
+    if endpoint is None or response is None or not 200 <= status < 300:
+        return None
+    where = _source(response.source.file, response.source.line)
+    promised = endpoint.response
+    if (
+        promised.status is not None
+        and status != promised.status
+        and (status in NO_BODY_STATUSES) != (promised.status in NO_BODY_STATUSES)
+    ):
+        return (
+            f"{where}: X008 the example answers {status} where the Response section "
+            f"documents {promised.status}"
+        )
+    if response.body in (None, "") and status not in NO_BODY_STATUSES and promised.type is not None:
+        return (
+            f"{where}: X010 the example answers {status} with no body where the Response section "
+            f"documents a {promised.type.name} in the body"
+        )
+    if promised.type is not None and response.body_is_json:
+        shown = _is_collection_body(response.body)
+        if shown != promised.type.collection:
+            said = "a collection of" if promised.type.collection else "a single"
+            return (
+                f"{where}: B004 the Response section documents {said} {promised.type.name}, "
+                f"the example shows {'a collection' if shown else 'a single object'}"
+            )
+    declared = promised.type.name if promised.type is not None else None
+    if (
+        annotated is not None
+        and declared is not None
+        and ctx.types.resource(declared) is not None
+        and ctx.types.resource(annotated[0]) is not None
+        and not ctx.types.derives(annotated[0], declared)
+    ):
+        return (
+            f"{where}: B005 the example's type {annotated[0]} is neither {declared}, which the "
+            "Response section documents, nor derived from it"
+        )
     return None
 
 

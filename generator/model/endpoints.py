@@ -219,7 +219,9 @@ class EndpointBuilder:
             pick = self.index.pick_on_page(target, link.text) if target else None
             if pick is None and self.index.lookup_name(name) is None:
                 continue
-            collection = "collection" in _sentence_with(page, link.line, link.text).lower()
+            collection = _says_collection(
+                _sentence_with(page, link.line, link.text), link.text, pick or name
+            )
             if pick is not None:
                 return TypeRef(pick, self.index.kinds[pick], collection)
             return self.index.ref_for_name(name, collection)
@@ -309,6 +311,22 @@ def _split_scopes(text: str) -> tuple[str, ...]:
     if not text or _NOT_SUPPORTED.match(text):
         return ()
     return tuple(s.strip().strip("`*") for s in re.split(r",|\bor\b|\band\b", text) if s.strip())
+
+
+_PLURAL_AFTER = re.compile(r"^\W*(objects|entities|resources|items|instances)\b", re.IGNORECASE)
+
+
+def _says_collection(sentence: str, link_text: str, type_name: str) -> bool:
+    """ "a collection of [x]", "[x] objects", or a plural link text naming a singular
+    type (`[identityProviders](identityprovider.md)`)."""
+    if "collection" in sentence.lower() or "list of" in sentence.lower():
+        return True
+    at = sentence.find(link_text)
+    if at >= 0 and _PLURAL_AFTER.match(sentence[at + len(link_text) :]):
+        return True
+    short = type_name.rsplit(".", 1)[-1].casefold()
+    text = link_text.strip().casefold()
+    return text != short and text.rstrip("s") == short.rstrip("s") and text.endswith("s")
 
 
 def _sentence_with(page: PageFacts, line: int, text: str) -> str:
