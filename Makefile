@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus/graph-v1.0
 
-.PHONY: demo test check lint fmt bench fuzz clean
+.PHONY: demo test check lint fmt bench fuzz interop clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(CORPUS)
 	rm -rf out/bench-v1.0 && $(BIN)/docgen build $(CORPUS) -o out/bench-v1.0 -t server -q
 	$(BIN)/python -m tests.bench_server out/bench-v1.0
+
+interop: $(STAMP)
+	$(BIN)/python -m tests.interop $(CORPUS)
 
 clean:
 	rm -rf out .docgen-cache .pytest_cache .mypy_cache

@@ -179,3 +179,21 @@ def test_examples_pair_by_name_then_position(tmp_path: Path) -> None:
     assert by_name["first"].path_values == (("thing-id", "42"),)
     assert by_name["second"].request.body == {"a": 1}
     assert "J001" in {d.code for d in model.diagnostics}
+
+
+def test_success_status_is_the_first_2xx_the_response_section_names(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "api/a.md",
+        """
+        ## HTTP request
+        ```http
+        POST /things/{id}/upload
+        ```
+        ## Response
+        If there is no space left this returns `507 Insufficient Storage`.
+        Otherwise it returns `200 OK` and an object in the response body.
+        """,
+    )
+    model = load_model(tmp_path, load_config(tmp_path))
+    assert model.endpoints[0].response.status == 200

@@ -338,3 +338,12 @@ def test_generated_suite_passes_for_groups(groups_model: ApiModel, tmp_path: Pat
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " failed" not in result.stdout and " passed" in result.stdout
+
+
+def test_numbers_check_any_json_value_without_raising() -> None:
+    """Found by schemathesis: an object or array where a number is declared raised TypeError."""
+    from generator.emit.shapes import _primitive_problem
+
+    assert _primitive_problem({"a": 1}, "Edm.Double") == "expected a number, got an object"
+    assert _primitive_problem([1], "Edm.Double") is not None
+    assert _primitive_problem("NaN", "Edm.Double") is None

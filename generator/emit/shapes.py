@@ -42,7 +42,7 @@ def kind(value: Any) -> str:
 def _is_number(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | float) or value in SPECIAL_NUMBERS:
+    if isinstance(value, int | float) or (isinstance(value, str) and value in SPECIAL_NUMBERS):
         return True
     try:
         float(value)

@@ -243,11 +243,14 @@ class EndpointBuilder:
         return ResponseSpec(status, linked)
 
     def _status(self, page: PageFacts) -> int | None:
-        for text, _ in self._section_prose(page, _RESPONSE):
-            m = _STATUS.search(text)
-            if m is not None:
-                return int(m.group(1))
-        return None
+        """The success status the Response section promises: its first 2xx code (the
+        section also names error codes), else its first code of any kind."""
+        codes = [
+            int(code)
+            for text, _ in self._section_prose(page, _RESPONSE)
+            for code in _STATUS.findall(text)
+        ]
+        return next((c for c in codes if 200 <= c < 300), codes[0] if codes else None)
 
     def _permissions(self, page: PageFacts) -> tuple[Permission, ...]:
         perms: list[Permission] = []
