@@ -42,9 +42,11 @@ def timed(argv: list[str]) -> tuple[float, int]:
     return float(seconds), int(mib)
 
 
-def median_of(argv: list[str], before: Callable[[], None] | None = None) -> tuple[float, int]:
+def median_of(
+    argv: list[str], before: Callable[[], None] | None = None, runs_wanted: int = RUNS
+) -> tuple[float, int]:
     runs = []
-    for _ in range(RUNS):
+    for _ in range(runs_wanted):
         if before is not None:
             before()
         runs.append(timed(argv))
@@ -120,15 +122,23 @@ def run_all(corpus: Path, work: Path) -> None:
     results: list[tuple[str, float, int]] = [
         ("floor: markdown-it-py parse, 1 process", floor, floor_mib)
     ]
-    results.append(("docgen model", *median_of(docgen("model", str(docs), "-o", "/dev/null"))))
-    results.append(("docgen check", *median_of(docgen("check", str(docs)))))
+    print(f"corpus: {corpus}; median of {RUNS} runs (scaling rows: 1 run each)")
+    print(f"{'what':<46} {'seconds':>8} {'x floor':>9} {'% cold':>7} {'peak MiB':>9}")
+    print(row(results[0][0], floor, floor_mib, floor, None), flush=True)
+
+    def add(entry: tuple[str, float, int]) -> None:
+        results.append(entry)
+        print(row(*entry, floor, None), flush=True)
+
+    add(("docgen model", *median_of(docgen("model", str(docs), "-o", "/dev/null"))))
+    add(("docgen check", *median_of(docgen("check", str(docs)))))
     cold = median_of(build, before=clean)
-    results.append(("build: cold, all targets, empty cache", *cold))
-    results.append(("build: warm no-op", *median_of(build)))
+    add(("build: cold, all targets, empty cache", *cold))
+    add(("build: warm no-op", *median_of(build)))
     method = docs / "api" / "group-get.md"
     resource = docs / "resources" / "entity.md"
     counter = [0]
-    results.append(
+    add(
         (
             "build: after editing one method page",
             *median_of(
@@ -136,7 +146,7 @@ def run_all(corpus: Path, work: Path) -> None:
             ),
         )
     )
-    results.append(
+    add(
         (
             "build: after editing one resource page (entity)",
             *median_of(
@@ -145,9 +155,9 @@ def run_all(corpus: Path, work: Path) -> None:
         )
     )
     subprocess.run(build, check=True)
-    results.append(("build --check, up to date", *median_of([*build, "--check"])))
-    results.append(("build: cold, -j 1", *median_of([*build, "-j", "1"], before=clean)))
-    results.append(("build: cold, -j 2", *median_of([*build, "-j", "2"], before=clean)))
+    add(("build --check, up to date", *median_of([*build, "--check"])))
+    add(("build: cold, -j 1", *median_of([*build, "-j", "1"], before=clean)))
+    add(("build: cold, -j 2", *median_of([*build, "-j", "2"], before=clean)))
     scale: list[tuple[str, float, int]] = []
     for times in (1, 2, 4):
         big = scaled_copy(corpus, work / f"x{times}", times)
@@ -161,9 +171,7 @@ def run_all(corpus: Path, work: Path) -> None:
     results += scale
 
     cold_s = cold[0]
-    sys.stdout.flush()
-    print(f"corpus: {corpus} ({sum(1 for _ in corpus.rglob('*.md'))} pages); median of {RUNS} runs")
-    print(f"{'what':<46} {'seconds':>8} {'x floor':>9} {'% cold':>7} {'peak MiB':>9}")
+    print("--- summary ---")
     for label, seconds, mib in results:
         print(row(label, seconds, mib, floor, cold_s if label.startswith("build") else None))
     print(
