@@ -44,7 +44,7 @@ CONFIG_DIR = click.option(
 def _load(docs: Path, config_dir: Path | None) -> ApiModel:
     try:
         config = load_config(docs, config_dir)
-        return load_model(docs, config)
+        return load_model(docs, config, jobs=default_jobs())
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
 

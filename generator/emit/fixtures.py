@@ -353,7 +353,7 @@ def fixtures(model: ApiModel) -> dict[str, Json]:
         routes=example_routes(model),
         operations=operation_names(model),
         findings=_Findings(model.diagnostics),
-        types=Types(types_data(model)),
+        types=Types(types_data(model), strict=True),  # as the typed client reads bodies
     )
     twins = _twins(model, ctx.routes)
     names = NameAllocator()

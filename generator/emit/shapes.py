@@ -51,8 +51,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, str)
 
 
-def _primitive_problem(value: Any, typ: str) -> str | None:
-    """What is wrong with `value` as a `typ` (None when right, or when `typ` takes anything)."""
+def _primitive_problem(value: Any, typ: str, strict: bool = False) -> str | None:
+    """What is wrong with `value` as a `typ` (None when right, or when `typ` takes anything).
+
+    Lenient by default: OData's IEEE754Compatible form writes numbers as strings.
+    `strict` wants JSON numbers, as a typed client returns them."""
+    if strict and (typ in INTEGERS or typ in NUMBERS) and isinstance(value, str):
+        return f"expected a JSON number, got a string ({value!r})"
     if typ in STRINGS:
         ok, want = isinstance(value, str), "a string"
     elif typ == "Edm.Boolean":
@@ -70,7 +75,8 @@ def _primitive_problem(value: Any, typ: str) -> str | None:
 class Types:
     """Resources (with inherited properties) and enums of the API."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], *, strict: bool = False) -> None:
+        self.strict = strict
         self.resources: Mapping[str, Any] = data["resources"]
         self.enums: Mapping[str, Any] = data["enums"]
         self._folded = {name.casefold(): name for name in self.resources}
@@ -124,7 +130,7 @@ class Types:
         if typ in self.enums:
             ok = isinstance(value, str)
             return None if ok else f"{where}: expected a string, got {kind(value)}"
-        problem = _primitive_problem(value, typ)
+        problem = _primitive_problem(value, typ, self.strict)
         return f"{where}: {problem}" if problem else None
 
     def check_object(
