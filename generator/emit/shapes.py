@@ -56,8 +56,9 @@ def _primitive_problem(value: Any, typ: str, strict: bool = False) -> str | None
 
     Lenient by default: OData's IEEE754Compatible form writes numbers as strings.
     `strict` wants JSON numbers, as a typed client returns them."""
-    if strict and (typ in INTEGERS or typ in NUMBERS) and isinstance(value, str):
-        return f"expected a JSON number, got a string ({value!r})"
+    numeric = typ in INTEGERS or typ in NUMBERS
+    if strict and numeric and isinstance(value, str) and _is_number(value):
+        return f"expected a JSON number, got a number written as a string ({value!r})"
     if typ in STRINGS:
         ok, want = isinstance(value, str), "a string"
     elif typ == "Edm.Boolean":
