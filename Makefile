@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/docgen build samples/groups -o out/groups
-	@echo "docgen wrote its output to out/groups (model.json, client/, ...)"
+	@echo "docgen wrote its output to out/groups: model.json, openapi.json, client/, server/, tests/ (run: .venv/bin/pytest out/groups/tests)"
 
 test: $(STAMP)
 	$(BIN)/pytest -q
