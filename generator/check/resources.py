@@ -13,23 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.check.context import CheckContext
+from generator.check.values import STRING_TYPES
 from generator.diagnostics import Diagnostic, make
 from generator.model.resources import ResourceDraft, find_resource_drafts
 from generator.model.typeref import parse_type_cell
 from generator.model.types import ENUM, PRIMITIVE, RESOURCE, TypeRef
 from generator.parse.facts import Cell, Table
 
-_STRINGS = frozenset(
-    {
-        "Edm.String",
-        "Edm.Guid",
-        "Edm.DateTimeOffset",
-        "Edm.Date",
-        "Edm.TimeOfDay",
-        "Edm.Duration",
-        "Edm.Binary",
-    }
-)
 _NUMBERS = frozenset(
     {"Edm.Int16", "Edm.Int32", "Edm.Int64", "Edm.Byte", "Edm.SByte", "Edm.Double", "Edm.Single"}
     | {"Edm.Decimal"}
@@ -41,7 +31,7 @@ _TYPE_WORD = re.compile(r"^(?:[A-Z]|edm\.|string\b|boolean\b|int\d\d\b|[a-z]\w*\
 
 def family(ctx: CheckContext, ref: TypeRef) -> str:
     """What a value of the type looks like in JSON: string, number, boolean, object, any."""
-    if ref.kind == ENUM or ref.name in _STRINGS:
+    if ref.kind == ENUM or ref.name in STRING_TYPES:
         return "string"
     if ref.name in _NUMBERS:
         return "number"

@@ -21,7 +21,7 @@ _INT_RANGES = {
 _FLOATS = frozenset({"Edm.Double", "Edm.Single", "Edm.Decimal"})
 _FLOAT_WORDS = frozenset({"NaN", "INF", "-INF", "Infinity", "-Infinity"})
 _NUMERIC_STRING = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
-_STRINGS = frozenset(
+STRING_TYPES = frozenset(
     {
         "Edm.String",
         "Edm.Guid",
@@ -139,7 +139,7 @@ def primitive_problem(name: str, value: Any, strict: bool) -> tuple[str, str] | 
         if isinstance(value, bool):
             return None
         return "B002", f"{json_kind(value)} where Edm.Boolean is declared"
-    if name not in _STRINGS:
+    if name not in STRING_TYPES:
         return None  # Edm.Untyped, Edm.Stream, unknown Edm names: anything goes
     if not isinstance(value, str):
         return "B002", f"{json_kind(value)} where {name} (a string) is declared"
