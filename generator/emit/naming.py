@@ -107,12 +107,6 @@ class NameAllocator:
         return name
 
 
-def unique_names(keys: Iterable[str], desired: dict[str, str]) -> dict[str, str]:
-    """Stable unique names for `keys` (allocated in sorted key order)."""
-    allocator = NameAllocator()
-    return {key: allocator.allocate(desired[key]) for key in sorted(keys)}
-
-
 @dataclass(frozen=True)
 class OperationName:
     area: str  # the first path segment, as a module/attribute name: `groups`, `me`

@@ -9,7 +9,7 @@ type promised under "Response".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.diagnostics import Diagnostic, make
 from generator.model.paths import PathTemplate, normalize_path
@@ -90,7 +90,7 @@ class EndpointBuilder:
         request_body = self._linked_type(page, _REQUEST_BODY)
         response = self._response(page)
         permissions = self._permissions(page)
-        description = _first_prose(page)
+        description = page_description(page)
         built: list[PageEndpoint] = []
         seen: set[str] = set()
         for method, raw, line in lines:
@@ -128,7 +128,7 @@ class EndpointBuilder:
         ids = tuple(pe.endpoint.id for pe in built)
         return [
             PageEndpoint(
-                _with_alternatives(pe.endpoint, tuple(i for i in ids if i != pe.endpoint.id)),
+                replace(pe.endpoint, alternatives=tuple(i for i in ids if i != pe.endpoint.id)),
                 pe.template,
             )
             for pe in built
@@ -339,10 +339,6 @@ def _sentence_with(page: PageFacts, line: int, text: str) -> str:
     return ""
 
 
-def _first_prose(page: PageFacts) -> str:
-    return page_description(page)
-
-
 def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:
     for p in documented:
         if p.location == "path" and p.name.strip("{}").casefold() == name.casefold():
@@ -350,10 +346,4 @@ def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:
     return Parameter(name, "path", TypeRef("Edm.String", "primitive"), True, "")
 
 
-def _with_alternatives(endpoint: Endpoint, alternatives: tuple[str, ...]) -> Endpoint:
-    from dataclasses import replace
-
-    return replace(endpoint, alternatives=alternatives)
-
-
-__all__ = ["EndpointBuilder", "PageEndpoint", "parse_type_cell"]
+__all__ = ["EndpointBuilder", "PageEndpoint"]

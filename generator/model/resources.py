@@ -349,4 +349,4 @@ def enum_tables(page: PageFacts) -> Iterable[Table]:
     return (t for t in page.tables if t.kind == ENUM_TABLE)
 
 
-__all__ = ["ResourceBuilder", "build_enum", "enum_tables", "find_resource_drafts", "RESOURCE"]
+__all__ = ["ResourceBuilder", "build_enum", "enum_tables", "find_resource_drafts"]

@@ -27,11 +27,6 @@ def _fields(value: Any) -> dict[str, Any]:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def to_data(value: Any) -> Any:
-    """Dataclasses → dicts, tuples → lists, recursively (for tests and small models)."""
-    return json.loads(model_to_json(value))
-
-
 def model_to_json(model: ApiModel | Any) -> str:
     encoder = json.JSONEncoder(indent=1, ensure_ascii=False, default=_fields)
     return "".join(encoder.iterencode(model)) + "\n"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.model.typeref import ParsedType
-from generator.model.types import ENUM, PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
+from generator.model.types import PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 
 
 def _fold_name(name: str) -> str:
@@ -113,6 +113,3 @@ class TypeIndex:
         if found is None:
             return TypeRef(self.qualify(name), UNRESOLVED, collection)
         return TypeRef(found, self.kinds[found], collection)
-
-
-__all__ = ["TypeIndex", "ENUM", "RESOURCE"]
