@@ -623,3 +623,8 @@ def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(ctx.areas)
+
+
+def test_package_setting_is_made_importable(groups_model: ApiModel) -> None:
+    files = client_target(groups_model, {"package": "my-api"})
+    assert any(path.startswith("client/my_api/") for path in files)

@@ -678,7 +678,10 @@ def build_context(
     model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
 ) -> ClientContext:
     settings = settings or {}
-    pkg = package or settings.get("package") or package_name(model.namespace, "client")
+    # The same rule as the tests target uses, so `--package my-api` stays importable.
+    pkg = py_identifier(
+        package or settings.get("package") or package_name(model.namespace, "client")
+    )
     base_url = settings.get("base_url") or next(
         (u for u in model.base_urls if "://" in u), "http://localhost"
     )
