@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -60,6 +61,25 @@ def summary(model: ApiModel) -> str:
         f"{len(model.examples)} examples ({paired} paired, {len(model.examples) - paired} unpaired), "
         f"diagnostics: {by_sev}"
     )
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C: a build stopped before its
+    commit point removes its staging folder and leaves the output as it was."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Group(click.Group):
@@ -328,7 +348,7 @@ def build_cmd(
     )
     try:
         config = load_config(docs, config_dir or settings.path("config_dir"))
-        with _progress(quiet) as tick:
+        with _sigterm_unwinds(), _progress(quiet) as tick:
             result = build(docs, output, config, options, progress=tick)
     except (SourceError, ConfigError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -114,6 +114,7 @@ RULES: dict[str, Rule] = _rules(
     ("T003", W, "placeholder-row", "A table row is template placeholder text."),
     ("T004", W, "permissions-empty", "A permissions table or scopes line is empty."),
     ("T005", W, "table-row-shape", "A table row has a different number of cells than its header."),
+    ("T006", W, "table-too-long", "A table has more rows than the limit; the rest are ignored."),
     # Examples
     (
         "X001",

@@ -97,7 +97,7 @@ def test_failure_before_commit_leaves_previous_output(
     code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model")
     assert code != 0
     assert _snapshot(out) == before
-    assert not (out / output.STAGING).exists()
+    assert not output.staging_dir(out, tmp_path / ".docgen-cache").exists()
 
 
 def test_journal_is_rolled_forward(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_journal_is_rolled_forward(tmp_path: Path) -> None:
     staged.mkdir(parents=True)
     (staged / "a.txt").write_text("new")
     (out / output.STAGING / output.JOURNAL).write_text('{"write": ["a.txt"], "remove": []}')
-    output.recover(out)
+    output.recover(out, out / output.STAGING)
     assert (out / "a.txt").read_text() == "new" and not (out / output.STAGING).exists()
 
 
@@ -198,7 +198,7 @@ def test_crash_after_the_commit_point_is_rolled_forward(
     calls = {"n": 0}
 
     def dying_replace(src: object, dst: object) -> None:
-        if str(dst).endswith(".json") and output.STAGING not in str(dst):
+        if str(dst).endswith(".json") and Path(str(dst)).parent == out:
             calls["n"] += 1
             if calls["n"] == 2:
                 raise KeyboardInterrupt("killed")
@@ -207,11 +207,12 @@ def test_crash_after_the_commit_point_is_rolled_forward(
     monkeypatch.setattr(output.os, "replace", dying_replace)
     run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")
     monkeypatch.setattr(output.os, "replace", real_replace)
-    assert (out / output.STAGING / output.JOURNAL).exists()  # interrupted mid-way
+    staging = output.staging_dir(out, tmp_path / ".docgen-cache")
+    assert (staging / output.JOURNAL).exists()  # interrupted mid-way
     code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "--check")
     assert code == 1  # --check writes nothing, not even the recovery
     assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")[0] == 0
-    assert not (out / output.STAGING).exists()
+    assert not staging.exists()
     assert "Read the properties" in (out / "model.json").read_text()
     assert "Read the properties" in (out / "openapi.json").read_text()
     assert (

@@ -237,3 +237,14 @@ def test_table_rows_with_missing_or_extra_cells_are_reported() -> None:
         | d | String | Escaped \\| pipe. |
         """)
     assert [(d.code, d.line) for d in facts.diagnostics] == [("T005", 5), ("T005", 6)]
+
+
+def test_a_table_past_the_row_limit_keeps_the_first_rows_and_says_where_it_stopped() -> None:
+    from generator.parse.page import MAX_TABLE_ROWS
+
+    rows = "\n".join(f"| p{i} | String | d |" for i in range(MAX_TABLE_ROWS + 5))
+    text = f"# t resource type\n\n## Properties\n\n| Property | Type | Description |\n|--|--|--|\n{rows}\n"
+    facts = parse_page("x.md", text, CONFIG)
+    assert len(facts.tables[0].rows) == MAX_TABLE_ROWS
+    assert [(d.code, d.line) for d in facts.diagnostics] == [("T006", 7 + MAX_TABLE_ROWS)]
+    assert facts.tables[0].rows[-1][0].text == f"p{MAX_TABLE_ROWS - 1}"

@@ -32,6 +32,7 @@ EXAMPLES: dict[str, str] = {
     "T003": "| X-Sample-Header | string | Sample HTTP header. Update accordingly or remove if not needed |",
     "T004": "The following **scopes** are required to execute this API:   (and none follow)",
     "T005": "| a | b |\n|---|---|\n| 1 | 2 | 3 |",
+    "T006": "A generated Properties table of 20,000 rows (the limit is 10,000).",
     "X001": f"### Request\n{_FENCE}http\nGET /me\n{_FENCE}   (no annotation)",
     "X002": '<!-- { "blockType": "request", "name": "get_me" } -->\n... and no response follows.',
     "X003": '<!-- { "blockType": "response" } -->   (before any request on the page)',

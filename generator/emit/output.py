@@ -2,11 +2,13 @@
 
 - Unchanged files keep their bytes and mtime; files docgen wrote before and
   no longer produces are removed; files docgen did not write are never touched.
-- An update is a journal: every new file is first written under
-  `OUT/.docgen-tmp/`, then a journal naming the renames and removals is
-  written (the commit point), then applied. A failure before the commit point
-  leaves the previous output exactly as it was (the next run sweeps the
-  temporary folder); a failure after it is rolled forward by the next run.
+- An update is a journal: every new file is first written to a staging
+  folder outside OUT (in the cache folder, else a hidden sibling of OUT; on
+  OUT's filesystem, so renames are atomic), then a journal naming the
+  renames and removals is written (the commit point), then applied. A build
+  stopped before the commit point, even by SIGKILL, leaves OUT exactly as it
+  was (the next run sweeps the staging folder); one stopped while renaming
+  is rolled forward by the next run.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MANIFEST = ".docgen-manifest.json"
-STAGING = ".docgen-tmp"
+STAGING = ".docgen-tmp"  # inside OUT: only when no folder beside it shares its filesystem
 JOURNAL = "JOURNAL.json"
 
 
@@ -108,9 +110,37 @@ def plan(out: Path, files: dict[str, bytes], manifest: Manifest) -> Plan:
     return Plan(write, remove, unchanged)
 
 
-def recover(out: Path) -> None:
+def _device(path: Path) -> int:
+    """The filesystem `path` is (or would be, once created) on."""
+    for folder in (path, *path.parents):
+        try:
+            return folder.stat().st_dev
+        except OSError:
+            continue
+    return -1
+
+
+def staging_dir(out: Path, cache_dir: Path | None = None) -> Path:
+    """Where an update of `out` is prepared: outside it, on its filesystem."""
+    out = out.absolute()
+    key = sha(str(out).encode())[:16]
+    candidates = [cache_dir.absolute() / "staging" / key] if cache_dir is not None else []
+    candidates.append(out.parent / f".{out.name}.docgen-tmp")
+    device = _device(out)
+    for candidate in candidates:
+        if _device(candidate) == device:
+            return candidate
+    return out / STAGING
+
+
+def recover(out: Path, staging: Path | None = None) -> None:
     """Finish (journal present) or discard (no journal) an interrupted update."""
-    staging = out / STAGING
+    for folder in dict.fromkeys([staging or staging_dir(out), out / STAGING]):
+        _recover_from(out, folder)
+    (out / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+
+
+def _recover_from(out: Path, staging: Path) -> None:
     if not staging.exists():
         return
     journal = staging / JOURNAL
@@ -120,12 +150,11 @@ def recover(out: Path) -> None:
         except ValueError:
             steps = None
         if isinstance(steps, dict):
-            _apply_steps(out, steps)
+            _apply_steps(out, staging, steps)
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _apply_steps(out: Path, steps: dict[str, list[str]]) -> None:
-    staging = out / STAGING
+def _apply_steps(out: Path, staging: Path, steps: dict[str, list[str]]) -> None:
     for rel in steps.get("write", []):
         source = staging / "files" / rel
         if source.exists():
@@ -142,14 +171,16 @@ def _prune_empty_dirs(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def apply(out: Path, the_plan: Plan, files: dict[str, bytes], inputs: str) -> None:
-    """Apply a plan through the journal, then write the new manifest."""
+def apply(
+    out: Path, the_plan: Plan, files: dict[str, bytes], inputs: str, staging: Path | None = None
+) -> None:
+    """Apply a plan through the journal, then write the new manifest. Nothing in `out`
+    changes before the commit point, not even its creation."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
-    staging = out / STAGING
+    staging = staging or staging_dir(out)
     try:
-        recover(out)
-        out.mkdir(parents=True, exist_ok=True)
+        recover(out, staging)
         for rel, data in the_plan.write.items():
             tmp = staging / "files" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +196,7 @@ def apply(out: Path, the_plan: Plan, files: dict[str, bytes], inputs: str) -> No
         if not (staging / JOURNAL).exists():
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    _apply_steps(out, steps)
+    _apply_steps(out, staging, steps)
     shutil.rmtree(staging, ignore_errors=True)
     _restamp(out, files, inputs)
 

@@ -312,7 +312,12 @@ def _on_paragraph(walk: _Walk, inline: Token, line: int) -> None:
         walk.links.append(Link(href, label, line, walk.section))
 
 
+MAX_TABLE_ROWS = 10_000  # Graph v1.0's longest table has 828 rows
+
+
 def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
+    """Collect a table's header and rows; rows past `MAX_TABLE_ROWS` are skipped (T006),
+    so a generated table of any length costs bounded memory downstream."""
     walk.drop_pending(line)
     header: list[str] = []
     rows: list[tuple[Cell, ...]] = []
@@ -328,6 +333,11 @@ def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
             in_head = False
         elif t.type == "tr_open":
             current = []
+            if not in_head and len(rows) >= MAX_TABLE_ROWS:
+                _skip_rows(walk, t.map[0] + 1 if t.map else line)
+                while i < n and tokens[i].type != "table_close":
+                    i += 1
+                break
             if not in_head:
                 row_lines.append(t.map[0] + 1 if t.map else line)
         elif t.type == "inline":
@@ -345,6 +355,12 @@ def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
         i += 1
     walk.tables.append(_RawTable(walk.section, walk.parents, tuple(header), rows, line, row_lines))
     return i + 1
+
+
+def _skip_rows(walk: _Walk, line: int) -> None:
+    walk.diagnostics.append(
+        make("T006", walk.file, line, 1, f"table has over {MAX_TABLE_ROWS} rows; the rest ignored")
+    )
 
 
 _CELL_PIPE = re.compile(r"(?<!\\)\|")

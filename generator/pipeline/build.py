@@ -84,8 +84,9 @@ def build(
 ) -> BuildResult:
     raw = read_doc_set(docs, config)
     key = inputs_key(raw.fingerprint, options)
+    staging = output.staging_dir(out, options.cache_dir)
     if not options.check:
-        output.recover(out)
+        output.recover(out, staging)
     manifest = output.read_manifest(out)
     if output.is_current(out, manifest, key):
         return BuildResult(up_to_date=True)
@@ -112,7 +113,7 @@ def build(
         return result
     if the_plan.empty and manifest.inputs == key:
         return result
-    output.apply(out, the_plan, files, key)
+    output.apply(out, the_plan, files, key, staging)
     result.written = sorted(the_plan.write)
     result.removed = the_plan.remove
     return result

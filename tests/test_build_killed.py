@@ -1,0 +1,105 @@
+"""A build killed at a chosen point of its update: SIGKILL (no cleanup runs) or SIGTERM.
+
+The child process pauses right after the first file of the update is staged,
+or right after the first file is renamed into place, and the test kills it
+there: before the commit point OUT must be exactly as it was (bytes, mtimes,
+no new files); after it, the next build must finish the update.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.emit import output
+from tests.conftest import GROUPS
+
+_CHILD = r"""
+import os, sys, time
+from pathlib import Path
+from generator.emit import output
+from generator.cli import main
+
+marker, phase, staging, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+
+def pause():
+    marker.write_text("paused")
+    time.sleep(120)  # the parent kills the process here
+
+real_write, real_replace = Path.write_bytes, os.replace
+
+def write_bytes(self, data):
+    result = real_write(self, data)
+    if phase == "staging" and str(self).startswith(staging):
+        pause()
+    return result
+
+def replace(src, dst):
+    real_replace(src, dst)
+    if phase == "renaming" and str(Path(dst).parent) == out:
+        pause()
+
+Path.write_bytes = write_bytes
+output.os.replace = replace
+sys.argv = ["docgen", "build", *sys.argv[5:]]
+main()
+"""
+
+
+def _tree(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(docs: Path, out: Path) -> None:
+    args = [sys.executable, "-m", "generator", "build", str(docs), "-o", str(out), "-q"]
+    subprocess.run([*args, "-t", "model", "-t", "openapi"], check=True)
+
+
+@pytest.mark.parametrize(
+    ("phase", "sig"),
+    [("staging", signal.SIGKILL), ("renaming", signal.SIGKILL), ("staging", signal.SIGTERM)],
+)
+def test_a_build_killed_mid_update(phase: str, sig: int, tmp_path: Path) -> None:
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    shutil.copytree(GROUPS, docs)
+    _build(docs, out)
+    before = _tree(out)
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+
+    staging = output.staging_dir(out, tmp_path / ".docgen-cache")
+    marker = tmp_path / "paused"
+    args = [str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "-j", "1"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(marker), phase, str(staging), str(out), *args]
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the child never reached the pause point"
+    os.kill(child.pid, sig)
+    assert child.wait() != 0
+
+    if phase == "staging":
+        assert _tree(out) == before  # same files, same bytes, same mtimes; nothing new
+    if sig == signal.SIGTERM:
+        assert not staging.exists()  # SIGTERM unwinds: the staged files are removed
+    _build(docs, out)  # the next run sweeps (staging) or finishes (renaming) the update
+    assert not staging.exists()
+    fresh = tmp_path / "fresh"
+    _build(docs, fresh)
+    assert {k: v[0] for k, v in _tree(out).items() if k != output.MANIFEST} == {
+        k: v[0] for k, v in _tree(fresh).items() if k != output.MANIFEST
+    }
+    assert "Read the properties" in (out / "model.json").read_text()
