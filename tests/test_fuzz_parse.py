@@ -2,7 +2,8 @@
 
 Generated pages mix annotations (valid, sloppy, truncated), fences (closed or
 not, any info string), tables with missing or extra cells, headings in odd
-orders, deep JSON, CRLF, BOM, tabs, NUL bytes and long lines. Every problem
+orders, tables of thousands of rows, deep JSON, CRLF, BOM, tabs, NUL bytes,
+long lines, and raw bytes that are not UTF-8. Every problem
 must come back as a diagnostic with a location. `make fuzz` runs more cases.
 """
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from generator.config import DEFAULT_RULES, DEFAULT_TABLES, build_config
 from generator.model.resolve import build_model
 from generator.parse.page import parse_page
+from generator.pipeline.sources import decode_page
 
 CONFIG = build_config(DEFAULT_TABLES, DEFAULT_RULES, None, "fuzz")
 EXAMPLES = int(os.environ.get("DOCGEN_FUZZ_EXAMPLES", "60"))
@@ -105,6 +107,10 @@ piece = st.one_of(
     st.just("\ufeff"),
     st.just("\x00"),
     st.just("x" * 5000),
+    st.integers(0, 3000).map(
+        lambda n: "## Properties\n| Property | Type | Description |\n|--|--|--|\n"
+        + "\n".join(f"| p{i} | String | row {i} |" for i in range(n))
+    ),
 )
 
 
@@ -115,6 +121,22 @@ def test_random_pages_never_raise(pieces: list[str], newline: str) -> None:
     facts = parse_page("api/fuzz.md", text.replace("\r\n", "\n").replace("\r", "\n"), CONFIG)
     other = parse_page("resources/t.md", text, CONFIG)
     model = build_model([facts, other], CONFIG)
+    for diagnostic in model.diagnostics:
+        assert diagnostic.file and diagnostic.line >= 1 and diagnostic.col >= 1 and diagnostic.code
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(piece.map(lambda p: p.encode()), st.binary(max_size=16)), max_size=8))
+def test_random_bytes_never_raise(pieces: list[bytes]) -> None:
+    """Pages as read from disk: invalid UTF-8, Latin-1, lone surrogates, empty files."""
+    pages = []
+    for i, data in enumerate([b"\n".join(pieces), b"", b"caf\xe9\n" + b"".join(pieces)]):
+        source, problems = decode_page(f"api/p{i}.md", data)
+        for diagnostic in problems:
+            assert diagnostic.code == "F001" and diagnostic.line >= 1
+        if source is not None:
+            pages.append(parse_page(source.path, source.text, CONFIG))
+    model = build_model(pages, CONFIG)
     for diagnostic in model.diagnostics:
         assert diagnostic.file and diagnostic.line >= 1 and diagnostic.col >= 1 and diagnostic.code
 
