@@ -13,7 +13,6 @@ import importlib
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -570,16 +569,30 @@ def test_layout_matches_black() -> None:
 def test_format_cache_formats_each_text_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = "x = {'a':1}\n"
+    args = ", ".join(f"'a{i}'" for i in range(30))
+    text = f"x = f({args})\n"  # over the line length: black must split it
     render.set_format_cache(tmp_path)
     try:
-        assert render.format_python(text) == 'x = {"a": 1}\n'
+        formatted = render.format_python(text)
+        assert formatted.startswith("x = f(\n") and '"a29"' in formatted
         render.format_python.cache_clear()
         monkeypatch.setattr(black, "format_str", lambda *a, **k: pytest.fail("not cached"))
-        assert render.format_python(text) == 'x = {"a": 1}\n'
+        assert render.format_python(text) == formatted
     finally:
         render.set_format_cache(None)
         render.format_python.cache_clear()
+
+
+def test_only_lines_black_could_split_send_a_text_to_black() -> None:
+    long_name = "n" * 120
+    assert not render.needs_black(f'x = f(\n    "{long_name}",\n)\n')  # one atom a line
+    assert not render.needs_black(f'    "{long_name}": value,\n')  # a dict entry
+    assert not render.needs_black(f"    def {long_name}(\n        self,\n    ) -> None:\n")
+    assert not render.needs_black(
+        f'def f():\n    """Doc.\n\n    {long_name} {long_name}\n    """\n'
+    )
+    assert render.needs_black(f'x = f("{long_name}", y)\n')
+    assert render.needs_black(f"def f(a: int, b: {long_name}) -> None:\n")
 
 
 def test_naming_helpers() -> None:
@@ -597,9 +610,7 @@ def test_naming_helpers() -> None:
 @pytest.mark.slow
 def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) -> None:
     model = load_model(graph_corpus)
-    started = time.perf_counter()
     files = client_target(model, package="graph_client")
-    assert time.perf_counter() - started < 120
     python = _python(files)
     assert len(python) > 50
     for rel, text in python.items():

@@ -268,6 +268,10 @@ class HandlerSpec:
     args: tuple[str, ...]
     doc: str
 
+    @property
+    def params(self) -> list[str]:
+        return ["self", "call: Call", *(f"{arg}: str" for arg in self.args)]
+
 
 def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
     out = []

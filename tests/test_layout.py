@@ -1,0 +1,52 @@
+"""docgen lays Python out as black does, so a build need not run black (`needs_black`).
+
+Every generated Python file of every target, for the sample and for the real
+corpus, must need no black (else builds get slow) and be black-stable
+(else the layout drifted from black's).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import black
+import pytest
+
+from generator.emit.render import _MODE, needs_black
+from generator.emit.targets import TARGETS
+from generator.pipeline.run import load_model
+from tests.conftest import GROUPS
+
+
+def _python_files(docs: Path) -> dict[str, str]:
+    model = load_model(docs)
+    files: dict[str, str] = {}
+    for name in ("client", "server", "tests"):
+        files.update(TARGETS[name](model, {}))
+    return {rel: text for rel, text in files.items() if rel.endswith(".py")}
+
+
+def _changed_by_black(item: tuple[str, str]) -> str | None:
+    rel, text = item
+    return None if black.format_str(text, mode=_MODE) == text else rel
+
+
+def _check(files: dict[str, str], jobs: int) -> None:
+    assert [rel for rel, text in files.items() if needs_black(text)] == []
+    with ProcessPoolExecutor(jobs) as pool:
+        assert [rel for rel in pool.map(_changed_by_black, files.items()) if rel] == []
+
+
+def test_the_sample_needs_no_black() -> None:
+    files = _python_files(GROUPS)
+    assert len(files) > 15
+    _check(files, 1)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_the_corpus_needs_no_black(graph_corpus: Path) -> None:
+    files = _python_files(graph_corpus)
+    assert len(files) > 60
+    _check(files, 2)
