@@ -7,6 +7,7 @@ are one line and a non-zero exit (2 for usage, 1 otherwise), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -104,6 +105,10 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
     """Generate a model, client, server stubs, fixtures and OpenAPI from annotated API docs."""
+    # docgen builds millions of long-lived objects and few cycles: the default
+    # thresholds rescan them all, over and over (a sixth of a cold build's time,
+    # growing faster than the doc set). Collect young objects far less often.
+    gc.set_threshold(100_000, 50, 100)
 
 
 @main.command("model")

@@ -29,7 +29,7 @@ from syrupy.assertion import SnapshotAssertion
 from generator.emit import render
 from generator.emit.client import ClientContext, MethodSpec, build_context, client_target
 from generator.emit.naming import attribute_name, constant_name, package_name
-from generator.emit.render import LINE_LENGTH, Wrap, docstring, layout, pystr
+from generator.emit.render import LINE_LENGTH, Wrap, annotated, docstring, layout, pystr
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -564,6 +564,25 @@ def test_layout_matches_black() -> None:
         layout(Wrap("x = call", (Wrap("fields=", entries, brackets="{}", explode=True),))) + "\n"
     )
     assert black.format_str(source, mode=BLACK) == source
+
+
+def test_long_annotations_and_class_heads_split_as_black_splits_them() -> None:
+    long = "MicrosoftGraph1WindowsInformationProtectionProxiedDomainCollection"
+    params: list[str | Wrap] = ["self", "*"]
+    for name, annotation, tail in [
+        ("body", f"{long}XXXXXXXXX | dict[str, Any]", ""),
+        ("body2", f"{long}XXXXXXXXX | dict[str, Any] | None", " = None"),
+        ("x", f"Sequence[{long} | dict[str, Any]] | None", " = None"),
+        ("y", f"Sequence[{long} | dict[str, Any]]", " = None"),
+        ("z" * 48, f"Sequence[{long}]", " = None"),
+        ("short", "int | None", " = None"),
+    ]:
+        params.append(annotated(name, annotation, tail))
+    source = "class C:\n    " + layout(Wrap("def f", tuple(params), " -> None:"), 4)
+    source += "\n        pass\n\n\n" + layout(Wrap(f"class {long}Control", (f"{long}Base",), ":"))
+    source += "\n    pass\n"
+    assert black.format_str(source, mode=BLACK) == source
+    assert not render.needs_black(source)
 
 
 def test_format_cache_formats_each_text_once(

@@ -26,7 +26,7 @@ from generator.emit.naming import (
     package_name,
     py_identifier,
 )
-from generator.emit.render import LINE_LENGTH, Wrap, format_many, pystr, render
+from generator.emit.render import LINE_LENGTH, Wrap, annotated, format_many, pystr, render
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -118,13 +118,13 @@ class FieldSpec:
         in `wire(...)`, else around it, else around the annotation."""
         target = f"{self.name}: {self.annotation} = "
         if self.name == self.wire:
-            return Wrap(f"{self.name}: ", (self.annotation,), " = None", optional=True)
+            return annotated(self.name, self.annotation, " = None")
         if FIELD_INDENT + len(target) + len("wire(") <= LINE_LENGTH:
             return Wrap(f"{target}wire", (pystr(self.wire),))
         value = f"wire({pystr(self.wire)})"
         if FIELD_INDENT + len(target) + 1 <= LINE_LENGTH:
             return Wrap(target, (value,), optional=True)
-        return Wrap(f"{self.name}: ", (self.annotation,), f" = {value}", optional=True)
+        return annotated(self.name, self.annotation, f" = {value}")
 
 
 @dataclass(frozen=True)
@@ -481,9 +481,7 @@ def _body_target(endpoint: Endpoint, types: _Types) -> TypeRef | None:
 
 def _param(arg: ArgSpec) -> Wrap:
     """`name: annotation = None`; black parenthesizes a long annotation."""
-    return Wrap(
-        f"{arg.name}: ", (arg.annotation,), "" if arg.required else " = None", optional=True
-    )
+    return annotated(arg.name, arg.annotation, "" if arg.required else " = None")
 
 
 def _mapping(keyword: str, args: Iterable[ArgSpec]) -> Wrap:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from generator import jsontext
 from generator.diagnostics import Diagnostic
 from generator.emit.naming import (
     NameAllocator,
@@ -377,5 +378,5 @@ def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
     }
     files = {name: format_python(render(f"tests/{name}.jinja", **context)) for name in SUITE}
     for name, fixture in fixtures(model).items():
-        files[f"fixtures/{name}"] = json.dumps(fixture, ensure_ascii=False, indent=1) + "\n"
+        files[f"fixtures/{name}"] = jsontext.dumps(fixture, indent=1)
     return {f"tests/{rel}": text for rel, text in sorted(files.items())}

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from generator.emit.memo import per_model
 from generator.model.types import ApiModel, Endpoint
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
@@ -177,6 +178,7 @@ def _area(segments: list[tuple[str, bool]]) -> str:
     return py_identifier(first or "root")
 
 
+@per_model
 def operation_names(model: ApiModel) -> dict[str, OperationName]:
     """A readable, unique name for every endpoint, grouped by area.
 
@@ -201,6 +203,7 @@ def operation_names(model: ApiModel) -> dict[str, OperationName]:
 
 def _name_area(area: str, items: list[tuple[str, str, list[str]]]) -> dict[str, OperationName]:
     depth = {eid: 0 for eid, _, _ in items}
+    parts_of = {eid: parts for eid, _, parts in items}
 
     def candidate(verb: str, parts: list[str], k: int) -> str:
         core, context = parts[-1:], parts[:-1]
@@ -215,8 +218,7 @@ def _name_area(area: str, items: list[tuple[str, str, list[str]]]) -> dict[str, 
         grew = False
         for ids in clashes:
             for eid in ids:
-                parts = next(p for e, _, p in items if e == eid)
-                if depth[eid] < len(parts) - 1:
+                if depth[eid] < len(parts_of[eid]) - 1:
                     depth[eid] += 1
                     grew = True
         if not grew:

@@ -35,7 +35,6 @@ model gives the same bytes. Where the model leaves a choice open:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -43,6 +42,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from generator import jsontext
 from generator.emit.naming import NameAllocator, operation_names
 from generator.model.types import (
     PRIMITIVE,
@@ -93,9 +93,13 @@ _PRIMITIVES: dict[str, Json] = {
 }
 
 
+def openapi_bytes(model: ApiModel, settings: Mapping[str, str] | None = None) -> bytes:
+    """`openapi.json` as written: UTF-8."""
+    return jsontext.encode(openapi_document(model, settings), indent=2)
+
+
 def openapi_target(model: ApiModel, settings: Mapping[str, str] | None = None) -> dict[str, str]:
-    text = json.dumps(openapi_document(model, settings), indent=2, ensure_ascii=False)
-    return {"openapi.json": text + "\n"}
+    return {"openapi.json": openapi_bytes(model, settings).decode("utf-8", "surrogatepass")}
 
 
 def openapi_document(model: ApiModel, settings: Mapping[str, str] | None = None) -> Json:

@@ -50,8 +50,13 @@ def _escape_char(ch: str) -> str:
 
 
 def pystr(value: object) -> str:
-    """A double-quoted Python string literal for any text."""
-    return '"' + "".join(_escape_char(ch) for ch in str(value)) + '"'
+    """A Python string literal for any text, quoted as black would: double quotes unless
+    single quotes need fewer escapes."""
+    text = str(value)
+    body = "".join(_escape_char(ch) for ch in text)
+    if text.count('"') > text.count("'"):
+        return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
+    return '"' + body + '"'
 
 
 def docstring(value: object, indent: int = 0) -> str:
@@ -81,7 +86,7 @@ class Wrap:
     """
 
     head: str
-    items: tuple[str | Wrap, ...]
+    items: tuple[str | Wrap | Chain, ...]
     tail: str = ""
     brackets: str = "()"
     explode: bool = False
@@ -94,11 +99,70 @@ class Wrap:
         return f"{self.head}{self.brackets[0]}{inner}{self.brackets[1]}{self.tail}"
 
 
-def _flat(item: str | Wrap) -> str:
+@dataclass(frozen=True)
+class Chain:
+    """`a | b | c`: when too long, one operand a line, each after the first led by the
+    operator (black's split of a long annotation inside its parentheses)."""
+
+    operands: tuple[str | Wrap, ...]
+    op: str = "|"
+
+    @property
+    def items(self) -> tuple[str | Wrap, ...]:
+        return self.operands
+
+    def flat(self) -> str:
+        return f" {self.op} ".join(_flat(operand) for operand in self.operands)
+
+
+_SUBSCRIPT = re.compile(r"([\w.]+)\[(.*)\]")
+
+
+def _top_level_split(text: str, sep: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    return [*parts, text[start:].strip()]
+
+
+def union(annotation: str) -> str | Wrap | Chain:
+    """A type annotation as black splits it when too long: a `Chain` of its top-level
+    `|` operands, a subscript `Name[...]` split at its brackets, else the text."""
+    if "'" in annotation or '"' in annotation:
+        return annotation
+    operands = _top_level_split(annotation, "|")
+    if len(operands) > 1:
+        return Chain(tuple(_subscript(operand) for operand in operands))
+    return _subscript(annotation)
+
+
+def _subscript(text: str) -> str | Wrap:
+    match = _SUBSCRIPT.fullmatch(text)
+    if not match or len(_top_level_split(match.group(2), ",")) > 1:
+        return text
+    return Wrap(match.group(1), (union(match.group(2)),), brackets="[]")
+
+
+def annotated(name: str, annotation: str, tail: str = "") -> Wrap:
+    """`name: annotation<tail>` as black splits it: a union inside parentheses, a
+    subscript at its own brackets."""
+    node = union(annotation)
+    if isinstance(node, Wrap):
+        return Wrap(f"{name}: {node.head}", node.items, tail, brackets=node.brackets)
+    return Wrap(f"{name}: ", (node,), tail, optional=True)
+
+
+def _flat(item: str | Wrap | Chain) -> str:
     return item if isinstance(item, str) else item.flat()
 
 
-def layout(node: str | Wrap, indent: int = 0, after: str = "") -> str:
+def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
     """Lay `node` (then `after`) out at `indent` as black does: on one line if it fits; else
     split at its brackets, the items on one indented line if they fit and may, else one
     a line with a trailing comma (nested lists likewise). The first line is not indented.
@@ -110,6 +174,10 @@ def layout(node: str | Wrap, indent: int = 0, after: str = "") -> str:
     if isinstance(node, str) or indent + len(one) <= LINE_LENGTH or not node.items:
         return one
     pad, inner = " " * indent, " " * (indent + 4)
+    if isinstance(node, Chain):
+        first, *rest = node.operands
+        lines = [layout(first, indent), *(f"{pad}{node.op} {layout(o, indent)}" for o in rest)]
+        return "\n".join(lines) + after
     opening = node.head + node.brackets[0]
     closing = pad + node.brackets[1] + node.tail + after
     if len(node.items) == 1:
@@ -128,7 +196,7 @@ def import_line(module: str, names: Iterable[str], indent: int = 0) -> str:
 
 def _wrap(
     head: str,
-    items: Iterable[str | Wrap],
+    items: Iterable[str | Wrap | Chain],
     tail: str = "",
     *,
     explode: bool = False,
@@ -206,6 +274,7 @@ def _black(text: str) -> str:
     return black.format_str(text, mode=_MODE)
 
 
+_SINGLE_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 # what is left of a line black cannot split, once its strings are `""`: one atom, or a
 # `key: value` / `name=value` pair of atoms, with an optional trailing comma; the
@@ -225,7 +294,7 @@ def needs_black(text: str) -> bool:
     """
     in_docstring = False
     for line in text.split("\n"):
-        quotes = line.count('"""')
+        quotes = _SINGLE_QUOTED.sub("", line).count('"""')
         if in_docstring or quotes:
             in_docstring ^= quotes % 2 == 1
             continue

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import jsontext
 from generator.emit import shapes
+from generator.emit.memo import per_model
 from generator.emit.naming import (
     NameAllocator,
     OperationName,
@@ -91,6 +93,7 @@ def handler_names(ops: Mapping[str, OperationName]) -> dict[str, str]:
     }
 
 
+@per_model
 def route_specs(model: ApiModel) -> list[RouteSpec]:
     """Every endpoint as a route, most specific template first (ties: model order)."""
     ops = operation_names(model)
@@ -111,6 +114,7 @@ def route_specs(model: ApiModel) -> list[RouteSpec]:
     return sorted(specs, key=lambda s: (_compile(s.endpoint.path).rank, s.order))
 
 
+@per_model
 def example_routes(model: ApiModel) -> dict[str, str | None]:
     """The endpoint whose route answers each example's request (None: no route does).
 
@@ -289,7 +293,7 @@ def shapes_source() -> str:
 
 
 def _data_file(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+    return jsontext.dumps(value, indent=1)
 
 
 def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:

@@ -11,18 +11,22 @@ from collections.abc import Callable, Mapping
 
 from generator.emit.client import client_target
 from generator.emit.fixtures import tests_target
-from generator.emit.openapi import openapi_target
+from generator.emit.openapi import openapi_bytes
 from generator.emit.server import server_target
-from generator.model.serialize import model_to_json
+from generator.model.serialize import model_json_bytes
 from generator.model.types import ApiModel
 
-Files = dict[str, str]
+Files = dict[str, str] | dict[str, bytes]  # bytes: big JSON, encoded as it is made
 Settings = Mapping[str, str]
 Target = Callable[[ApiModel, Settings], Files]
 
 
 def model_target(model: ApiModel, settings: Settings) -> Files:
-    return {"model.json": model_to_json(model)}
+    return {"model.json": model_json_bytes(model)}
+
+
+def openapi_target(model: ApiModel, settings: Settings) -> Files:
+    return {"openapi.json": openapi_bytes(model, settings)}
 
 
 TARGETS: dict[str, Target] = {

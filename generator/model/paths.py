@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 from typing import Generic, Literal, TypeVar
 from urllib.parse import unquote
@@ -297,7 +297,7 @@ def _token_regex(m: re.Match[str], i: int, spans: bool) -> str:
     return rf"(?P<a{i}>[^:]+)" if spans else rf"(?P<a{i}>[^/]+)"
 
 
-@lru_cache(maxsize=8192)
+@cache  # a doc set's templates: a bounded set, each compiled once
 def _compile(template: str) -> _Compiled:
     """One anchored, case-insensitive regex per template (cached across methods)."""
     parts, names, literal, pos, flexible = ["^"], list[str](), 0, 0, False

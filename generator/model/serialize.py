@@ -7,10 +7,10 @@ dict copy of the whole model is ever built: memory stays flat on big doc sets.
 from __future__ import annotations
 
 import dataclasses
-import json
 from functools import lru_cache
 from typing import Any
 
+from generator import jsontext
 from generator.model.types import ApiModel
 
 
@@ -27,6 +27,10 @@ def _fields(value: Any) -> dict[str, Any]:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def model_json_bytes(model: ApiModel | Any) -> bytes:
+    """`model.json` as written: UTF-8."""
+    return jsontext.encode(model, indent=1, default=_fields)
+
+
 def model_to_json(model: ApiModel | Any) -> str:
-    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, default=_fields)
-    return "".join(encoder.iterencode(model)) + "\n"
+    return model_json_bytes(model).decode("utf-8", "surrogatepass")

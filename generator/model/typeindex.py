@@ -11,11 +11,13 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.model.typeref import ParsedType
 from generator.model.types import PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 
 
+@lru_cache(maxsize=65536)
 def _fold_name(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 

@@ -68,11 +68,17 @@ def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
 
 
 def render(model: ApiModel, options: BuildOptions) -> dict[str, bytes]:
-    files: dict[str, str] = {}
+    """Every target's files as bytes; each target's text is dropped once encoded, so
+    the output is held once, not twice."""
+    files: dict[str, bytes] = {}
     settings = dict(options.settings)
     for name in sorted(options.targets):
-        files.update(TARGETS[name](model, settings))
-    return {rel: text.encode("utf-8") for rel, text in files.items()}
+        texts = TARGETS[name](model, settings)
+        while texts:
+            rel, text = texts.popitem()
+            files[rel] = text if isinstance(text, bytes) else text.encode("utf-8")
+        del texts
+    return dict(sorted(files.items()))
 
 
 def build(
