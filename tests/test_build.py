@@ -57,6 +57,38 @@ def test_edit_rewrites_only_what_changed_and_keeps_user_files(docs: Path, tmp_pa
     assert "Read the properties" in (out / "model.json").read_text()
 
 
+def test_an_edit_that_leaves_the_model_alone_renders_nothing(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prose no page fact keeps (a trailing paragraph) gives the same model, so the
+    same files: nothing renders, and the next build takes the no-work fast path."""
+    out = tmp_path / "out"
+    run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
+    before, inputs = _snapshot(out), output.read_manifest(out).inputs
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text() + "\nA closing remark.\n")
+    from generator.pipeline import build as build_module
+
+    rendered: list[object] = []
+    real_render = build_module.render
+    monkeypatch.setattr(
+        build_module, "render", lambda *a: rendered.append(a) or real_render(*a)  # type: ignore[func-returns-value]
+    )
+    code, _, err = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
+    assert code == 0 and "0 written" in err and not rendered
+    after = _snapshot(out)
+    assert {k: v for k, v in after.items() if k != output.MANIFEST} == {
+        k: v for k, v in before.items() if k != output.MANIFEST
+    }
+    assert output.read_manifest(out).inputs != inputs  # the new docs are recorded
+    monkeypatch.setattr(build_module, "parse_doc_set", lambda *a, **k: pytest.fail("parsed"))
+    assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")[0] == 0
+    monkeypatch.undo()
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+    run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
+    assert "Read the properties" in (out / "model.json").read_text()
+
+
 def test_files_no_longer_generated_are_removed(docs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     manifest = output.Manifest(inputs="old", files={"gone/old.py": "x"})

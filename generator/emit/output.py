@@ -34,6 +34,7 @@ class Manifest:
     inputs: str = ""
     files: dict[str, str] = field(default_factory=dict)  # rel -> sha256
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # rel -> (size, mtime_ns)
+    rendered: str = ""  # the model, docgen and options the files were rendered from
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def read_manifest(out: Path) -> Manifest:
             str(data.get("inputs", "")),
             {str(k): str(v) for k, v in data.get("files", {}).items()},
             {str(k): (int(v[0]), int(v[1])) for k, v in data.get("stamps", {}).items()},
+            str(data.get("rendered", "")),
         )
     except (OSError, ValueError, TypeError, AttributeError, IndexError):
         return Manifest()
@@ -83,6 +85,11 @@ def is_current(out: Path, manifest: Manifest, inputs: str) -> bool:
     """The fast path: same inputs as last time and every file as docgen left it."""
     if not manifest.inputs or manifest.inputs != inputs:
         return False
+    return files_intact(out, manifest)
+
+
+def files_intact(out: Path, manifest: Manifest) -> bool:
+    """Every file the manifest lists is as docgen left it (size and mtime, else bytes)."""
     for rel, digest in manifest.files.items():
         stamp = _stamp(out / rel)
         if stamp is None:
@@ -172,7 +179,12 @@ def _prune_empty_dirs(out: Path, folder: Path) -> None:
 
 
 def apply(
-    out: Path, the_plan: Plan, files: dict[str, bytes], inputs: str, staging: Path | None = None
+    out: Path,
+    the_plan: Plan,
+    files: dict[str, bytes],
+    inputs: str,
+    staging: Path | None = None,
+    rendered: str = "",
 ) -> None:
     """Apply a plan through the journal, then write the new manifest. Nothing in `out`
     changes before the commit point, not even its creation."""
@@ -185,7 +197,8 @@ def apply(
             tmp = staging / "files" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
-        manifest_data = _manifest_bytes(files, inputs, {})
+        digests = {rel: sha(data) for rel, data in files.items()}
+        manifest_data = _manifest_bytes(digests, inputs, {}, rendered)
         (staging / "files").mkdir(parents=True, exist_ok=True)
         (staging / "files" / MANIFEST).write_bytes(manifest_data)
         steps = {"write": [*the_plan.write, MANIFEST], "remove": the_plan.remove}
@@ -198,23 +211,33 @@ def apply(
         raise
     _apply_steps(out, staging, steps)
     shutil.rmtree(staging, ignore_errors=True)
-    _restamp(out, files, inputs)
+    stamps = {rel: _stamp(out / rel) for rel in files}
+    _write_manifest(out, _manifest_bytes(digests, inputs, stamps, rendered))
+
+
+def record_inputs(out: Path, manifest: Manifest, inputs: str) -> None:
+    """New docs that render to the same files: only the manifest's inputs change."""
+    stamps: dict[str, tuple[int, int] | None] = dict(manifest.stamps)
+    _write_manifest(out, _manifest_bytes(manifest.files, inputs, stamps, manifest.rendered))
 
 
 def _manifest_bytes(
-    files: dict[str, bytes], inputs: str, stamps: dict[str, tuple[int, int] | None]
+    digests: dict[str, str],
+    inputs: str,
+    stamps: dict[str, tuple[int, int] | None],
+    rendered: str,
 ) -> bytes:
     payload = {
         "inputs": inputs,
-        "files": {rel: sha(data) for rel, data in sorted(files.items())},
+        "rendered": rendered,
+        "files": dict(sorted(digests.items())),
         "stamps": {rel: list(s) for rel, s in sorted(stamps.items()) if s is not None},
     }
     return (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode()
 
 
-def _restamp(out: Path, files: dict[str, bytes], inputs: str) -> None:
+def _write_manifest(out: Path, data: bytes) -> None:
     """Record size and mtime of every file, so the next no-op build reads nothing."""
-    stamps = {rel: _stamp(out / rel) for rel in files}
     tmp = out / (MANIFEST + ".tmp")
-    tmp.write_bytes(_manifest_bytes(files, inputs, stamps))
+    tmp.write_bytes(data)
     os.replace(tmp, out / MANIFEST)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from generator.emit.client import client_target
 from generator.emit.fixtures import tests_target
 from generator.emit.openapi import openapi_bytes
-from generator.emit.server import server_target
+from generator.emit.server import example_routes, route_specs, server_target
 from generator.model.serialize import model_json_bytes
 from generator.model.types import ApiModel
 
@@ -27,6 +27,13 @@ def model_target(model: ApiModel, settings: Settings) -> Files:
 
 def openapi_target(model: ApiModel, settings: Settings) -> Files:
     return {"openapi.json": openapi_bytes(model, settings)}
+
+
+def prepare(model: ApiModel) -> None:
+    """Compute what several targets share (operation names, routes) once, before
+    targets render, possibly in forked processes that inherit it."""
+    route_specs(model)
+    example_routes(model)
 
 
 TARGETS: dict[str, Target] = {

@@ -9,6 +9,9 @@ page cache where unchanged, and only files whose bytes changed are written.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +20,7 @@ import generator
 from generator.config import DocSetConfig
 from generator.emit import output
 from generator.emit import render as render_module
-from generator.emit.targets import TARGETS
+from generator.emit.targets import TARGETS, Files, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import Progress, model_of, parse_doc_set, read_doc_set
@@ -60,6 +63,19 @@ def _emitter_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def rendered_key(model: ApiModel, options: BuildOptions) -> str:
+    """What the output files are a function of: the model (not the docs: an edit to
+    prose no page fact keeps gives the same model, hence the same files), docgen,
+    black, Python, and the options."""
+    # repr, not pickle: pickle's bytes depend on which equal values share an object
+    # (cached pages vs parsed ones); a frozen dataclass's repr is its value
+    digest = hashlib.sha256(repr(model).encode("utf-8", "surrogatepass"))
+    digest.update(_emitter_fingerprint().encode())
+    versions = (sys.version, render_module.BLACK_VERSION)
+    digest.update(repr((versions, sorted(options.targets), options.settings)).encode())
+    return digest.hexdigest()
+
+
 def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
     digest = hashlib.sha256(docs_fingerprint.encode())
     digest.update(_emitter_fingerprint().encode())
@@ -67,17 +83,41 @@ def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
+_RENDER_MODEL: ApiModel | None = None  # the model forked render workers inherit
+
+
+def _as_bytes(files: Files) -> dict[str, bytes]:
+    return {rel: t if isinstance(t, bytes) else t.encode("utf-8") for rel, t in files.items()}
+
+
+def _render_one(name: str, settings: dict[str, str]) -> dict[str, bytes]:
+    assert _RENDER_MODEL is not None
+    render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
+    return _as_bytes(TARGETS[name](_RENDER_MODEL, settings))
+
+
 def render(model: ApiModel, options: BuildOptions) -> dict[str, bytes]:
-    """Every target's files as bytes; each target's text is dropped once encoded, so
-    the output is held once, not twice."""
-    files: dict[str, bytes] = {}
+    """Every target's files as bytes. With `jobs` > 1, targets render side by side in
+    forked processes (they inherit the model: nothing to pickle on the way in);
+    the result is the same bytes in the same order either way."""
+    global _RENDER_MODEL
+    names = sorted(options.targets)
     settings = dict(options.settings)
-    for name in sorted(options.targets):
-        texts = TARGETS[name](model, settings)
-        while texts:
-            rel, text = texts.popitem()
-            files[rel] = text if isinstance(text, bytes) else text.encode("utf-8")
-        del texts
+    files: dict[str, bytes] = {}
+    prepare(model)
+    if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
+        _RENDER_MODEL = model
+        try:
+            context = mp.get_context("fork")
+            with ProcessPoolExecutor(min(options.jobs, len(names)), mp_context=context) as pool:
+                futures = [pool.submit(_render_one, name, settings) for name in names]
+                for future in futures:
+                    files.update(future.result())
+        finally:
+            _RENDER_MODEL = None
+    else:
+        for name in names:
+            files.update(_as_bytes(TARGETS[name](model, settings)))
     return dict(sorted(files.items()))
 
 
@@ -104,6 +144,11 @@ def build(
     stats = dict(parsed.stats)
     model = model_of(parsed)
     del parsed, raw  # page facts and bytes are not needed past the model: free them
+    rendered = rendered_key(model, options)
+    if manifest.rendered == rendered and output.files_intact(out, manifest):
+        if not options.check:
+            output.record_inputs(out, manifest, key)
+        return BuildResult(up_to_date=True, model=model, unchanged=len(manifest.files), stats=stats)
     files = render(model, options)
     the_plan = output.plan(out, files, manifest)
     result = BuildResult(
@@ -119,7 +164,7 @@ def build(
         return result
     if the_plan.empty and manifest.inputs == key:
         return result
-    output.apply(out, the_plan, files, key, staging)
+    output.apply(out, the_plan, files, key, staging, rendered)
     result.written = sorted(the_plan.write)
     result.removed = the_plan.remove
     return result
