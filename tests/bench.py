@@ -86,9 +86,39 @@ def scaled_copy(corpus: Path, target: Path, times: int) -> Path:
 
 
 def touch_page(page: Path, original: str, n: list[int]) -> Callable[[], None]:
+    """Append a paragraph at the end of the page: prose the model does not keep."""
+
     def edit() -> None:
         n[0] += 1
         page.write_text(original + f"\n\nEdited for the benchmark ({n[0]}).\n", encoding="utf-8")
+
+    return edit
+
+
+def edit_description(page: Path, original: str, n: list[int]) -> Callable[[], None]:
+    """Change the page's description (the prose between its title and first section)
+    and its first Properties row, if it has one: edits the model must follow."""
+
+    def edit() -> None:
+        n[0] += 1
+        lines, where, row_done = original.split("\n"), "", False
+        for i, line in enumerate(lines):
+            stripped = line.strip()
+            if stripped.startswith("# ") and not where:
+                where = "intro"
+            elif stripped.startswith("## "):
+                where = "properties" if stripped.lower().startswith("## properties") else "other"
+            elif where == "intro" and stripped and stripped[0].isalpha():
+                lines[i] = f"{line} Edited ({n[0]})."
+            elif where == "properties" and not row_done and stripped.startswith("|"):
+                if set(stripped) <= set("|:- \t") or i + 1 >= len(lines):
+                    continue
+                if lines[i - 1].strip().startswith("|") and set(lines[i - 1].strip()) <= set(
+                    "|:- \t"
+                ):
+                    lines[i] = line.rstrip().rstrip("|") + f" Edited ({n[0]}). |"
+                    row_done = True
+        page.write_text("\n".join(lines), encoding="utf-8")
 
     return edit
 
@@ -138,22 +168,20 @@ def run_all(corpus: Path, work: Path) -> None:
     method = docs / "api" / "group-get.md"
     resource = docs / "resources" / "entity.md"
     counter = [0]
-    add(
-        (
-            "build: after editing one method page",
-            *median_of(
-                build, before=touch_page(method, method.read_text(encoding="utf-8"), counter)
-            ),
+    for label, page in (("method page", method), ("resource page (entity)", resource)):
+        original = page.read_text(encoding="utf-8")
+        add(
+            (
+                f"build: edit one {label}",
+                *median_of(build, before=edit_description(page, original, counter)),
+            )
         )
-    )
-    add(
-        (
-            "build: after editing one resource page (entity)",
-            *median_of(
-                build, before=touch_page(resource, resource.read_text(encoding="utf-8"), counter)
-            ),
+        add(
+            (
+                f"build: edit one {label}, model unchanged",
+                *median_of(build, before=touch_page(page, original, counter)),
+            )
         )
-    )
     subprocess.run(build, check=True)
     add(("build --check, up to date", *median_of([*build, "--check"])))
     add(("build: cold, -j 1", *median_of([*build, "-j", "1"], before=clean)))
