@@ -18,7 +18,6 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.check import command as check_command
 from generator.check import formats as check_formats
 from generator.check.explain import explain as explain_rule
 from generator.check.explain import rule_lines
@@ -182,6 +181,8 @@ def check_cmd(
 
     Exit 0 when no finding has error severity, 1 when one has, 2 on usage or I/O errors.
     """
+    from generator.check import command as check_command
+
     if explain is not None:
         text = explain_rule(explain)
         if text is None:
@@ -439,5 +440,7 @@ def rules_cmd(code: str | None) -> None:
         return
     text = explain_rule(code)
     if text is None:
+        from generator.check import command as check_command
+
         raise check_command.CheckUsageError(f"unknown rule code {code!r}")
     click.echo(text, nl=False)

@@ -19,7 +19,6 @@ from pathlib import Path
 import generator
 from generator.config import DocSetConfig
 from generator.emit import output
-from generator.emit import render as render_module
 from generator.emit.targets import TARGETS, Files, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
@@ -71,7 +70,9 @@ def rendered_key(model: ApiModel, options: BuildOptions) -> str:
     # (cached pages vs parsed ones); a frozen dataclass's repr is its value
     digest = hashlib.sha256(repr(model).encode("utf-8", "surrogatepass"))
     digest.update(_emitter_fingerprint().encode())
-    versions = (sys.version, render_module.BLACK_VERSION)
+    import importlib.metadata
+
+    versions = (sys.version, importlib.metadata.version("black"))
     digest.update(repr((versions, sorted(options.targets), options.settings)).encode())
     return digest.hexdigest()
 
@@ -92,6 +93,8 @@ def _as_bytes(files: Files) -> dict[str, bytes]:
 
 def _render_one(name: str, settings: dict[str, str]) -> dict[str, bytes]:
     assert _RENDER_MODEL is not None
+    from generator.emit import render as render_module
+
     render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
     return _as_bytes(TARGETS[name](_RENDER_MODEL, settings))
 
@@ -137,6 +140,8 @@ def build(
     if output.is_current(out, manifest, key):
         return BuildResult(up_to_date=True)
     cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
+    from generator.emit import render as render_module
+
     render_module.set_format_cache(
         options.cache_dir / "black" if options.cache_dir else None, options.jobs
     )

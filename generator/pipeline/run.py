@@ -16,10 +16,8 @@ from pathlib import Path
 
 from generator.config import DocSetConfig, load_config
 from generator.diagnostics import Diagnostic
-from generator.model.resolve import build_model
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
-from generator.parse.page import parse_page
 from generator.pipeline.cache import PageCache
 from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
@@ -51,6 +49,8 @@ def _init_worker(config: DocSetConfig) -> None:
 
 
 def _parse_chunk(sources: list[PageSource]) -> list[PageFacts]:
+    from generator.parse.page import parse_page
+
     assert _WORKER_CONFIG is not None
     return [parse_page(s.path, s.text, _WORKER_CONFIG) for s in sources]
 
@@ -63,6 +63,9 @@ def _chunks(items: list[PageSource], size: int) -> Iterator[list[PageSource]]:
 def _parse_all(
     sources: list[PageSource], config: DocSetConfig, jobs: int, progress: Progress | None
 ) -> list[PageFacts]:
+    # imported here, not above: a build with nothing to do never loads the parser
+    from generator.parse.page import parse_page
+
     if jobs <= 1 or len(sources) < _PARALLEL_MIN_PAGES:
         out = []
         for s in sources:
@@ -140,6 +143,8 @@ def parse_doc_set(
 
 
 def model_of(parsed: ParsedDocSet) -> ApiModel:
+    from generator.model.resolve import build_model
+
     model = build_model(parsed.pages, parsed.config)
     if parsed.read_errors:
         merged = tuple(sorted(set(model.diagnostics) | set(parsed.read_errors)))
