@@ -60,17 +60,19 @@ def pystr(value: object) -> str:
 
 
 def docstring(value: object, indent: int = 0) -> str:
-    """Text safe inside a triple-quoted docstring: no `\"\"\"`, no trailing quote,
-    backslashes and invisible line breaks escaped. Lines after the first are indented
-    by `indent`; a multi-line text ends on a line of its own, for the closing quotes."""
+    """Text safe inside a triple-quoted docstring, laid out as black lays it: no `\"\"\"`,
+    backslashes and invisible line breaks escaped, a space between a quote mark and
+    the docstring's own quotes. Lines after the first are indented by `indent`; a
+    multi-line text ends on a line of its own, for the closing quotes."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
-    text = text[:-1] + '\\"' if text.endswith('"') else text
     text = text.replace('"""', '\\"\\"\\"')
     text = "".join(
         _escape_char(ch) if ch in _INVISIBLE or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text
     )
+    if text.startswith('"') or not text:
+        text = " " + text
     if "\n" not in text:
-        return text
+        return text + " " if text.endswith('"') else text
     pad = " " * indent
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:]), pad])
