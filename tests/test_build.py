@@ -70,9 +70,9 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     from generator.pipeline import build as build_module
 
     rendered: list[object] = []
-    real_render = build_module.render
+    real_render = build_module.render_and_stage
     monkeypatch.setattr(
-        build_module, "render", lambda *a: rendered.append(a) or real_render(*a)  # type: ignore[func-returns-value]
+        build_module, "render_and_stage", lambda *a: rendered.append(a) or real_render(*a)  # type: ignore[func-returns-value]
     )
     code, _, err = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
     assert code == 0 and "0 written" in err and not rendered

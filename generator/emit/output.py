@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -38,10 +39,19 @@ class Manifest:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """One target's files compared with OUT: where they differ, they are staged."""
+
+    digests: dict[str, str]  # rel -> sha256 of the new bytes
+    changed: list[str]  # rels whose bytes differ from (or are missing in) OUT
+
+
+@dataclass(frozen=True)
 class Plan:
-    write: dict[str, bytes]
+    write: list[str]  # staged, to be renamed into OUT
     remove: list[str]
     unchanged: list[str]
+    digests: dict[str, str]  # every generated file -> sha256
 
     @property
     def empty(self) -> bool:
@@ -99,22 +109,40 @@ def files_intact(out: Path, manifest: Manifest) -> bool:
     return True
 
 
-def plan(out: Path, files: dict[str, bytes], manifest: Manifest) -> Plan:
-    write: dict[str, bytes] = {}
-    unchanged: list[str] = []
-    for rel, data in sorted(files.items()):
+def stage(out: Path, staging: Path | None, files: Mapping[str, str | bytes]) -> Staged:
+    """Compare `files` with OUT; write those that differ under `staging` (None: only
+    compare, for `--check`). Runs where the files were rendered, so no process ever
+    holds every output at once."""
+    digests: dict[str, str] = {}
+    changed: list[str] = []
+    for rel, content in files.items():
         rel = safe_rel(rel)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        digests[rel] = sha(data)
         target = out / rel
         try:
             same = target.is_file() and target.read_bytes() == data
         except OSError:
             same = False
         if same:
-            unchanged.append(rel)
-        else:
-            write[rel] = data
-    remove = sorted(rel for rel in manifest.files if rel not in files and (out / rel).is_file())
-    return Plan(write, remove, unchanged)
+            continue
+        changed.append(rel)
+        if staging is not None:
+            tmp = staging / "files" / rel
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+    return Staged(digests, changed)
+
+
+def plan(out: Path, staged: Iterable[Staged], manifest: Manifest) -> Plan:
+    digests: dict[str, str] = {}
+    write: list[str] = []
+    for part in staged:
+        digests.update(part.digests)
+        write += part.changed
+    remove = sorted(rel for rel in manifest.files if rel not in digests and (out / rel).is_file())
+    unchanged = sorted(set(digests) - set(write))
+    return Plan(sorted(write), remove, unchanged, dict(sorted(digests.items())))
 
 
 def _device(path: Path) -> int:
@@ -178,27 +206,13 @@ def _prune_empty_dirs(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def apply(
-    out: Path,
-    the_plan: Plan,
-    files: dict[str, bytes],
-    inputs: str,
-    staging: Path | None = None,
-    rendered: str = "",
-) -> None:
-    """Apply a plan through the journal, then write the new manifest. Nothing in `out`
-    changes before the commit point, not even its creation."""
+def apply(out: Path, the_plan: Plan, inputs: str, staging: Path, rendered: str = "") -> None:
+    """Commit a plan whose files are staged: the journal, the renames, the manifest.
+    Nothing in `out` changes before the commit point, not even its creation."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
-    staging = staging or staging_dir(out)
     try:
-        recover(out, staging)
-        for rel, data in the_plan.write.items():
-            tmp = staging / "files" / rel
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-        digests = {rel: sha(data) for rel, data in files.items()}
-        manifest_data = _manifest_bytes(digests, inputs, {}, rendered)
+        manifest_data = _manifest_bytes(the_plan.digests, inputs, {}, rendered)
         (staging / "files").mkdir(parents=True, exist_ok=True)
         (staging / "files" / MANIFEST).write_bytes(manifest_data)
         steps = {"write": [*the_plan.write, MANIFEST], "remove": the_plan.remove}
@@ -206,13 +220,18 @@ def apply(
         journal_tmp.write_text(json.dumps(steps), encoding="utf-8")
         os.replace(journal_tmp, staging / JOURNAL)  # the commit point
     except BaseException:
-        if not (staging / JOURNAL).exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
     _apply_steps(out, staging, steps)
     shutil.rmtree(staging, ignore_errors=True)
-    stamps = {rel: _stamp(out / rel) for rel in files}
-    _write_manifest(out, _manifest_bytes(digests, inputs, stamps, rendered))
+    stamps = {rel: _stamp(out / rel) for rel in the_plan.digests}
+    _write_manifest(out, _manifest_bytes(the_plan.digests, inputs, stamps, rendered))
+
+
+def discard(staging: Path) -> None:
+    """Remove an update that did not reach its commit point."""
+    if not (staging / JOURNAL).exists():
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def record_inputs(out: Path, manifest: Manifest, inputs: str) -> None:

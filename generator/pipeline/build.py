@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 import generator
 from generator.config import DocSetConfig
 from generator.emit import output
-from generator.emit.targets import TARGETS, Files, prepare
+from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import Progress, model_of, parse_doc_set, read_doc_set
@@ -62,19 +63,34 @@ def _emitter_fingerprint() -> str:
     return digest.hexdigest()
 
 
+class _Digest:
+    """A file-like sink that only hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return len(data)
+
+
 def rendered_key(model: ApiModel, options: BuildOptions) -> str:
     """What the output files are a function of: the model (not the docs: an edit to
     prose no page fact keeps gives the same model, hence the same files), docgen,
     black, Python, and the options."""
-    # repr, not pickle: pickle's bytes depend on which equal values share an object
-    # (cached pages vs parsed ones); a frozen dataclass's repr is its value
-    digest = hashlib.sha256(repr(model).encode("utf-8", "surrogatepass"))
-    digest.update(_emitter_fingerprint().encode())
+    sink = _Digest()
+    # pickled straight into the hash, in "fast" mode: no memo, so equal values give
+    # equal bytes whichever of them share an object (cached pages vs parsed ones),
+    # and no copy of the model's text is ever held (`repr` made several)
+    pickler = pickle.Pickler(sink, protocol=5)
+    pickler.fast = True
+    pickler.dump(model)
     import importlib.metadata
 
     versions = (sys.version, importlib.metadata.version("black"))
-    digest.update(repr((versions, sorted(options.targets), options.settings)).encode())
-    return digest.hexdigest()
+    sink.sha.update(_emitter_fingerprint().encode())
+    sink.sha.update(repr((versions, sorted(options.targets), options.settings)).encode())
+    return sink.sha.hexdigest()
 
 
 def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
@@ -87,41 +103,37 @@ def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
 _RENDER_MODEL: ApiModel | None = None  # the model forked render workers inherit
 
 
-def _as_bytes(files: Files) -> dict[str, bytes]:
-    return {rel: t if isinstance(t, bytes) else t.encode("utf-8") for rel, t in files.items()}
-
-
-def _render_one(name: str, settings: dict[str, str]) -> dict[str, bytes]:
+def _render_one(
+    name: str, settings: dict[str, str], out: Path, staging: Path | None
+) -> output.Staged:
+    """Render one target and stage what changed, in the process that rendered it."""
     assert _RENDER_MODEL is not None
     from generator.emit import render as render_module
 
     render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
-    return _as_bytes(TARGETS[name](_RENDER_MODEL, settings))
+    return output.stage(out, staging, TARGETS[name](_RENDER_MODEL, settings))
 
 
-def render(model: ApiModel, options: BuildOptions) -> dict[str, bytes]:
-    """Every target's files as bytes. With `jobs` > 1, targets render side by side in
-    forked processes (they inherit the model: nothing to pickle on the way in);
-    the result is the same bytes in the same order either way."""
+def render_and_stage(
+    model: ApiModel, options: BuildOptions, out: Path, staging: Path | None
+) -> list[output.Staged]:
+    """Every target, compared with `out` and staged where it differs (None: compare
+    only). With `jobs` > 1, targets render side by side in forked processes: they
+    inherit the model, and send back digests, not files. Same bytes either way."""
     global _RENDER_MODEL
     names = sorted(options.targets)
     settings = dict(options.settings)
-    files: dict[str, bytes] = {}
     prepare(model)
-    if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
-        _RENDER_MODEL = model
-        try:
+    _RENDER_MODEL = model
+    try:
+        if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
             context = mp.get_context("fork")
             with ProcessPoolExecutor(min(options.jobs, len(names)), mp_context=context) as pool:
-                futures = [pool.submit(_render_one, name, settings) for name in names]
-                for future in futures:
-                    files.update(future.result())
-        finally:
-            _RENDER_MODEL = None
-    else:
-        for name in names:
-            files.update(_as_bytes(TARGETS[name](model, settings)))
-    return dict(sorted(files.items()))
+                futures = [pool.submit(_render_one, n, settings, out, staging) for n in names]
+                return [future.result() for future in futures]
+        return [output.stage(out, staging, TARGETS[n](model, settings)) for n in names]
+    finally:
+        _RENDER_MODEL = None
 
 
 def build(
@@ -154,22 +166,30 @@ def build(
         if not options.check:
             output.record_inputs(out, manifest, key)
         return BuildResult(up_to_date=True, model=model, unchanged=len(manifest.files), stats=stats)
-    files = render(model, options)
-    the_plan = output.plan(out, files, manifest)
-    result = BuildResult(
-        up_to_date=the_plan.empty,
-        model=model,
-        unchanged=len(the_plan.unchanged),
-        stats=stats,
-    )
-    if options.check:
-        result.stale = sorted(rel for rel in the_plan.write if (out / rel).exists())
-        result.missing = sorted(rel for rel in the_plan.write if not (out / rel).exists())
-        result.removed = the_plan.remove
-        return result
-    if the_plan.empty and manifest.inputs == key:
-        return result
-    output.apply(out, the_plan, files, key, staging, rendered)
-    result.written = sorted(the_plan.write)
+    if out.exists() and not out.is_dir():
+        raise output.OutputError(f"{out}: exists and is not a folder")
+    try:
+        staged = render_and_stage(model, options, out, None if options.check else staging)
+        the_plan = output.plan(out, staged, manifest)
+        result = BuildResult(
+            up_to_date=the_plan.empty,
+            model=model,
+            unchanged=len(the_plan.unchanged),
+            stats=stats,
+        )
+        if options.check:
+            result.stale = [rel for rel in the_plan.write if (out / rel).exists()]
+            result.missing = [rel for rel in the_plan.write if not (out / rel).exists()]
+            result.removed = the_plan.remove
+            return result
+        if the_plan.empty and manifest.inputs == key:
+            output.discard(staging)
+            return result
+        output.apply(out, the_plan, key, staging, rendered)
+    except BaseException:
+        if not options.check:
+            output.discard(staging)
+        raise
+    result.written = the_plan.write
     result.removed = the_plan.remove
     return result
