@@ -538,6 +538,18 @@ def test_pystr_is_a_literal_of_any_text(text: str) -> None:
     assert ast.literal_eval(pystr(text)) == text
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_pystr_and_docstring_are_laid_out_as_black_would(text: str) -> None:
+    """Regression: builds no longer run black, so the quotes must be black's own
+    (a text with more `"` than `'` is single-quoted; a docstring that starts or
+    ends with a quote mark gets a space, not an escape)."""
+    literal = f"x = {pystr(text)}\n"
+    assert black.format_str(literal, mode=BLACK) == literal
+    doc = f'def f():\n    """{docstring(text, 4)}"""\n'
+    assert black.format_str(doc, mode=BLACK) == doc
+
+
 def _squeeze(text: str) -> str:
     """Text without whitespace and backslashes (which a docstring may re-lay or escape)."""
     return "".join(text.split()).replace("\\", "")
