@@ -29,11 +29,20 @@ from generator.emit.writer import write_text_atomic
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
+from generator.pipeline.cache import PageCache
 from generator.pipeline.run import default_jobs, load_model
 from generator.pipeline.sources import SourceError
-from generator.settings import Settings, SettingsError, load_settings
+from generator.settings import Settings, SettingsError, default_cache_dir, load_settings
 
 DOCS = click.argument("docs", type=click.Path(path_type=Path))
+READ_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Page cache folder (default: the one `docgen build` uses: .docgen-cache beside "
+    "the output set in [tool.docgen], else in the current folder).",
+)
+NO_CACHE = click.option("--no-cache", is_flag=True, help="Neither read nor write the page cache.")
 CONFIG_DIR = click.option(
     "--config-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -42,10 +51,11 @@ CONFIG_DIR = click.option(
 )
 
 
-def _load(docs: Path, config_dir: Path | None) -> ApiModel:
+def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) -> ApiModel:
     try:
         config = load_config(docs, config_dir)
-        return load_model(docs, config, jobs=default_jobs())
+        cache = PageCache(cache_dir, config.fingerprint()) if cache_dir is not None else None
+        return load_model(docs, config, jobs=default_jobs(), cache=cache)
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -120,9 +130,17 @@ def main() -> None:
     help="Write the model JSON here instead of stdout.",
 )
 @CONFIG_DIR
-def model_cmd(docs: Path, output: Path | None, config_dir: Path | None) -> None:
+@READ_CACHE_DIR
+@NO_CACHE
+def model_cmd(
+    docs: Path, output: Path | None, config_dir: Path | None, cache_dir: Path | None, no_cache: bool
+) -> None:
     """Read DOCS and write the endpoint/resource model as JSON."""
-    model = _load(docs, config_dir)
+    try:
+        settings = load_settings(docs)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    model = _load(docs, config_dir, None if no_cache else cache_dir or default_cache_dir(settings))
     text = model_to_json(model)
     if output is None:
         sys.stdout.write(text)
@@ -163,6 +181,8 @@ def model_cmd(docs: Path, output: Path | None, config_dir: Path | None) -> None:
 @click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
 @click.option("--explain", metavar="CODE", default=None, help="Explain a rule, with an example.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parser processes.")
+@READ_CACHE_DIR
+@NO_CACHE
 @CONFIG_DIR
 def check_cmd(
     docs: Path | None,
@@ -176,6 +196,8 @@ def check_cmd(
     explain: str | None,
     jobs: int | None,
     config_dir: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Report every inconsistency found in DOCS as path:line:col: CODE message.
 
@@ -200,6 +222,8 @@ def check_cmd(
         baseline=baseline,
         update_baseline=update_baseline,
         jobs=jobs,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
     )
     if update_baseline and request.baseline is None:
         raise check_command.CheckUsageError("--update-baseline needs --baseline FILE")

@@ -87,3 +87,15 @@ def load_settings(start: Path | None = None) -> Settings:
             if isinstance(table, dict):
                 return Settings(_validate(table, pyproject), pyproject)
     return Settings()
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """The page cache a command uses unless told otherwise: `cache_dir` from the
+    settings, else `.docgen-cache` beside the settings' output (where `docgen build`
+    keeps it), else in the current folder; so `check` and `model` reuse what `build`
+    cached."""
+    configured = settings.path("cache_dir")
+    if configured is not None:
+        return configured
+    output = settings.path("output")
+    return (output.parent if output is not None else Path(".")) / ".docgen-cache"

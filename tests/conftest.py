@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,14 @@ def graph_corpus() -> Path:
     if not (GRAPH / "api").is_dir():
         pytest.skip(f"corpus not present at {GRAPH}")
     return GRAPH
+
+
+@pytest.fixture(autouse=True)
+def _run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands default their page cache to the current folder: keep it out of the repo."""
+    previous = Path.cwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(previous)

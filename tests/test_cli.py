@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -66,3 +67,27 @@ def test_usage_error_exit_two() -> None:
 def test_rules_lists_codes() -> None:
     code, out, _ = run("rules")
     assert code == 0 and "X004" in out and "A002" in out
+
+
+def test_check_and_model_reuse_the_page_cache_build_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`.docgen-cache` in the current folder (where `build -o out` keeps it) by default."""
+    assert run("build", str(GROUPS), "-o", "out", "-t", "model")[0] == 0
+    assert (Path.cwd() / ".docgen-cache" / "pages").is_dir()
+    checked = run("check", str(GROUPS), "--statistics")
+
+    def no_parsing(sources: list[object], *args: object) -> list[object]:
+        assert not sources, "a cached page was parsed again"
+        return []
+
+    monkeypatch.setattr("generator.pipeline.run._parse_all", no_parsing)
+    assert run("check", str(GROUPS), "--statistics") == checked
+    code, text, _ = run("model", str(GROUPS))
+    assert code == 0 and json.loads(text)["pages"] == 31
+    monkeypatch.undo()
+    other = tmp_path / "elsewhere"
+    run("check", str(GROUPS), "--no-cache", "--cache-dir", str(other))
+    assert not other.exists()
+    run("check", str(GROUPS), "--cache-dir", str(other))
+    assert (other / "pages").is_dir()

@@ -21,9 +21,10 @@ from generator.config import ConfigError, load_config
 from generator.diagnostics import Diagnostic, Severity
 from generator.model.resolve import build_model
 from generator.model.types import ApiModel
+from generator.pipeline.cache import PageCache
 from generator.pipeline.run import default_jobs, parse_doc_set
 from generator.pipeline.sources import SourceError
-from generator.settings import SettingsError, load_settings
+from generator.settings import SettingsError, default_cache_dir, load_settings
 
 
 class CheckUsageError(click.ClickException):
@@ -42,6 +43,7 @@ class Request:
     baseline: Path | None = None
     update_baseline: bool = False
     jobs: int = 1
+    cache_dir: Path | None = None  # page cache; None: parse every page
 
 
 def make_request(
@@ -54,6 +56,8 @@ def make_request(
     baseline: Path | None = None,
     update_baseline: bool = False,
     jobs: int | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
 ) -> Request:
     """Command-line options over the `[tool.docgen]` settings found beside or above DOCS
     (or the current folder, when DOCS comes from the settings)."""
@@ -75,6 +79,7 @@ def make_request(
         baseline=baseline or settings.path("baseline"),
         update_baseline=update_baseline,
         jobs=jobs or settings.get("jobs") or default_jobs(),
+        cache_dir=None if no_cache else cache_dir or default_cache_dir(settings),
     )
 
 
@@ -96,7 +101,12 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
     """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
     try:
         config = load_config(request.docs, request.config_dir)
-        parsed = parse_doc_set(request.docs, config, jobs=request.jobs)
+        cache = (
+            PageCache(request.cache_dir, config.fingerprint())
+            if request.cache_dir is not None
+            else None
+        )
+        parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None
     model = build_model(parsed.pages, parsed.config)
