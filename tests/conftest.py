@@ -32,3 +32,12 @@ def _run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield
     finally:
         os.chdir(previous)
+
+
+def folder_state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below `folder`: its bytes and mtime, to show nothing was touched."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -13,7 +13,7 @@ from generator.config import load_config
 from generator.emit import output
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import parse_doc_set
-from tests.conftest import GROUPS
+from tests.conftest import GROUPS, folder_state
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -28,21 +28,13 @@ def docs(tmp_path: Path) -> Path:
     return target
 
 
-def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
-    return {
-        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(out.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_noop_build_touches_nothing(docs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("build", str(docs), "-o", str(out), "-t", "model")[0] == 0
-    before = _snapshot(out)
+    before = folder_state(out)
     code, _, err = run("build", str(docs), "-o", str(out), "-t", "model")
     assert code == 0 and "up to date" in err
-    assert _snapshot(out) == before
+    assert folder_state(out) == before
 
 
 def test_edit_rewrites_only_what_changed_and_keeps_user_files(docs: Path, tmp_path: Path) -> None:
@@ -64,7 +56,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     same files: nothing renders, and the next build takes the no-work fast path."""
     out = tmp_path / "out"
     run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
-    before, inputs = _snapshot(out), output.read_manifest(out).inputs
+    before, inputs = folder_state(out), output.read_manifest(out).inputs
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text() + "\nA closing remark.\n")
     from generator.pipeline import build as build_module
@@ -76,7 +68,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     )
     code, _, err = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
     assert code == 0 and "0 written" in err and not rendered
-    after = _snapshot(out)
+    after = folder_state(out)
     assert {k: v for k, v in after.items() if k != output.MANIFEST} == {
         k: v for k, v in before.items() if k != output.MANIFEST
     }
@@ -118,7 +110,7 @@ def test_failure_before_commit_leaves_previous_output(
 ) -> None:
     out = tmp_path / "out"
     run("build", str(docs), "-o", str(out), "-t", "model")
-    before = _snapshot(out)
+    before = folder_state(out)
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text() + "\nMore text.\n")
 
@@ -128,7 +120,7 @@ def test_failure_before_commit_leaves_previous_output(
     monkeypatch.setattr(output, "_manifest_bytes", boom)
     code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model")
     assert code != 0
-    assert _snapshot(out) == before
+    assert folder_state(out) == before
     assert not output.staging_dir(out, tmp_path / ".docgen-cache").exists()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.emit import output
-from tests.conftest import GROUPS
+from tests.conftest import GROUPS, folder_state
 
 _CHILD = r"""
 import os, sys, time
@@ -53,14 +53,6 @@ main()
 """
 
 
-def _tree(out: Path) -> dict[str, tuple[bytes, int]]:
-    return {
-        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(out.rglob("*"))
-        if p.is_file()
-    }
-
-
 def _build(docs: Path, out: Path) -> None:
     args = [sys.executable, "-m", "generator", "build", str(docs), "-o", str(out), "-q"]
     subprocess.run([*args, "-t", "model", "-t", "openapi"], check=True)
@@ -74,7 +66,7 @@ def test_a_build_killed_mid_update(phase: str, sig: int, tmp_path: Path) -> None
     docs, out = tmp_path / "docs", tmp_path / "out"
     shutil.copytree(GROUPS, docs)
     _build(docs, out)
-    before = _tree(out)
+    before = folder_state(out)
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
 
@@ -92,14 +84,14 @@ def test_a_build_killed_mid_update(phase: str, sig: int, tmp_path: Path) -> None
     assert child.wait() != 0
 
     if phase == "staging":
-        assert _tree(out) == before  # same files, same bytes, same mtimes; nothing new
+        assert folder_state(out) == before  # same files, same bytes, same mtimes; nothing new
     if sig == signal.SIGTERM:
         assert not staging.exists()  # SIGTERM unwinds: the staged files are removed
     _build(docs, out)  # the next run sweeps (staging) or finishes (renaming) the update
     assert not staging.exists()
     fresh = tmp_path / "fresh"
     _build(docs, fresh)
-    assert {k: v[0] for k, v in _tree(out).items() if k != output.MANIFEST} == {
-        k: v[0] for k, v in _tree(fresh).items() if k != output.MANIFEST
+    assert {k: v[0] for k, v in folder_state(out).items() if k != output.MANIFEST} == {
+        k: v[0] for k, v in folder_state(fresh).items() if k != output.MANIFEST
     }
     assert "Read the properties" in (out / "model.json").read_text()
