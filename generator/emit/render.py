@@ -31,7 +31,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _INVISIBLE = {chr(c) for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)} - {"\n", "\t"}
 LINE_LENGTH = 100
 _MODE = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
-BLACK_VERSION = importlib.metadata.version("black")
+_BLACK_VERSION = importlib.metadata.version("black")
 
 
 def templates_dir() -> Path:
@@ -250,7 +250,7 @@ def _cache_path(text: str) -> Path | None:
     if _format_cache is None:
         return None
     key = hashlib.sha256(
-        f"{BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
+        f"{_BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
     ).hexdigest()
     return _format_cache / key[:2] / f"{key}.py"
 
