@@ -1,38 +1,133 @@
-"""Indented JSON without the memory spike of `json.dumps(indent=...)`.
+"""Indented JSON, byte for byte what `json.dumps(value, indent=n, ensure_ascii=False)`
+writes, made faster and lighter.
 
-`json.dumps` with an indent lists every chunk the encoder yields (millions of
-small strings for a big model) before joining them, and one character beyond
-U+FFFF makes the whole text four bytes a character. `encode` joins in batches
-and turns each batch into UTF-8 at once: the peak stays near the size of the
-bytes written.
+The stdlib encodes indented JSON in pure Python through nested generators (C
+only without an indent), and `json.dumps` lists every chunk before joining
+them; one character beyond U+FFFF then makes the whole text four bytes a
+character. Here one recursive function appends to a list (strings still go
+through the stdlib's C string encoder), and the list is turned into UTF-8 in
+batches: about twice as fast, and the peak stays near the size of the bytes.
+A test holds the output to the stdlib's on the corpus and on random values.
 """
 
 from __future__ import annotations
 
-import json
+import json.encoder
 from collections.abc import Callable
 from typing import Any
 
 _BATCH = 1 << 16
+_string = json.encoder.encode_basestring  # the C encoder when available
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_INFINITY = float("inf")
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return _float_repr(value)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return _string(key)
+    if isinstance(key, float):
+        return _string(_float(key))
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, int):
+        return _string(_int_repr(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+class _Writer:
+    def __init__(self, indent: int, default: Callable[[Any], Any] | None, sort_keys: bool):
+        self.indent = " " * indent
+        self.default = default
+        self.sort_keys = sort_keys
+        self.parts: list[bytes] = []
+        self.out: list[str] = []
+
+    def flush(self) -> None:
+        self.parts.append("".join(self.out).encode("utf-8", "surrogatepass"))
+        self.out.clear()
+
+    def value(self, o: Any, level: int) -> None:
+        out = self.out
+        if isinstance(o, str):
+            out.append(_string(o))
+        elif o is None:
+            out.append("null")
+        elif o is True:
+            out.append("true")
+        elif o is False:
+            out.append("false")
+        elif isinstance(o, int):
+            out.append(_int_repr(o))
+        elif isinstance(o, float):
+            out.append(_float(o))
+        elif isinstance(o, (list, tuple)):
+            self.array(o, level)
+        elif isinstance(o, dict):
+            self.object(o, level)
+        elif self.default is not None:
+            self.value(self.default(o), level)
+        else:
+            raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+        if len(out) >= _BATCH:
+            self.flush()
+
+    def array(self, items: list[Any] | tuple[Any, ...], level: int) -> None:
+        out = self.out
+        if not items:
+            out.append("[]")
+            return
+        inner = "\n" + self.indent * (level + 1)
+        out.append("[" + inner)
+        first = True
+        for item in items:
+            if not first:
+                out.append("," + inner)
+            first = False
+            self.value(item, level + 1)
+        out.append("\n" + self.indent * level + "]")
+
+    def object(self, mapping: dict[Any, Any], level: int) -> None:
+        out = self.out
+        if not mapping:
+            out.append("{}")
+            return
+        inner = "\n" + self.indent * (level + 1)
+        out.append("{" + inner)
+        items = sorted(mapping.items()) if self.sort_keys else mapping.items()
+        first = True
+        for key, item in items:
+            if not first:
+                out.append("," + inner)
+            first = False
+            out.append(_key(key) + ": ")
+            self.value(item, level + 1)
+        out.append("\n" + self.indent * level + "}")
 
 
 def encode(
     value: Any, indent: int, default: Callable[[Any], Any] | None = None, sort_keys: bool = False
 ) -> bytes:
     """`json.dumps(value, indent=indent, ensure_ascii=False, ...)` and a newline, as UTF-8."""
-    encoder = json.JSONEncoder(
-        indent=indent, ensure_ascii=False, default=default, sort_keys=sort_keys
-    )
-    parts: list[bytes] = []
-    batch: list[str] = []
-    for chunk in encoder.iterencode(value):
-        batch.append(chunk)
-        if len(batch) >= _BATCH:
-            parts.append("".join(batch).encode("utf-8", "surrogatepass"))
-            batch.clear()
-    batch.append("\n")
-    parts.append("".join(batch).encode("utf-8", "surrogatepass"))
-    return b"".join(parts)
+    writer = _Writer(indent, default, sort_keys)
+    writer.value(value, 0)
+    writer.out.append("\n")
+    writer.flush()
+    return b"".join(writer.parts)
 
 
 def dumps(
