@@ -17,6 +17,7 @@ import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.emit.naming import (
     NameAllocator,
@@ -297,10 +298,19 @@ class _Types:
         return f"dict[str, {imports.use('typing', 'Any')}]"
 
 
+_WRAP = textwrap.TextWrapper(DOC_WIDTH, break_long_words=False, break_on_hyphens=False)
+_WRAP_ARG = textwrap.TextWrapper(DOC_WIDTH, subsequent_indent=" " * 8, break_long_words=False)
+
+
+@lru_cache(maxsize=65536)
+def _fill(text: str, arg: bool = False) -> str:
+    """textwrap, once per text: doc sets repeat descriptions (`id`, `createdDateTime`...)."""
+    return (_WRAP_ARG if arg else _WRAP).fill(text)
+
+
 def _doc(*paragraphs: str) -> str:
     """Doc text as wrapped paragraphs (escaped later, by the `docstring` filter)."""
-    wrap = textwrap.TextWrapper(DOC_WIDTH, break_long_words=False, break_on_hyphens=False)
-    return "\n\n".join(wrap.fill(" ".join(p.split())) for p in paragraphs if p and p.strip())
+    return "\n\n".join(_fill(" ".join(p.split())) for p in paragraphs if p and p.strip())
 
 
 # ----- models ----------------------------------------------------------------------
@@ -620,10 +630,7 @@ class _Method:
         text += f"\n\n`{e.method} {e.path}` ({e.source.file})"
         args = [f"{name}: {' '.join(doc.split())}" for name, doc in self.docs if doc.strip()]
         if args:
-            wrap = textwrap.TextWrapper(
-                DOC_WIDTH, subsequent_indent=" " * 8, break_long_words=False
-            )
-            text += "\n\nArgs:\n" + "\n".join("    " + wrap.fill(a) for a in args)
+            text += "\n\nArgs:\n" + "\n".join("    " + _fill(a, arg=True) for a in args)
         return text
 
 

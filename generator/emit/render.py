@@ -29,6 +29,14 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that str.splitlines() or the tokenizer treat as line ends, or
 # that may not appear raw in source: always written as escapes.
 _INVISIBLE = {chr(c) for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)} - {"\n", "\t"}
+_SURROGATES = "\ud800-\udfff"
+# what `_escape_char` changes, so that text with none of it is copied, not rebuilt
+_TO_ESCAPE = re.compile(
+    "[" + re.escape("".join(sorted(set(_ESCAPES) | _INVISIBLE))) + _SURROGATES + "]"
+)
+_INVISIBLE_OR_SURROGATE = re.compile(
+    "[" + re.escape("".join(sorted(_INVISIBLE))) + _SURROGATES + "]"
+)
 LINE_LENGTH = 100
 _MODE = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
 _BLACK_VERSION = importlib.metadata.version("black")
@@ -53,7 +61,7 @@ def pystr(value: object) -> str:
     """A Python string literal for any text, quoted as black would: double quotes unless
     single quotes need fewer escapes."""
     text = str(value)
-    body = "".join(_escape_char(ch) for ch in text)
+    body = _TO_ESCAPE.sub(lambda m: _escape_char(m.group()), text)
     if text.count('"') > text.count("'"):
         return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
     return '"' + body + '"'
@@ -66,9 +74,7 @@ def docstring(value: object, indent: int = 0) -> str:
     multi-line text ends on a line of its own, for the closing quotes."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
     text = text.replace('"""', '\\"\\"\\"')
-    text = "".join(
-        _escape_char(ch) if ch in _INVISIBLE or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text
-    )
+    text = _INVISIBLE_OR_SURROGATE.sub(lambda m: _escape_char(m.group()), text)
     if text.startswith('"') or not text:
         text = " " + text
     if "\n" not in text:
