@@ -54,7 +54,7 @@ CONFIG_DIR = click.option(
 def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) -> ApiModel:
     try:
         config = load_config(docs, config_dir)
-        cache = PageCache(cache_dir, config.fingerprint()) if cache_dir is not None else None
+        cache = PageCache.at(cache_dir, config.fingerprint())
         return load_model(docs, config, jobs=default_jobs(), cache=cache)
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None

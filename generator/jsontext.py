@@ -13,7 +13,7 @@ A test holds the output to the stdlib's on the corpus and on random values.
 from __future__ import annotations
 
 import json.encoder
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _BATCH = 1 << 16
@@ -87,36 +87,24 @@ class _Writer:
             self.flush()
 
     def array(self, items: list[Any] | tuple[Any, ...], level: int) -> None:
-        out = self.out
-        if not items:
-            out.append("[]")
-            return
-        inner = "\n" + self.indent * (level + 1)
-        out.append("[" + inner)
-        first = True
-        for item in items:
-            if not first:
-                out.append("," + inner)
-            first = False
-            self.value(item, level + 1)
-        out.append("\n" + self.indent * level + "]")
+        self.members("[]", ((None, item) for item in items) if items else (), level)
 
     def object(self, mapping: dict[Any, Any], level: int) -> None:
+        pairs = sorted(mapping.items()) if self.sort_keys else mapping.items()
+        self.members("{}", pairs if mapping else (), level)
+
+    def members(self, brackets: str, pairs: Iterable[tuple[Any, Any]], level: int) -> None:
+        """An array (keys None) or object, one member a line; empty as `[]` / `{}`."""
         out = self.out
-        if not mapping:
-            out.append("{}")
-            return
         inner = "\n" + self.indent * (level + 1)
-        out.append("{" + inner)
-        items = sorted(mapping.items()) if self.sort_keys else mapping.items()
-        first = True
-        for key, item in items:
-            if not first:
-                out.append("," + inner)
-            first = False
-            out.append(_key(key) + ": ")
+        opened = False
+        for key, item in pairs:
+            out.append(("," if opened else brackets[0]) + inner)
+            opened = True
+            if key is not None or brackets == "{}":
+                out.append(_key(key) + ": ")
             self.value(item, level + 1)
-        out.append("\n" + self.indent * level + "}")
+        out.append("\n" + self.indent * level + brackets[1] if opened else brackets)
 
 
 def encode(

@@ -101,11 +101,7 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
     """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
     try:
         config = load_config(request.docs, request.config_dir)
-        cache = (
-            PageCache(request.cache_dir, config.fingerprint())
-            if request.cache_dir is not None
-            else None
-        )
+        cache = PageCache.at(request.cache_dir, config.fingerprint())
         parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None

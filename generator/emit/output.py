@@ -208,9 +208,8 @@ def _prune_empty_dirs(out: Path, folder: Path) -> None:
 
 def apply(out: Path, the_plan: Plan, inputs: str, staging: Path, rendered: str = "") -> None:
     """Commit a plan whose files are staged: the journal, the renames, the manifest.
-    Nothing in `out` changes before the commit point, not even its creation."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
+    Nothing in `out` changes before the commit point, not even its creation. (`build`
+    has refused an `out` that is not a folder before rendering anything.)"""
     try:
         manifest_data = _manifest_bytes(the_plan.digests, inputs, {}, rendered)
         (staging / "files").mkdir(parents=True, exist_ok=True)
@@ -256,7 +255,7 @@ def _manifest_bytes(
 
 
 def _write_manifest(out: Path, data: bytes) -> None:
-    """Record size and mtime of every file, so the next no-op build reads nothing."""
+    """Replace the manifest at once: a reader sees the old one or the new one."""
     tmp = out / (MANIFEST + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, out / MANIFEST)

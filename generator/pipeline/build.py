@@ -151,7 +151,7 @@ def build(
     manifest = output.read_manifest(out)
     if output.is_current(out, manifest, key):
         return BuildResult(up_to_date=True)
-    cache = PageCache(options.cache_dir, config.fingerprint()) if options.cache_dir else None
+    cache = PageCache.at(options.cache_dir, config.fingerprint())
     from generator.emit import render as render_module
 
     render_module.set_format_cache(

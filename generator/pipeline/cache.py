@@ -51,6 +51,11 @@ class _FactsUnpickler(pickle.Unpickler):
 class PageCache:
     """Reads and writes cached `PageFacts`; every failure is a miss."""
 
+    @classmethod
+    def at(cls, folder: Path | None, config_fingerprint: str) -> PageCache | None:
+        """The cache in `folder` for a doc set's config; None (no folder): no cache."""
+        return cls(folder, config_fingerprint) if folder is not None else None
+
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder / "pages"
         self.salt = f"{salt}:{code_fingerprint()}"
