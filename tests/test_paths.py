@@ -14,6 +14,7 @@ from generator.model.paths import (
     PathIndex,
     PathParam,
     PathTemplate,
+    _compile,
     normalize_path,
     split_path_query,
 )
@@ -507,6 +508,35 @@ def test_any_path_gets_unique_names_and_matches_itself(segments: list[str]) -> N
     found = PathIndex([("GET", template, raw)]).match("GET", template.template)
     assert found and found[0][0] == raw
     assert set(found[0][1]) == set(names)
+
+
+_PATH_SEGMENTS = st.sampled_from(
+    ["groups", "GROUPS", "conversations", "users", "me", "$ref", "x", "", "a b", "KK", "ſs", "%2F"]
+)
+
+
+@settings(database=None, deadline=None)
+@given(st.lists(_SEGMENTS, min_size=1, max_size=5), st.lists(_PATH_SEGMENTS, max_size=6))
+def test_plain_templates_match_without_the_regex_as_the_regex_would(
+    segments: list[str], path: list[str]
+) -> None:
+    """`quick_match` is a shortcut, never a different answer."""
+    template, _ = normalize_path("/" + "/".join(segments))
+    compiled = _compile(template.template)
+    if compiled.shape is None:
+        return
+    # the template's own segments, some replaced by drawn ones: matches and misses
+    own = template.template.split("/")[1:]
+    url = "/" + "/".join(
+        path[i] if i < len(path) and path[i] != "x" else s for i, s in enumerate(own)
+    )
+    quick = compiled.quick_match(url.split("/"))
+    m = compiled.regex.match(url)
+    if quick is True:
+        return  # the regex decides
+    assert (quick is not None) == (m is not None), (template.template, url)
+    if m is not None:
+        assert quick == tuple(m.group(f"a{i}") for i in range(len(compiled.names)))
 
 
 # -- the real corpus -----------------------------------------------------------------------------

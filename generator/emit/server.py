@@ -159,7 +159,7 @@ def _route_data(spec: RouteSpec, examples: list[str]) -> Json:
         "handler": spec.handler,
         "method": endpoint.method,
         "template": endpoint.path,
-        "pattern": compiled.regex.pattern,
+        "pattern": compiled.pattern,
         "params": list(compiled.names),
         "args": list(spec.args),
         "head": compiled.head,

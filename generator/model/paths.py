@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import chain
 from typing import Generic, Literal, TypeVar
 from urllib.parse import unquote
@@ -82,6 +82,8 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ALTS = re.compile(r"\s*\|\s*|\s+or\s+", re.I)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _SLASH_ESC = re.compile(r"%2f", re.I)
+_WHOLE_PARAM = re.compile(r"\{[^{}]+\}")
+_NOT_PLAIN = re.compile(r"[\s{}]")
 _TPL_TOKEN = re.compile(
     r"(?P<any>/\.\.\.(?=/|$))"
     r"|(?<=[(=,])(?P<sp>\s*)(?:[\w.]+(?='))?'?\{(?P<arg>[^{}]+)\}'?(?=\s*[),])"
@@ -274,12 +276,38 @@ _Rank = tuple[int, int, int, str]  # (-literal characters, parameters, "..." seg
 
 @dataclass(frozen=True)
 class _Compiled:
-    regex: re.Pattern[str]
+    pattern: str
     names: tuple[str, ...]
     head: str  # first segment, lower-cased; "" when it holds a parameter
     slashes: int
     flexible: bool  # may span a varying number of '/'
     rank: _Rank  # most specific first
+    # a fixed-shape template's segments: lower-cased ASCII literal, or None for a whole
+    # segment that is a parameter; None when any segment is anything else
+    shape: tuple[str | None, ...] | None
+
+    def quick_match(self, segments: list[str]) -> tuple[str, ...] | None | Literal[True]:
+        """Match without the regex (compiling it is the costly part) when the template
+        is plain segments: the parameter values, or None for no match; True when
+        only the regex can tell (a non-ASCII segment where a literal stands)."""
+        assert self.shape is not None
+        values = []
+        for seg, literal in zip(segments, self.shape, strict=True):
+            if literal is None:
+                if not seg:
+                    return None
+                values.append(seg)
+            elif not seg.isascii():
+                return True
+            elif seg.lower() != literal:
+                return None
+        return tuple(values)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first match: most templates of an index are never tried, and
+        compiling every one was a quarter of the resolve stage."""
+        return re.compile(self.pattern, re.I)
 
 
 def _escape(literal: str) -> str:
@@ -297,7 +325,7 @@ def _token_regex(m: re.Match[str], i: int, spans: bool) -> str:
     return rf"(?P<a{i}>[^:]+)" if spans else rf"(?P<a{i}>[^/]+)"
 
 
-@cache  # a doc set's templates: a bounded set, each compiled once
+@cache  # a doc set's templates: a bounded set, each analysed once
 def _compile(template: str) -> _Compiled:
     """One anchored, case-insensitive regex per template (cached across methods)."""
     parts, names, literal, pos, flexible = ["^"], list[str](), 0, 0, False
@@ -315,7 +343,22 @@ def _compile(template: str) -> _Compiled:
     head = "" if "{" in first or first == "..." else first.lower()
     slashes = _TPL_TOKEN.sub("", template).count("/")
     rank = (-literal, len(names), template.count("/..."), template)
-    return _Compiled(re.compile("".join(parts), re.I), tuple(names), head, slashes, flexible, rank)
+    shape = None if flexible else _shape(template)
+    return _Compiled("".join(parts), tuple(names), head, slashes, flexible, rank, shape)
+
+
+def _shape(template: str) -> tuple[str | None, ...] | None:
+    """Per segment: the literal the regex matches character for character (ASCII,
+    no spaces, compared ignoring case), or None for a `{param}` segment."""
+    shape: list[str | None] = []
+    for seg in template.split("/"):
+        if _WHOLE_PARAM.fullmatch(seg):
+            shape.append(None)
+        elif seg.isascii() and not _NOT_PLAIN.search(seg):
+            shape.append(seg.lower())
+        else:
+            return None
+    return tuple(shape)
 
 
 @dataclass(frozen=True)
@@ -359,15 +402,22 @@ class PathIndex(Generic[T]):
     def _hits(self, method: str, path: str) -> list[tuple[_Rank, int, T, dict[str, str]]]:
         first = path.split("/", 2)[1].lower() if path.count("/") else ""
         slashes = path.count("/")
+        segments = path.split("/")
         hits = []
         for head in dict.fromkeys((first, "")):
             exact = self._exact.get((method, head, slashes), [])
             for entry in chain(exact, self._flexible.get((method, head), [])):
-                m = entry.compiled.regex.match(path)
+                compiled = entry.compiled
+                quick = compiled.quick_match(segments) if compiled.shape is not None else True
+                if quick is None:
+                    continue
+                if quick is not True:
+                    params = dict(zip(compiled.names, quick, strict=True))
+                    hits.append((compiled.rank, entry.order, entry.payload, params))
+                    continue
+                m = compiled.regex.match(path)
                 if m:
-                    hits.append(
-                        (entry.compiled.rank, entry.order, entry.payload, _params(entry, m))
-                    )
+                    hits.append((compiled.rank, entry.order, entry.payload, _params(entry, m)))
         return hits
 
     def match(self, method: str, path: str) -> list[tuple[T, dict[str, str]]]:
