@@ -64,7 +64,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     rendered: list[object] = []
     real_render = build_module.render_and_stage
     monkeypatch.setattr(
-        build_module, "render_and_stage", lambda *a: rendered.append(a) or real_render(*a)  # type: ignore[func-returns-value]
+        build_module, "render_and_stage", lambda *a, **k: rendered.append(a) or real_render(*a, **k)  # type: ignore[func-returns-value]
     )
     code, _, err = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
     assert code == 0 and "0 written" in err and not rendered
@@ -73,7 +73,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
         k: v for k, v in before.items() if k != output.MANIFEST
     }
     assert output.read_manifest(out).inputs != inputs  # the new docs are recorded
-    monkeypatch.setattr(build_module, "parse_doc_set", lambda *a, **k: pytest.fail("parsed"))
+    monkeypatch.setattr(build_module, "resolve_doc_set", lambda *a, **k: pytest.fail("parsed"))
     assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")[0] == 0
     monkeypatch.undo()
     page.write_text(page.read_text().replace("Get the properties", "Read the properties"))

@@ -10,6 +10,7 @@ reported.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,12 +70,42 @@ def _body(body: JsonBody | None) -> tuple[Any, bool, str | None]:
     return (body.value if body.is_json else body.text), body.is_json, body.content_type
 
 
+class RecordingNames(set[str]):
+    """The example ids taken so far, logging what a page asks and adds: a page's
+    ids depend on the others' only through these answers (see `replay`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, bool | None]] = []  # (asked, answer) or (added, None)
+
+    def __contains__(self, name: object) -> bool:
+        found = super().__contains__(name)
+        self.log.append((str(name), found))
+        return found
+
+    def add(self, name: str) -> None:
+        super().add(name)
+        self.log.append((name, None))
+
+    def replay(self, log: Iterable[tuple[str, bool | None]]) -> bool:
+        """Take a page's ids from its log if every answer it got is still the answer
+        (its own earlier ids count); False, taking nothing, otherwise."""
+        added: list[str] = []
+        for name, answer in log:
+            if answer is None:
+                added.append(name)
+            elif (set.__contains__(self, name) or name in added) != answer:
+                return False
+        self.update(added)
+        return True
+
+
 class ExampleBuilder:
     def __init__(self, base_urls: tuple[str, ...], everything: PathIndex[Endpoint]) -> None:
         self.base_urls = base_urls
         self.everything = everything
         self.diagnostics: list[Diagnostic] = []
-        self.names: set[str] = set()
+        self.names = RecordingNames()
 
     def build(self, page: PageFacts, own: PathIndex[Endpoint]) -> list[Example]:
         pairs, leftovers = pair_blocks(page)

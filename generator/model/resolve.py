@@ -4,13 +4,23 @@ Order matters only here: types are indexed before anything refers to them,
 endpoints exist before examples are matched to them. Every collection of the
 result is sorted by a stable key, so the model does not depend on the order
 pages were read in.
+
+Resolve is incremental. What it derives from each page is kept as a
+`PageWork`, with a digest of everything it read from other pages (the type
+index for resources and endpoints; the endpoint index and the example names
+taken before the page, for examples). The next build reuses a page's work
+when the page's content key and those digests are unchanged, so a one-page
+edit re-resolves that page and the cross-page steps only, and the facts of
+the other pages are never loaded.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
@@ -32,10 +42,49 @@ from generator.model.types import (
     ApiModel,
     Endpoint,
     Enum,
+    Example,
     Property,
     Resource,
 )
 from generator.parse.facts import PageFacts
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """A page as resolve sees it: its content key, and its facts on demand (an
+    unchanged page whose work is reused is never loaded)."""
+
+    path: str
+    key: str  # "" when nothing remembered may be reused
+    load: Callable[[], PageFacts]
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """A resource block of a page, as the choice of a type's owner needs it."""
+
+    name: str
+    page: str
+    line: int
+    score: tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """What resolve derived from one page, with digests of what it read from others."""
+
+    key: str
+    enum_order: tuple[int, str]
+    diagnostics: tuple[Diagnostic, ...]  # the page's own, and its resource blocks'
+    drafts: tuple[DraftInfo, ...]
+    enums: tuple[tuple[Enum, int], ...]  # with the line of the table that defines each
+    resources: tuple[str, tuple[Resource, ...], tuple[Diagnostic, ...]] | None = None
+    endpoints: tuple[str, tuple[PageEndpoint, ...], tuple[Diagnostic, ...]] | None = None
+    # (endpoint index digest, the example names it asked about and took, examples, diagnostics)
+    examples: (
+        tuple[str, tuple[tuple[str, bool | None], ...], tuple[Example, ...], tuple[Diagnostic, ...]]
+        | None
+    ) = None
 
 
 def _enum_page_first(page: PageFacts) -> tuple[int, str]:
@@ -43,25 +92,38 @@ def _enum_page_first(page: PageFacts) -> tuple[int, str]:
     return (0 if kind.startswith("enum") else 1, page.path)
 
 
-def _collect_enums(
-    pages: Sequence[PageFacts], index: TypeIndex
-) -> tuple[list[Enum], list[Diagnostic]]:
+def _page_work(page: PageFacts, key: str, index: TypeIndex) -> PageWork:
+    """The part of a page's work that depends on the page alone."""
+    diags: list[Diagnostic] = list(page.diagnostics)
+    drafts = find_resource_drafts(page, index, diags)
+    enums = []
+    for table in enum_tables(page):
+        enum = build_enum(index, page, table)
+        if enum is not None:
+            enums.append((enum, table.line))
+    return PageWork(
+        key=key,
+        enum_order=_enum_page_first(page),
+        diagnostics=tuple(diags),
+        drafts=tuple(DraftInfo(d.name, page.path, d.block.line, _draft_score(d)) for d in drafts),
+        enums=tuple(enums),
+    )
+
+
+def _collect_enums(work: Mapping[str, PageWork]) -> tuple[list[Enum], list[Diagnostic]]:
     enums: dict[str, Enum] = {}
     diags: list[Diagnostic] = []
-    for page in sorted(pages, key=_enum_page_first):
-        for table in enum_tables(page):
-            enum = build_enum(index, page, table)
-            if enum is None:
-                continue
+    for path, w in sorted(work.items(), key=lambda item: item[1].enum_order):
+        for enum, line in w.enums:
             key = enum.name.casefold()
             if key in enums:
                 first = enums[key]
-                if first.source.file != page.path or first.members != enum.members:
+                if first.source.file != path or first.members != enum.members:
                     diags.append(
                         make(
                             "R009",
-                            page.path,
-                            table.line,
+                            path,
+                            line,
                             1,
                             f"enum {enum.name} is also defined at {first.source.file}:{first.source.line}",
                         )
@@ -84,43 +146,41 @@ def _fold(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
-def _collect_drafts(
-    pages: Sequence[PageFacts], index: TypeIndex, parts: dict[str, list[ResourceDraft]]
-) -> tuple[list[ResourceDraft], list[Diagnostic]]:
-    """One owner per type (see `_draft_score`); `parts` gets the other definitions."""
-    by_name: dict[str, list[ResourceDraft]] = {}
-    diags: list[Diagnostic] = []
-    for page in pages:
-        for draft in find_resource_drafts(page, index, diags):
+def _choose_drafts(
+    work: Mapping[str, PageWork],
+) -> tuple[list[DraftInfo], dict[str, list[DraftInfo]], list[Diagnostic]]:
+    """One owner per type (see `_draft_score`), and the other definitions of each."""
+    by_name: dict[str, list[DraftInfo]] = {}
+    for w in work.values():
+        for draft in w.drafts:
             by_name.setdefault(draft.name.casefold(), []).append(draft)
-    owners: list[ResourceDraft] = []
+    owners: list[DraftInfo] = []
+    parts: dict[str, list[DraftInfo]] = {}
+    diags: list[Diagnostic] = []
     for candidates in by_name.values():
-        owner, *others = sorted(candidates, key=_draft_score)
+        owner, *others = sorted(candidates, key=lambda d: d.score)
         owners.append(owner)
         parts[owner.name] = others
         for draft in others:
             diags.append(
                 make(
                     "R004",
-                    draft.page.path,
-                    draft.block.line,
+                    draft.page,
+                    draft.line,
                     1,
-                    f"resource {draft.name} is also defined at {owner.page.path}:{owner.block.line}",
+                    f"resource {draft.name} is also defined at {owner.page}:{owner.line}",
                 )
             )
-    return owners, diags
+    return owners, parts, diags
 
 
-def _with_parts(
-    builder: ResourceBuilder, owner: ResourceDraft, others: list[ResourceDraft]
-) -> Resource:
+def _with_parts(resource: Resource, others: Iterable[Resource]) -> Resource:
     """A type described on several pages is one type: the owner's definition plus
     the properties only the other parts name."""
-    resource = builder.build(owner)
     known = {p.name for p in resource.properties}
     extra: list[Property] = []
-    for draft in others:
-        for prop in builder.build(draft).properties:
+    for part in others:
+        for prop in part.properties:
             if prop.name not in known:
                 known.add(prop.name)
                 extra.append(prop)
@@ -202,59 +262,147 @@ def _choose_owners(
     return endpoints, diags
 
 
+def _digest(items: Iterable[str]) -> str:
+    sha = hashlib.sha256()
+    for item in items:
+        sha.update(item.encode("utf-8", "surrogatepass") + b"\0")
+    return sha.hexdigest()
+
+
+class _Pages:
+    """Page facts, loaded at most once and only when some work must be redone."""
+
+    def __init__(self, inputs: Sequence[PageInput]) -> None:
+        self._inputs = {i.path: i for i in inputs}
+        self._loaded: dict[str, PageFacts] = {}
+        self.loaded = 0
+
+    def __getitem__(self, path: str) -> PageFacts:
+        facts = self._loaded.get(path)
+        if facts is None:
+            facts = self._loaded[path] = self._inputs[path].load()
+            self.loaded += 1
+        return facts
+
+
+def _same(facts: PageFacts) -> PageFacts:
+    return facts
+
+
 def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
     """Resolve a whole doc set; `pages` may come in any order."""
-    pages = sorted(pages, key=lambda p: p.path)
-    index = TypeIndex(config.namespace)
-    index.set_pages(frozenset(p.path for p in pages))
-    diagnostics: list[Diagnostic] = [d for p in pages for d in p.diagnostics]
+    inputs = [PageInput(p.path, "", functools.partial(_same, p)) for p in pages]
+    return resolve(inputs, config, {})[0]
 
-    parts: dict[str, list[ResourceDraft]] = {}
-    drafts, diags = _collect_drafts(pages, index, parts)
+
+def resolve(
+    inputs: Sequence[PageInput], config: DocSetConfig, previous: Mapping[str, PageWork]
+) -> tuple[ApiModel, dict[str, PageWork]]:
+    """Resolve a doc set, reusing `previous` work where it still holds; returns the
+    model and the work to remember for the next build."""
+    inputs = sorted(inputs, key=lambda i: i.path)
+    facts = _Pages(inputs)
+    index = TypeIndex(config.namespace)
+    index.set_pages(frozenset(i.path for i in inputs))
+
+    work: dict[str, PageWork] = {}
+    for page in inputs:
+        old = previous.get(page.path)
+        reuse = old is not None and page.key != "" and old.key == page.key
+        work[page.path] = old if reuse and old else _page_work(facts[page.path], page.key, index)
+
+    diagnostics: list[Diagnostic] = [d for w in work.values() for d in w.diagnostics]
+    owners, parts, diags = _choose_drafts(work)
     diagnostics += diags
-    for draft in drafts:
-        index.add(draft.name, RESOURCE, draft.page.path)
-    enums, diags = _collect_enums(pages, index)
+    for draft in owners:
+        index.add(draft.name, RESOURCE, draft.page)
+    enums, diags = _collect_enums(work)
     diagnostics += diags
     for enum in enums:
         index.add(enum.name, ENUM, enum.source.file)
+    index_digest = index.digest()
 
     resource_builder = ResourceBuilder(index)
-    resources = [_with_parts(resource_builder, d, parts[d.name]) for d in drafts]
-    diagnostics += resource_builder.diagnostics
+    endpoint_builder = EndpointBuilder(index, config.base_urls)
+    built: dict[tuple[str, int], Resource] = {}
+    per_page: dict[str, list[PageEndpoint]] = {}
+    for path, w in work.items():
+        if w.resources is None or w.resources[0] != index_digest:
+            mark = len(resource_builder.diagnostics)
+            drafts = find_resource_drafts(facts[path], index, [])
+            made = tuple(resource_builder.build(d) for d in drafts)
+            w = work[path] = replace(
+                w, resources=(index_digest, made, tuple(resource_builder.diagnostics[mark:]))
+            )
+        if w.endpoints is None or w.endpoints[0] != index_digest:
+            mark = len(endpoint_builder.diagnostics)
+            made_endpoints = tuple(endpoint_builder.build(facts[path]))
+            w = work[path] = replace(
+                w,
+                endpoints=(
+                    index_digest,
+                    made_endpoints,
+                    tuple(endpoint_builder.diagnostics[mark:]),
+                ),
+            )
+        assert w.resources is not None and w.endpoints is not None
+        for i, resource in enumerate(w.resources[1]):
+            built[(path, i)] = resource
+        per_page[path] = list(w.endpoints[1])
+        diagnostics += w.resources[2] + w.endpoints[2]
+
+    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
+    resources = [
+        _with_parts(built[where[id(d)]], (built[where[id(o)]] for o in parts[d.name]))
+        for d in owners
+    ]
     diagnostics += _check_resources(resources, index)
 
-    endpoint_builder = EndpointBuilder(index, config.base_urls)
-    per_page: dict[str, list[PageEndpoint]] = {}
-    for page in pages:
-        per_page[page.path] = endpoint_builder.build(page)
     endpoints, diags = _choose_owners(per_page)
     diagnostics += diags
-    diagnostics += endpoint_builder.diagnostics
-
-    everything = PathIndex(
+    chosen = [
         (pe.endpoint.method, pe.template, endpoints[pe.endpoint.id])
-        for built in per_page.values()
-        for pe in built
+        for built_here in per_page.values()
+        for pe in built_here
         if endpoints[pe.endpoint.id] is pe.endpoint
-    )
+    ]
+    everything = PathIndex(chosen)
+    everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
     example_builder = ExampleBuilder(config.base_urls, everything)
-    examples = []
-    for page in pages:
-        own = PathIndex(
-            (pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[page.path]
-        )
-        examples += example_builder.build(page, own)
-    diagnostics += example_builder.diagnostics
+    names = example_builder.names
+    examples: list[Example] = []
+    for path, w in work.items():
+        if (
+            w.examples is None
+            or w.examples[0] != everything_digest
+            or not names.replay(w.examples[1])
+        ):
+            mark = len(example_builder.diagnostics)
+            names.log.clear()
+            own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
+            made_examples = tuple(example_builder.build(facts[path], own))
+            w = work[path] = replace(
+                w,
+                examples=(
+                    everything_digest,
+                    tuple(names.log),
+                    made_examples,
+                    tuple(example_builder.diagnostics[mark:]),
+                ),
+            )
+        assert w.examples is not None
+        examples += w.examples[2]
+        diagnostics += w.examples[3]
 
-    return ApiModel(
+    model = ApiModel(
         schema_version=SCHEMA_VERSION,
         namespace=config.namespace,
         base_urls=config.base_urls,
-        pages=len(pages),
+        pages=len(inputs),
         resources=tuple(sorted(resources, key=lambda r: r.name)),
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         endpoints=tuple(sorted(endpoints.values(), key=lambda e: (e.path, e.method))),
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
         diagnostics=tuple(sorted(set(diagnostics))),
     )
+    return model, work

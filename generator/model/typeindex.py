@@ -8,6 +8,7 @@ spell type names and file names with loose case.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class TypeIndex:
     _by_short: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _by_page: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _pages_folded: dict[str, str] = field(default_factory=dict)
+    _added: list[str] = field(default_factory=list)
 
     def qualify(self, name: str) -> str:
         """`recipient` -> `microsoft.graph.recipient`; `#x.y` -> `x.y`."""
@@ -44,10 +46,19 @@ class TypeIndex:
         self._by_qualified.setdefault(qualified.casefold(), qualified)
         self._by_short[qualified.rsplit(".", 1)[-1].casefold()].append(qualified)
         self._by_page[page].append(qualified)
+        self._added.append(f"{qualified}\0{kind}\0{page}")
 
     def set_pages(self, pages: frozenset[str]) -> None:
         self.pages = pages
         self._pages_folded = {p.casefold(): p for p in pages}
+
+    def digest(self) -> str:
+        """Everything an answer of the index depends on: resolve reuses what a page
+        resolved against the index when this is unchanged."""
+        sha = hashlib.sha256(self.namespace.encode())
+        for item in (*sorted(self.pages), "", *self._added):
+            sha.update(item.encode("utf-8", "surrogatepass") + b"\0")
+        return sha.hexdigest()
 
     def lookup_name(self, name: str) -> str | None:
         """A qualified or short type name -> the defined qualified name."""

@@ -12,10 +12,12 @@ import hashlib
 import multiprocessing as mp
 import pickle
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import generator
 from generator.config import DocSetConfig
@@ -23,7 +25,10 @@ from generator.emit import output
 from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
-from generator.pipeline.run import Progress, model_of, parse_doc_set, read_doc_set
+from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
+
+if TYPE_CHECKING:
+    from generator.pipeline.state import ResolveState
 
 
 @dataclass(frozen=True)
@@ -115,11 +120,16 @@ def _render_one(
 
 
 def render_and_stage(
-    model: ApiModel, options: BuildOptions, out: Path, staging: Path | None
+    model: ApiModel,
+    options: BuildOptions,
+    out: Path,
+    staging: Path | None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[output.Staged]:
     """Every target, compared with `out` and staged where it differs (None: compare
     only). With `jobs` > 1, targets render side by side in forked processes: they
-    inherit the model, and send back digests, not files. Same bytes either way."""
+    inherit the model, and send back digests, not files. Same bytes either way.
+    `meanwhile` runs in this process while they do."""
     global _RENDER_MODEL
     names = sorted(options.targets)
     settings = dict(options.settings)
@@ -130,10 +140,21 @@ def render_and_stage(
             context = mp.get_context("fork")
             with ProcessPoolExecutor(min(options.jobs, len(names)), mp_context=context) as pool:
                 futures = [pool.submit(_render_one, n, settings, out, staging) for n in names]
+                meanwhile()
                 return [future.result() for future in futures]
+        meanwhile()
         return [output.stage(out, staging, TARGETS[n](model, settings)) for n in names]
     finally:
         _RENDER_MODEL = None
+
+
+def _resolve_state(cache_dir: Path | None, config: DocSetConfig) -> ResolveState | None:
+    from generator.pipeline.state import ResolveState  # not loaded by a build with nothing to do
+
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{_emitter_fingerprint()}:{config.fingerprint()}".encode()).hexdigest()
+    return ResolveState(cache_dir, key)
 
 
 def build(
@@ -157,19 +178,34 @@ def build(
     render_module.set_format_cache(
         options.cache_dir / "black" if options.cache_dir else None, options.jobs
     )
-    parsed = parse_doc_set(docs, config, jobs=options.jobs, cache=cache, progress=progress, raw=raw)
-    stats = dict(parsed.stats)
-    model = model_of(parsed)
-    del parsed, raw  # page facts and bytes are not needed past the model: free them
+    state = _resolve_state(options.cache_dir, config)
+    resolved = resolve_doc_set(
+        raw,
+        config,
+        state.load() if state is not None else {},
+        jobs=options.jobs,
+        cache=cache,
+        progress=progress,
+    )
+    stats, model = resolved.stats, resolved.model
+    del raw  # page bytes are not needed past the model: free them
+
+    def remember() -> None:
+        if state is not None and resolved.changed:
+            state.save(resolved.work)
+
     rendered = rendered_key(model, options)
     if manifest.rendered == rendered and output.files_intact(out, manifest):
+        remember()
         if not options.check:
             output.record_inputs(out, manifest, key)
         return BuildResult(up_to_date=True, model=model, unchanged=len(manifest.files), stats=stats)
     if out.exists() and not out.is_dir():
         raise output.OutputError(f"{out}: exists and is not a folder")
     try:
-        staged = render_and_stage(model, options, out, None if options.check else staging)
+        staged = render_and_stage(
+            model, options, out, None if options.check else staging, meanwhile=remember
+        )
         the_plan = output.plan(out, staged, manifest)
         result = BuildResult(
             up_to_date=the_plan.empty,

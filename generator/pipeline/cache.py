@@ -11,22 +11,15 @@ cannot run code.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
-import pickle
-import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import generator
 from generator.parse.facts import PageFacts
+from generator.pipeline.sealed import read_sealed, seal, write_sealed
 
 MAGIC = b"docgen-page-cache\x01"
 _ALLOWED_MODULES = ("generator.parse.facts", "generator.diagnostics")
-_ALLOWED_BUILTINS = frozenset(
-    {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool"}
-)
 
 
 @lru_cache(maxsize=1)
@@ -39,13 +32,6 @@ def code_fingerprint() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-class _FactsUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the page cache")
 
 
 class PageCache:
@@ -73,43 +59,12 @@ class PageCache:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> PageFacts | None:
-        try:
-            raw = self._path(key).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        facts = self._decode(key, raw)
-        if facts is None:
-            self.misses += 1
-        else:
+        facts = read_sealed(self._path(key), MAGIC, key, _ALLOWED_MODULES)
+        if isinstance(facts, PageFacts):
             self.hits += 1
-        return facts
-
-    def _decode(self, key: str, raw: bytes) -> PageFacts | None:
-        head = MAGIC + key.encode() + b"\n"
-        if not raw.startswith(head) or len(raw) < len(head) + 32:
-            return None
-        check, payload = raw[len(head) : len(head) + 32], raw[len(head) + 32 :]
-        if hashlib.sha256(payload).digest() != check:
-            return None
-        try:
-            value = _FactsUnpickler(io.BytesIO(payload)).load()
-        except Exception:  # noqa: BLE001 - any broken entry is a miss
-            return None
-        return value if isinstance(value, PageFacts) else None
+            return facts
+        self.misses += 1
+        return None
 
     def put(self, key: str, facts: PageFacts) -> None:
-        payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        data = MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        except OSError:
-            return  # a cache that cannot be written only costs speed
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        write_sealed(self._path(key), seal(MAGIC, key, facts))

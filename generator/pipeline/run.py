@@ -7,17 +7,22 @@ path, so the output does not depend on the number of workers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config import DocSetConfig, load_config
 from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
+
+if TYPE_CHECKING:
+    from generator.model.resolve import PageWork
 from generator.pipeline.cache import PageCache
 from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
@@ -105,6 +110,47 @@ def read_doc_set(root: Path, config: DocSetConfig) -> RawDocSet:
     return RawDocSet(files, errors, digest.hexdigest())
 
 
+def _facts(
+    raw: RawDocSet,
+    config: DocSetConfig,
+    jobs: int,
+    cache: PageCache | None,
+    progress: Progress | None,
+    skip: frozenset[str] = frozenset(),
+) -> tuple[dict[str, PageFacts], dict[str, str], list[Diagnostic], dict[str, int]]:
+    """Facts of every page not in `skip` (from the cache, else parsed), every page's
+    content key, the read errors, and counts."""
+    pages: dict[str, PageFacts] = {}
+    keys: dict[str, str] = {}
+    errors = list(raw.errors)
+    todo: list[tuple[PageSource, str]] = []
+    for rel, data in raw.files:
+        key = keys[rel] = cache.key(rel, data) if cache is not None else ""
+        if rel in skip:
+            if progress:
+                progress(1)
+            continue
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            pages[rel] = cached
+            if progress:
+                progress(1)
+            continue
+        source, diags = decode_page(rel, data)
+        errors += diags
+        if source is not None:
+            todo.append((source, key))
+        else:
+            del keys[rel]
+    parsed = _parse_all([s for s, _ in todo], config, jobs, progress)
+    for (source, key), facts in zip(todo, parsed, strict=True):
+        pages[source.path] = facts
+        if cache is not None:
+            cache.put(key, facts)
+    stats = {"parsed": len(todo), "cached": len(pages) - len(todo), "reused": len(skip)}
+    return pages, keys, errors, stats
+
+
 def parse_doc_set(
     root: Path,
     config: DocSetConfig | None = None,
@@ -117,39 +163,88 @@ def parse_doc_set(
     """Read and parse every page of the doc set (cached pages are not re-parsed)."""
     config = config or load_config(root)
     raw = raw or read_doc_set(root, config)
-    pages: dict[str, PageFacts] = {}
-    errors = list(raw.errors)
-    todo: list[tuple[PageSource, str]] = []
-    for rel, data in raw.files:
-        key = cache.key(rel, data) if cache is not None else ""
-        cached = cache.get(key) if cache is not None else None
-        if cached is not None:
-            pages[rel] = cached
-            if progress:
-                progress(1)
-            continue
-        source, diags = decode_page(rel, data)
-        errors += diags
-        if source is not None:
-            todo.append((source, key))
-    parsed = _parse_all([s for s, _ in todo], config, jobs, progress)
-    for (source, key), facts in zip(todo, parsed, strict=True):
-        pages[source.path] = facts
-        if cache is not None:
-            cache.put(key, facts)
-    stats = {"parsed": len(todo), "cached": len(pages) - len(todo)}
+    pages, _, errors, stats = _facts(raw, config, jobs, cache, progress)
+    del stats["reused"]
     ordered = [pages[k] for k in sorted(pages)]
     return ParsedDocSet(config, ordered, errors, raw.fingerprint, stats)
+
+
+def _with_read_errors(model: ApiModel, errors: list[Diagnostic]) -> ApiModel:
+    if not errors:
+        return model
+    return replace(model, diagnostics=tuple(sorted(set(model.diagnostics) | set(errors))))
 
 
 def model_of(parsed: ParsedDocSet) -> ApiModel:
     from generator.model.resolve import build_model
 
-    model = build_model(parsed.pages, parsed.config)
-    if parsed.read_errors:
-        merged = tuple(sorted(set(model.diagnostics) | set(parsed.read_errors)))
-        model = replace(model, diagnostics=merged)
-    return model
+    return _with_read_errors(build_model(parsed.pages, parsed.config), parsed.read_errors)
+
+
+@dataclass
+class Resolved:
+    model: ApiModel
+    work: dict[str, PageWork]
+    changed: bool  # the work differs from what was given as previous
+    stats: dict[str, int]
+
+
+def _reload(
+    cache: PageCache | None,
+    config: DocSetConfig,
+    stats: dict[str, int],
+    rel: str,
+    data: bytes,
+    key: str,
+) -> PageFacts:
+    """Facts of a page whose remembered work cannot be reused after all."""
+    from generator.parse.page import parse_page
+
+    stats["reloaded"] += 1
+    facts = cache.get(key) if cache is not None else None
+    if facts is None:
+        source, _ = decode_page(rel, data)
+        assert source is not None  # it decoded when its work was remembered
+        facts = parse_page(rel, source.text, config)
+        if cache is not None:
+            cache.put(key, facts)
+    return facts
+
+
+def resolve_doc_set(
+    raw: RawDocSet,
+    config: DocSetConfig,
+    previous: Mapping[str, PageWork],
+    *,
+    jobs: int = 1,
+    cache: PageCache | None = None,
+    progress: Progress | None = None,
+) -> Resolved:
+    """The model, reusing `previous` work for pages whose content key is unchanged:
+    those pages are not parsed, and not even loaded from the page cache unless
+    something they read from other pages changed."""
+    from generator.model.resolve import PageInput, resolve
+
+    keys = {rel: cache.key(rel, data) for rel, data in raw.files} if cache is not None else {}
+    skip = frozenset(
+        rel for rel, key in keys.items() if rel in previous and previous[rel].key == key
+    )
+    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip)
+    stats["reloaded"] = 0
+    data = dict(raw.files)
+    reload = functools.partial(_reload, cache, config, stats)
+    inputs = [PageInput(rel, keys[rel], functools.partial(_given, f)) for rel, f in pages.items()]
+    inputs += [
+        PageInput(rel, keys[rel], functools.partial(reload, rel, data[rel], keys[rel]))
+        for rel in skip
+    ]
+    model, work = resolve(inputs, config, previous)
+    changed = work.keys() != previous.keys() or any(w is not previous[p] for p, w in work.items())
+    return Resolved(_with_read_errors(model, errors), work, changed, stats)
+
+
+def _given(facts: PageFacts) -> PageFacts:
+    return facts
 
 
 def load_model(

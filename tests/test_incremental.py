@@ -1,0 +1,221 @@
+"""Incremental resolve: reusing the last build's page work gives the model a cold
+resolve gives, whatever the edits, and an edit re-resolves only what it must."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.config import DocSetConfig, load_config
+from generator.model.resolve import PageInput, PageWork, build_model, resolve
+from generator.model.serialize import model_to_json
+from generator.model.types import ApiModel
+from generator.parse.facts import PageFacts
+from generator.parse.page import parse_page
+from generator.pipeline.state import ResolveState
+from tests.conftest import GROUPS
+from tests.test_build import run
+
+Docs = dict[str, str]
+
+
+def _docs() -> Docs:
+    return {
+        p.relative_to(GROUPS).as_posix(): p.read_text("utf-8")
+        for p in sorted(GROUPS.rglob("*.md"))
+        if p.name not in ("NOTICE.md",)
+    }
+
+
+class Loads:
+    """Pages resolve asked to load: the ones whose work it could not reuse."""
+
+    def __init__(self, docs: Docs, config: DocSetConfig) -> None:
+        self.docs, self.config, self.paths = docs, config, list[str]()
+
+    def facts(self, path: str) -> PageFacts:
+        self.paths.append(path)
+        return parse_page(path, self.docs[path], self.config)
+
+    def inputs(self) -> list[PageInput]:
+        return [
+            PageInput(path, hashlib.sha256(text.encode()).hexdigest(), self._loader(path))
+            for path, text in self.docs.items()
+        ]
+
+    def _loader(self, path: str) -> Callable[[], PageFacts]:
+        return lambda: self.facts(path)
+
+
+def _cold(docs: Docs, config: DocSetConfig) -> ApiModel:
+    return build_model([parse_page(p, t, config) for p, t in docs.items()], config)
+
+
+def _incremental(
+    docs: Docs, config: DocSetConfig, previous: dict[str, PageWork]
+) -> tuple[ApiModel, dict[str, PageWork], list[str]]:
+    loads = Loads(docs, config)
+    # through a pickle, as between two builds: reuse must not rely on object identity
+    model, work = resolve(loads.inputs(), config, pickle.loads(pickle.dumps(previous)))
+    return model, work, loads.paths
+
+
+def _sub(path: str, old: str, new: str) -> Callable[[Docs], None]:
+    def edit(docs: Docs) -> None:
+        assert old in docs[path], (path, old)
+        docs[path] = docs[path].replace(old, new, 1)
+
+    return edit
+
+
+def _drop(path: str) -> Callable[[Docs], None]:
+    return lambda docs: docs.pop(path, None) and None
+
+
+def _copy(path: str, to: str) -> Callable[[Docs], None]:
+    def edit(docs: Docs) -> None:
+        docs[to] = docs[path]
+
+    return edit
+
+
+EDITS: dict[str, Callable[[Docs], None]] = {
+    "method description": _sub("api/group-get.md", "Get the properties", "Read the properties"),
+    "property type to another type": _sub(
+        "resources/post.md", "[itemBody](itembody.md)", "[recipient](recipient.md)"
+    ),
+    "type renamed": _sub(
+        "resources/itembody.md",
+        '"@odata.type": "microsoft.graph.itemBody"',
+        '"@odata.type": "microsoft.graph.itemText"',
+    ),
+    "example name taken by an earlier page": _sub(
+        "api/post-get.md", '"name": "get_post"', '"name": "get_conversation"'
+    ),
+    "syntax path changed": _sub("api/post-get.md", "GET /groups/", "GET /teams/"),
+    "page removed": _drop("resources/recipient.md"),
+    "example borrows another page's path": _sub(
+        "api/post-get.md",
+        "GET https://graph.microsoft.com/v1.0/groups/{id}/threads/{id}/posts/{id}",
+        "GET https://graph.microsoft.com/v1.0/groups/{id}/conversations/{id}",
+    ),
+    "that path moves": _sub(
+        "api/conversation-get.md",
+        "GET /groups/{id}/conversations/{id}\n",
+        "GET /groups/{id}/discussions/{id}\n",
+    ),
+    "page added twice over": _copy("api/group-get.md", "api/group-get-copy.md"),
+}
+
+
+@pytest.fixture(scope="module")
+def config() -> DocSetConfig:
+    return load_config(GROUPS)
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_each_edit_resolves_as_a_cold_build_would(name: str, config: DocSetConfig) -> None:
+    docs = _docs()
+    _, work, _ = _incremental(docs, config, {})
+    EDITS[name](docs)
+    model, _, _ = _incremental(docs, config, work)
+    assert model_to_json(model) == model_to_json(_cold(docs, config))
+
+
+def test_edits_in_any_order_resolve_as_cold_builds_would(config: DocSetConfig) -> None:
+    for seed in range(4):
+        docs, work = _docs(), dict[str, PageWork]()
+        names = sorted(EDITS)
+        random.Random(seed).shuffle(names)
+        for name in names:
+            EDITS[name](docs)
+            model, work, _ = _incremental(docs, config, work)
+            assert model_to_json(model) == model_to_json(_cold(docs, config)), (seed, name)
+
+
+def test_a_prose_edit_loads_only_the_edited_page(config: DocSetConfig) -> None:
+    docs = _docs()
+    _, work, loaded = _incremental(docs, config, {})
+    assert sorted(loaded) == sorted(docs)  # nothing to reuse: every page loads once
+    EDITS["method description"](docs)
+    _, new_work, loaded = _incremental(docs, config, work)
+    assert loaded == ["api/group-get.md"]
+    _, _, loaded = _incremental(docs, config, new_work)
+    assert loaded == []
+
+
+def test_a_renamed_type_re_resolves_every_page(config: DocSetConfig) -> None:
+    """The type index changed: what every page resolved against it may change."""
+    docs = _docs()
+    _, work, _ = _incremental(docs, config, {})
+    EDITS["type renamed"](docs)
+    _, _, loaded = _incremental(docs, config, work)
+    assert sorted(loaded) == sorted(docs)
+
+
+def test_a_taken_example_name_re_resolves_the_page_that_took_it(
+    config: DocSetConfig,
+) -> None:
+    docs = _docs()
+    _, work, _ = _incremental(docs, config, {})
+    # conversation-get.md (earlier) now takes post-get.md's name: post-get's ids change
+    _sub("api/conversation-get.md", '"name": "get_conversation"', '"name": "get_post"')(docs)
+    model, _, loaded = _incremental(docs, config, work)
+    assert sorted(loaded) == ["api/conversation-get.md", "api/post-get.md"]
+    assert model_to_json(model) == model_to_json(_cold(docs, config))
+
+
+def test_an_example_matched_on_another_page_follows_that_page(config: DocSetConfig) -> None:
+    docs = _docs()
+    EDITS["example borrows another page's path"](docs)
+    before, work, _ = _incremental(docs, config, {})
+    borrowed = [x for x in before.examples if x.source.file == "api/post-get.md"]
+    assert borrowed[0].endpoint == "GET /groups/{group-id}/conversations/{conversation-id}"
+    EDITS["that path moves"](docs)
+    after, _, loaded = _incremental(docs, config, work)
+    assert "api/post-get.md" in loaded
+    assert model_to_json(after) == model_to_json(_cold(docs, config))
+
+
+def test_a_damaged_or_foreign_state_is_no_state(tmp_path: Path, config: DocSetConfig) -> None:
+    state = ResolveState(tmp_path, "key")
+    _, work, _ = _incremental(_docs(), config, {})
+    state.save(work)
+    assert state.load().keys() == work.keys()
+    assert ResolveState(tmp_path, "another docgen").load() == {}
+    raw = state.path.read_bytes()
+    state.path.write_bytes(raw[:-10])
+    assert state.load() == {}
+    # a planted pickle with the right header and hash still cannot run code
+    payload = pickle.dumps({"x": print})
+    head = raw[: raw.index(b"\n") + 1]
+    state.path.write_bytes(head + hashlib.sha256(payload).digest() + payload)
+    assert state.load() == {}
+
+
+def test_builds_with_a_stale_state_give_the_same_output(tmp_path: Path) -> None:
+    """The CLI path: build, edit, build with the remembered work; then the same edit
+    built from nothing. Same files, byte for byte."""
+    docs = tmp_path / "docs"
+    shutil.copytree(GROUPS, docs)
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    cache = tmp_path / "cache"
+    assert run("build", str(docs), "-o", str(warm), "--cache-dir", str(cache))[0] == 0
+    assert (cache / "resolve.state").is_file()
+    page = docs / "resources" / "post.md"
+    page.write_text(
+        page.read_text().replace("[itemBody](itembody.md)", "[recipient](recipient.md)")
+    )
+    assert run("build", str(docs), "-o", str(warm), "--cache-dir", str(cache))[0] == 0
+    assert run("build", str(docs), "-o", str(cold), "--no-cache")[0] == 0
+    files = sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(warm) for p in warm.rglob("*") if p.is_file())
+    for rel in files:
+        if rel.name != ".docgen-manifest.json":
+            assert (warm / rel).read_bytes() == (cold / rel).read_bytes(), rel
