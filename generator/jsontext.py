@@ -13,8 +13,8 @@ A test holds the output to the stdlib's on the corpus and on random values.
 from __future__ import annotations
 
 import json.encoder
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Protocol
 
 _BATCH = 1 << 16
 _string = json.encoder.encode_basestring  # the C encoder when available
@@ -49,13 +49,37 @@ def _key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
+class Pieces(Protocol):
+    """Encoded values kept between builds (see `generator.emit.fragments`)."""
+
+    def stamp(self, element: object) -> str | None: ...
+
+    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes: ...
+
+
 class _Writer:
-    def __init__(self, indent: int, default: Callable[[Any], Any] | None, sort_keys: bool):
+    def __init__(
+        self,
+        indent: int,
+        default: Callable[[Any], Any] | None,
+        sort_keys: bool,
+        pieces: Pieces | None = None,
+        batch: int = _BATCH,
+    ):
         self.indent = " " * indent
         self.default = default
         self.sort_keys = sort_keys
+        self.pieces = pieces
+        self.batch = batch
         self.parts: list[bytes] = []
         self.out: list[str] = []
+
+    def piece(self, o: Any, level: int) -> bytes:
+        """`o` encoded alone, as it would be at `level`."""
+        alone = _Writer(len(self.indent), self.default, self.sort_keys, self.pieces)
+        alone.value(o, level)
+        alone.flush()
+        return b"".join(alone.parts)
 
     def flush(self) -> None:
         self.parts.append("".join(self.out).encode("utf-8", "surrogatepass"))
@@ -79,11 +103,19 @@ class _Writer:
             self.array(o, level)
         elif isinstance(o, dict):
             self.object(o, level)
-        elif self.default is not None:
-            self.value(self.default(o), level)
+        elif (default := self.default) is not None:
+            stamp = self.pieces.stamp(o) if self.pieces is not None else None
+            if stamp is None or self.pieces is None:
+                self.value(default(o), level)
+            else:
+                # an element encoded at an earlier build: its bytes join the output as
+                # they are, never decoded and encoded again
+                self.flush()
+                key = ("json", stamp, level)
+                self.parts.append(self.pieces.get(key, lambda: self.piece(default(o), level)))
         else:
             raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
-        if len(out) >= _BATCH:
+        if len(out) >= self.batch:
             self.flush()
 
     def array(self, items: list[Any] | tuple[Any, ...], level: int) -> None:
@@ -108,10 +140,15 @@ class _Writer:
 
 
 def encode(
-    value: Any, indent: int, default: Callable[[Any], Any] | None = None, sort_keys: bool = False
+    value: Any,
+    indent: int,
+    default: Callable[[Any], Any] | None = None,
+    sort_keys: bool = False,
+    pieces: Pieces | None = None,
 ) -> bytes:
-    """`json.dumps(value, indent=indent, ensure_ascii=False, ...)` and a newline, as UTF-8."""
-    writer = _Writer(indent, default, sort_keys)
+    """`json.dumps(value, indent=indent, ensure_ascii=False, ...)` and a newline, as UTF-8.
+    With `pieces`, a value `default` converts is taken from them by its stamp."""
+    writer = _Writer(indent, default, sort_keys, pieces)
     writer.value(value, 0)
     writer.out.append("\n")
     writer.flush()

@@ -18,6 +18,7 @@ from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.parse.page import parse_page
+from generator.pipeline.sealed import SealedLog, _record
 from generator.pipeline.state import ResolveState
 from tests.conftest import GROUPS
 from tests.test_build import run
@@ -62,8 +63,8 @@ def _incremental(
 ) -> tuple[ApiModel, dict[str, PageWork], list[str]]:
     loads = Loads(docs, config)
     # through a pickle, as between two builds: reuse must not rely on object identity
-    model, work = resolve(loads.inputs(), config, pickle.loads(pickle.dumps(previous)))
-    return model, work, loads.paths
+    resolution = resolve(loads.inputs(), config, pickle.loads(pickle.dumps(previous)))
+    return resolution.model, resolution.work, loads.paths
 
 
 def _sub(path: str, old: str, new: str) -> Callable[[Docs], None]:
@@ -187,35 +188,77 @@ def test_a_damaged_or_foreign_state_is_no_state(tmp_path: Path, config: DocSetCo
     state = ResolveState(tmp_path, "key")
     _, work, _ = _incremental(_docs(), config, {})
     state.save(work)
-    assert state.load().keys() == work.keys()
+    assert ResolveState(tmp_path, "key").load().keys() == work.keys()
     assert ResolveState(tmp_path, "another docgen").load() == {}
     raw = state.path.read_bytes()
     state.path.write_bytes(raw[:-10])
-    assert state.load() == {}
-    # a planted pickle with the right header and hash still cannot run code
-    payload = pickle.dumps({"x": print})
+    assert ResolveState(tmp_path, "key").load() == {}
+    # a planted pickle in a well-formed record still cannot run code
     head = raw[: raw.index(b"\n") + 1]
-    state.path.write_bytes(head + hashlib.sha256(payload).digest() + payload)
-    assert state.load() == {}
+    state.path.write_bytes(head + _record({"x": print}, ()))  # type: ignore[dict-item]
+    assert ResolveState(tmp_path, "key").load() == {}
 
 
-def test_builds_with_a_stale_state_give_the_same_output(tmp_path: Path) -> None:
-    """The CLI path: build, edit, build with the remembered work; then the same edit
-    built from nothing. Same files, byte for byte."""
-    docs = tmp_path / "docs"
-    shutil.copytree(GROUPS, docs)
-    warm, cold = tmp_path / "warm", tmp_path / "cold"
-    cache = tmp_path / "cache"
-    assert run("build", str(docs), "-o", str(warm), "--cache-dir", str(cache))[0] == 0
+def test_the_log_appends_changes_and_stops_at_damage(tmp_path: Path) -> None:
+    log = SealedLog(tmp_path / "new folder" / "log", b"magic", "key", ())
+    first = {f"k{i}": f"v{i}" for i in range(100)}
+    log.save(first)
+    size = log.path.stat().st_size
+    loaded = log.load()
+    assert loaded == first
+    second = dict(loaded, k1="changed")
+    del second["k2"]
+    log.save(second)
+    grown = log.path.stat().st_size
+    assert size < grown < size + 200  # the change only, appended
+    assert SealedLog(log.path, b"magic", "key", ()).load() == second
+    log.path.write_bytes(log.path.read_bytes()[:-3])  # a torn append
+    assert SealedLog(log.path, b"magic", "key", ()).load() == first  # the older state
+    many = SealedLog(log.path, b"magic", "key", ())
+    many.load()
+    for i in range(5):
+        many.save({f"k{j}": f"w{i}" for j in range(100)})
+    assert many.path.stat().st_size < 2 * size  # rewritten, not grown without end
+    assert SealedLog(log.path, b"magic", "key", ()).load() == {f"k{j}": "w4" for j in range(100)}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".docgen-manifest.json"
+    }
+
+
+def _write(docs: Docs, folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(GROUPS, folder)
+    for p in folder.rglob("*.md"):
+        if p.name != "NOTICE.md":
+            p.unlink()
+    for rel, text in docs.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+
+
+def test_builds_after_edits_give_what_cold_builds_give(tmp_path: Path) -> None:
+    """The CLI path, every target: each edit built with the last build's remembered
+    work and pieces of output, then built from nothing. Same files, byte for byte."""
+    folder, warm, cold, cache = (tmp_path / n for n in ("docs", "warm", "cold", "cache"))
+    docs = _docs()
+    _write(docs, folder)
+    assert run("build", str(folder), "-o", str(warm), "--cache-dir", str(cache))[0] == 0
     assert (cache / "resolve.state").is_file()
-    page = docs / "resources" / "post.md"
-    page.write_text(
-        page.read_text().replace("[itemBody](itembody.md)", "[recipient](recipient.md)")
-    )
-    assert run("build", str(docs), "-o", str(warm), "--cache-dir", str(cache))[0] == 0
-    assert run("build", str(docs), "-o", str(cold), "--no-cache")[0] == 0
-    files = sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(warm) for p in warm.rglob("*") if p.is_file())
-    for rel in files:
-        if rel.name != ".docgen-manifest.json":
-            assert (warm / rel).read_bytes() == (cold / rel).read_bytes(), rel
+    for i, name in enumerate(sorted(EDITS)):
+        EDITS[name](docs)
+        _write(docs, folder)
+        jobs = str(1 + i % 2)  # rendered in this process, and in forked ones
+        assert (
+            run("build", str(folder), "-o", str(warm), "--cache-dir", str(cache), "-j", jobs)[0]
+            == 0
+        )
+        assert run("build", str(folder), "-o", str(cold), "--no-cache")[0] == 0
+        warm_files, cold_files = _files(warm), _files(cold)
+        assert warm_files.keys() == cold_files.keys(), name
+        for rel, data in cold_files.items():
+            assert warm_files[rel] == data, (name, rel)

@@ -26,9 +26,10 @@ def client_target(model: ApiModel, settings: Settings) -> Files:
 
 
 def model_target(model: ApiModel, settings: Settings) -> Files:
+    from generator.emit.fragments import active
     from generator.model.serialize import model_json_bytes
 
-    return {"model.json": model_json_bytes(model)}
+    return {"model.json": model_json_bytes(model, active())}
 
 
 def openapi_target(model: ApiModel, settings: Settings) -> Files:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
@@ -69,6 +71,55 @@ class DraftInfo:
     score: tuple[int, int, str]
 
 
+T = TypeVar("T")
+
+
+class _Sink:
+    """A file-like sink that only hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return len(data)
+
+
+def stamp(value: object) -> str:
+    """A digest of a model element's content: equal stamps, equal elements. Carried
+    with the element between builds, so outputs rendered from it can be reused.
+    Pickled in "fast" mode (no memo): equal values give equal bytes whichever of
+    their parts share an object (facts from the cache or freshly parsed)."""
+    sink = _Sink()
+    pickler = pickle.Pickler(sink, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return sink.sha.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """Model elements derived from one page in a context (a digest of what was read
+    from other pages), with the diagnostics raised and each element's stamp."""
+
+    context: str
+    items: tuple[T, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    stamps: tuple[str, ...]
+    asked: tuple[tuple[str, bool | None], ...] = ()  # example names asked and taken
+
+    @classmethod
+    def made(
+        cls,
+        context: str,
+        items: Iterable[T],
+        diagnostics: Iterable[Diagnostic],
+        asked: Iterable[tuple[str, bool | None]] = (),
+    ) -> Part[T]:
+        items = tuple(items)
+        return cls(context, items, tuple(diagnostics), tuple(map(stamp, items)), tuple(asked))
+
+
 @dataclass(frozen=True)
 class PageWork:
     """What resolve derived from one page, with digests of what it read from others."""
@@ -77,14 +128,17 @@ class PageWork:
     enum_order: tuple[int, str]
     diagnostics: tuple[Diagnostic, ...]  # the page's own, and its resource blocks'
     drafts: tuple[DraftInfo, ...]
-    enums: tuple[tuple[Enum, int], ...]  # with the line of the table that defines each
-    resources: tuple[str, tuple[Resource, ...], tuple[Diagnostic, ...]] | None = None
-    endpoints: tuple[str, tuple[PageEndpoint, ...], tuple[Diagnostic, ...]] | None = None
-    # (endpoint index digest, the example names it asked about and took, examples, diagnostics)
-    examples: (
-        tuple[str, tuple[tuple[str, bool | None], ...], tuple[Example, ...], tuple[Diagnostic, ...]]
-        | None
-    ) = None
+    enums: Part[tuple[Enum, int]]  # with the line of the table that defines each
+    resources: Part[Resource] | None = None  # context: the type index
+    endpoints: Part[PageEndpoint] | None = None  # context: the type index
+    examples: Part[Example] | None = None  # context: the endpoint index
+
+
+@dataclass(frozen=True)
+class Resolution:
+    model: ApiModel
+    work: dict[str, PageWork]  # to remember for the next build
+    stamps: dict[int, str]  # id() of a model element -> its stamp
 
 
 def _enum_page_first(page: PageFacts) -> tuple[int, str]:
@@ -106,7 +160,7 @@ def _page_work(page: PageFacts, key: str, index: TypeIndex) -> PageWork:
         enum_order=_enum_page_first(page),
         diagnostics=tuple(diags),
         drafts=tuple(DraftInfo(d.name, page.path, d.block.line, _draft_score(d)) for d in drafts),
-        enums=tuple(enums),
+        enums=Part.made("", enums, ()),
     )
 
 
@@ -114,7 +168,7 @@ def _collect_enums(work: Mapping[str, PageWork]) -> tuple[list[Enum], list[Diagn
     enums: dict[str, Enum] = {}
     diags: list[Diagnostic] = []
     for path, w in sorted(work.items(), key=lambda item: item[1].enum_order):
-        for enum, line in w.enums:
+        for enum, line in w.enums.items:
             key = enum.name.casefold()
             if key in enums:
                 first = enums[key]
@@ -292,14 +346,13 @@ def _same(facts: PageFacts) -> PageFacts:
 def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
     """Resolve a whole doc set; `pages` may come in any order."""
     inputs = [PageInput(p.path, "", functools.partial(_same, p)) for p in pages]
-    return resolve(inputs, config, {})[0]
+    return resolve(inputs, config, {}).model
 
 
 def resolve(
     inputs: Sequence[PageInput], config: DocSetConfig, previous: Mapping[str, PageWork]
-) -> tuple[ApiModel, dict[str, PageWork]]:
-    """Resolve a doc set, reusing `previous` work where it still holds; returns the
-    model and the work to remember for the next build."""
+) -> Resolution:
+    """Resolve a doc set, reusing `previous` work where it still holds."""
     inputs = sorted(inputs, key=lambda i: i.path)
     facts = _Pages(inputs)
     index = TypeIndex(config.namespace)
@@ -324,38 +377,40 @@ def resolve(
 
     resource_builder = ResourceBuilder(index)
     endpoint_builder = EndpointBuilder(index, config.base_urls)
-    built: dict[tuple[str, int], Resource] = {}
+    built: dict[tuple[str, int], tuple[Resource, str]] = {}
     per_page: dict[str, list[PageEndpoint]] = {}
+    stamps: dict[int, str] = {}
     for path, w in work.items():
-        if w.resources is None or w.resources[0] != index_digest:
+        if w.resources is None or w.resources.context != index_digest:
             mark = len(resource_builder.diagnostics)
             drafts = find_resource_drafts(facts[path], index, [])
-            made = tuple(resource_builder.build(d) for d in drafts)
-            w = work[path] = replace(
-                w, resources=(index_digest, made, tuple(resource_builder.diagnostics[mark:]))
-            )
-        if w.endpoints is None or w.endpoints[0] != index_digest:
+            made = [resource_builder.build(d) for d in drafts]
+            part = Part.made(index_digest, made, resource_builder.diagnostics[mark:])
+            w = work[path] = replace(w, resources=part)
+        if w.endpoints is None or w.endpoints.context != index_digest:
             mark = len(endpoint_builder.diagnostics)
-            made_endpoints = tuple(endpoint_builder.build(facts[path]))
-            w = work[path] = replace(
-                w,
-                endpoints=(
-                    index_digest,
-                    made_endpoints,
-                    tuple(endpoint_builder.diagnostics[mark:]),
-                ),
-            )
+            made_endpoints = endpoint_builder.build(facts[path])
+            part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
+            w = work[path] = replace(w, endpoints=part_e)
         assert w.resources is not None and w.endpoints is not None
-        for i, resource in enumerate(w.resources[1]):
-            built[(path, i)] = resource
-        per_page[path] = list(w.endpoints[1])
-        diagnostics += w.resources[2] + w.endpoints[2]
+        for i, resource in enumerate(w.resources.items):
+            built[(path, i)] = (resource, w.resources.stamps[i])
+        per_page[path] = list(w.endpoints.items)
+        for pe, s in zip(w.endpoints.items, w.endpoints.stamps, strict=True):
+            stamps[id(pe.endpoint)] = s
+        for (enum, _), s in zip(w.enums.items, w.enums.stamps, strict=True):
+            stamps[id(enum)] = s
+        diagnostics += w.resources.diagnostics + w.endpoints.diagnostics
 
     where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
-    resources = [
-        _with_parts(built[where[id(d)]], (built[where[id(o)]] for o in parts[d.name]))
-        for d in owners
-    ]
+    resources = []
+    for d in owners:
+        owner, owner_stamp = built[where[id(d)]]
+        others = [built[where[id(o)]] for o in parts[d.name]]
+        resource = _with_parts(owner, (r for r, _ in others))
+        resources.append(resource)
+        merged = " ".join([owner_stamp, *(s for _, s in others)])
+        stamps[id(resource)] = owner_stamp if resource is owner else stamp(merged)
     diagnostics += _check_resources(resources, index)
 
     endpoints, diags = _choose_owners(per_page)
@@ -374,25 +429,22 @@ def resolve(
     for path, w in work.items():
         if (
             w.examples is None
-            or w.examples[0] != everything_digest
-            or not names.replay(w.examples[1])
+            or w.examples.context != everything_digest
+            or not names.replay(w.examples.asked)
         ):
             mark = len(example_builder.diagnostics)
             names.log.clear()
             own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
-            made_examples = tuple(example_builder.build(facts[path], own))
-            w = work[path] = replace(
-                w,
-                examples=(
-                    everything_digest,
-                    tuple(names.log),
-                    made_examples,
-                    tuple(example_builder.diagnostics[mark:]),
-                ),
+            made_examples = example_builder.build(facts[path], own)
+            part_x = Part.made(
+                everything_digest, made_examples, example_builder.diagnostics[mark:], names.log
             )
+            w = work[path] = replace(w, examples=part_x)
         assert w.examples is not None
-        examples += w.examples[2]
-        diagnostics += w.examples[3]
+        examples += w.examples.items
+        for example, s in zip(w.examples.items, w.examples.stamps, strict=True):
+            stamps[id(example)] = s
+        diagnostics += w.examples.diagnostics
 
     model = ApiModel(
         schema_version=SCHEMA_VERSION,
@@ -405,4 +457,7 @@ def resolve(
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
         diagnostics=tuple(sorted(set(diagnostics))),
     )
-    return model, work
+    for diag in model.diagnostics:  # small: their fields are their stamp
+        fields = (diag.file, diag.line, diag.col, diag.code, diag.message, diag.severity.value)
+        stamps[id(diag)] = repr(fields)
+    return Resolution(model, work, stamps)

@@ -27,9 +27,9 @@ def _fields(value: Any) -> dict[str, Any]:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def model_json_bytes(model: ApiModel | Any) -> bytes:
-    """`model.json` as written: UTF-8."""
-    return jsontext.encode(model, indent=1, default=_fields)
+def model_json_bytes(model: ApiModel | Any, pieces: jsontext.Pieces | None = None) -> bytes:
+    """`model.json` as written: UTF-8. `pieces`: elements encoded by an earlier build."""
+    return jsontext.encode(model, indent=1, default=_fields, pieces=pieces)
 
 
 def model_to_json(model: ApiModel | Any) -> str:

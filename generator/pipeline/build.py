@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,34 +67,33 @@ def _emitter_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class _Digest:
-    """A file-like sink that only hashes what is written to it."""
-
-    def __init__(self) -> None:
-        self.sha = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.sha.update(data)
-        return len(data)
-
-
-def rendered_key(model: ApiModel, options: BuildOptions) -> str:
-    """What the output files are a function of: the model (not the docs: an edit to
-    prose no page fact keeps gives the same model, hence the same files), docgen,
-    black, Python, and the options."""
-    sink = _Digest()
-    # pickled straight into the hash, in "fast" mode: no memo, so equal values give
-    # equal bytes whichever of them share an object (cached pages vs parsed ones),
-    # and no copy of the model's text is ever held (`repr` made several)
-    pickler = pickle.Pickler(sink, protocol=5)
-    pickler.fast = True
-    pickler.dump(model)
+@lru_cache(maxsize=8)
+def _render_salt(targets: tuple[str, ...], settings: tuple[tuple[str, str], ...]) -> str:
+    """What output depends on besides the model: docgen, black, Python, the options."""
     import importlib.metadata
 
     versions = (sys.version, importlib.metadata.version("black"))
-    sink.sha.update(_emitter_fingerprint().encode())
-    sink.sha.update(repr((versions, sorted(options.targets), options.settings)).encode())
-    return sink.sha.hexdigest()
+    digest = hashlib.sha256(_emitter_fingerprint().encode())
+    digest.update(repr((versions, sorted(targets), settings)).encode())
+    return digest.hexdigest()
+
+
+def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptions) -> str:
+    """What the output files are a function of: the model (not the docs: an edit to
+    prose no page fact keeps gives the same model, hence the same files), docgen,
+    black, Python, and the options. The model by its elements' stamps (see
+    `resolve.stamp`): no need to hash it whole again."""
+    from generator.model.resolve import stamp
+
+    digest = hashlib.sha256(_render_salt(options.targets, options.settings).encode())
+    digest.update(repr((model.schema_version, model.namespace, model.base_urls)).encode())
+    digest.update(repr(model.pages).encode())
+    for group in (model.resources, model.enums, model.endpoints, model.examples):
+        digest.update(b"\0")
+        for element in group:
+            digest.update((stamps.get(id(element)) or stamp(element)).encode())
+    digest.update(stamp(model.diagnostics).encode())
+    return digest.hexdigest()
 
 
 def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
@@ -105,18 +103,36 @@ def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
-_RENDER_MODEL: ApiModel | None = None  # the model forked render workers inherit
+@dataclass(frozen=True)
+class _Render:
+    """What a target renders from; forked render workers inherit it."""
+
+    model: ApiModel
+    stamps: Mapping[int, str]
+    settings: dict[str, str]
+    salt: str
+    pieces: Path | None  # the cache folder, where pieces of output are kept
 
 
-def _render_one(
-    name: str, settings: dict[str, str], out: Path, staging: Path | None
-) -> output.Staged:
+_RENDER: _Render | None = None
+
+
+def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
-    assert _RENDER_MODEL is not None
+    from generator.emit import fragments
+
+    job = _RENDER
+    assert job is not None
+    with fragments.collecting(job.pieces, name, job.salt, job.stamps):
+        files = TARGETS[name](job.model, job.settings)
+    return output.stage(out, staging, files)
+
+
+def _render_in_worker(name: str, out: Path, staging: Path | None) -> output.Staged:
     from generator.emit import render as render_module
 
     render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
-    return output.stage(out, staging, TARGETS[name](_RENDER_MODEL, settings))
+    return _render(name, out, staging)
 
 
 def render_and_stage(
@@ -124,28 +140,29 @@ def render_and_stage(
     options: BuildOptions,
     out: Path,
     staging: Path | None,
+    stamps: Mapping[int, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
 ) -> list[output.Staged]:
     """Every target, compared with `out` and staged where it differs (None: compare
     only). With `jobs` > 1, targets render side by side in forked processes: they
     inherit the model, and send back digests, not files. Same bytes either way.
     `meanwhile` runs in this process while they do."""
-    global _RENDER_MODEL
+    global _RENDER
     names = sorted(options.targets)
-    settings = dict(options.settings)
     prepare(model)
-    _RENDER_MODEL = model
+    salt = _render_salt(options.targets, options.settings)
+    _RENDER = _Render(model, stamps or {}, dict(options.settings), salt, options.cache_dir)
     try:
         if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
             context = mp.get_context("fork")
             with ProcessPoolExecutor(min(options.jobs, len(names)), mp_context=context) as pool:
-                futures = [pool.submit(_render_one, n, settings, out, staging) for n in names]
+                futures = [pool.submit(_render_in_worker, n, out, staging) for n in names]
                 meanwhile()
                 return [future.result() for future in futures]
         meanwhile()
-        return [output.stage(out, staging, TARGETS[n](model, settings)) for n in names]
+        return [_render(n, out, staging) for n in names]
     finally:
-        _RENDER_MODEL = None
+        _RENDER = None
 
 
 def _resolve_state(cache_dir: Path | None, config: DocSetConfig) -> ResolveState | None:
@@ -194,7 +211,7 @@ def build(
         if state is not None and resolved.changed:
             state.save(resolved.work)
 
-    rendered = rendered_key(model, options)
+    rendered = rendered_key(model, resolved.stamps, options)
     if manifest.rendered == rendered and output.files_intact(out, manifest):
         remember()
         if not options.check:
@@ -204,7 +221,12 @@ def build(
         raise output.OutputError(f"{out}: exists and is not a folder")
     try:
         staged = render_and_stage(
-            model, options, out, None if options.check else staging, meanwhile=remember
+            model,
+            options,
+            out,
+            None if options.check else staging,
+            stamps=resolved.stamps,
+            meanwhile=remember,
         )
         the_plan = output.plan(out, staged, manifest)
         result = BuildResult(

@@ -185,6 +185,7 @@ def model_of(parsed: ParsedDocSet) -> ApiModel:
 class Resolved:
     model: ApiModel
     work: dict[str, PageWork]
+    stamps: dict[int, str]  # see `Resolution`
     changed: bool  # the work differs from what was given as previous
     stats: dict[str, int]
 
@@ -238,9 +239,11 @@ def resolve_doc_set(
         PageInput(rel, keys[rel], functools.partial(reload, rel, data[rel], keys[rel]))
         for rel in skip
     ]
-    model, work = resolve(inputs, config, previous)
+    resolution = resolve(inputs, config, previous)
+    work = resolution.work
     changed = work.keys() != previous.keys() or any(w is not previous[p] for p, w in work.items())
-    return Resolved(_with_read_errors(model, errors), work, changed, stats)
+    model = _with_read_errors(resolution.model, errors)
+    return Resolved(model, work, resolution.stamps, changed, stats)
 
 
 def _given(facts: PageFacts) -> PageFacts:

@@ -1,5 +1,8 @@
 """Pickles docgen keeps in its cache folder, sealed against corruption and planting.
 
+Two shapes: a sealed file (one value) and a sealed log (a dict saved by
+appending its changes, see `SealedLog`).
+
 A sealed file is a header (magic, key, SHA-256 of the payload) and a pickle.
 Opening one checks the header and the payload's hash, and unpickles only
 docgen's own data classes from the modules named and plain builtins: a
@@ -13,7 +16,7 @@ import io
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +76,81 @@ def write_sealed(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError:
         Path(tmp).unlink(missing_ok=True)
+
+
+_LENGTH = 8
+
+
+class SealedLog:
+    """A dict kept as a sealed log: a header, then records of changes (entries set,
+    keys removed), each with its length and hash.
+
+    Saving appends only what changed since loading, so a build that changed one
+    page writes a few kilobytes, not the whole store; the log is rewritten whole
+    when it holds more than twice what is live. Loading applies records in order
+    and stops at the first damaged one: what it returns is then an older state,
+    and entries are only ever trusted by their own keys, so older is never wrong.
+    """
+
+    def __init__(self, path: Path, magic: bytes, key: str, modules: Iterable[str]) -> None:
+        self.path = path
+        self.head = magic + key.encode() + b"\n"
+        self.modules = frozenset(modules)
+        self._loaded: dict[Any, Any] = {}
+        self._stored = 0  # entries written in the log, live or not
+
+    def load(self) -> dict[Any, Any]:
+        self._loaded, self._stored = {}, 0
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return {}
+        if not raw.startswith(self.head):
+            return {}
+        pos, state = len(self.head), dict[Any, Any]()
+        while pos + _LENGTH + 32 <= len(raw):
+            size = int.from_bytes(raw[pos : pos + _LENGTH], "big")
+            check = raw[pos + _LENGTH : pos + _LENGTH + 32]
+            payload = raw[pos + _LENGTH + 32 : pos + _LENGTH + 32 + size]
+            if len(payload) != size or hashlib.sha256(payload).digest() != check:
+                break
+            try:
+                updates, removed = _Unpickler(payload, self.modules).load()
+                state.update(updates)
+                for k in removed:
+                    state.pop(k, None)
+            except Exception:  # noqa: BLE001 - a damaged record ends the log
+                break
+            self._stored += len(updates)
+            pos += _LENGTH + 32 + size
+        self._loaded = state
+        return dict(state)
+
+    def save(self, current: Mapping[Any, Any]) -> None:
+        """Record `current`: the changes since `load` appended, or the log rewritten."""
+        updates = {k: v for k, v in current.items() if self._loaded.get(k, _MISSING) is not v}
+        removed = tuple(k for k in self._loaded if k not in current)
+        if not updates and not removed:
+            return
+        if self._stored + len(updates) > 2 * len(current) + 64:
+            write_sealed(self.path, self.head + _record(dict(current), ()))
+            self._stored = len(current)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("ab") as handle:
+                    if handle.tell() == 0:
+                        handle.write(self.head)
+                    handle.write(_record(updates, removed))
+            except OSError:
+                return
+            self._stored += len(updates)
+        self._loaded = dict(current)
+
+
+_MISSING = object()
+
+
+def _record(updates: dict[Any, Any], removed: tuple[Any, ...]) -> bytes:
+    payload = pickle.dumps((updates, removed), protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(_LENGTH, "big") + hashlib.sha256(payload).digest() + payload

@@ -1,17 +1,19 @@
 """What resolve derived from each page at the last build, kept in the cache folder.
 
-One sealed file (see `sealed`), keyed by docgen's code and the doc set's
-config: a different docgen or config, or a damaged file, means no previous
-work, and the build resolves every page as a cold build does.
+A sealed log (see `sealed.SealedLog`), keyed by docgen's code and the doc
+set's config: a build appends the work of the pages it re-resolved. A
+different docgen or config, or a damaged file, means no previous work, and
+the build resolves every page as a cold build does.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from pathlib import Path
 
 from generator.model.resolve import PageWork
-from generator.pipeline.sealed import read_sealed, seal, write_sealed
+from generator.pipeline.sealed import SealedLog
 
 MAGIC = b"docgen-resolve-state\x01"
 _MODULES = (
@@ -26,13 +28,18 @@ _MODULES = (
 class ResolveState:
     def __init__(self, folder: Path, key: str) -> None:
         self.path = folder / "resolve.state"
-        self.key = key
+        self._log = SealedLog(self.path, MAGIC, key, _MODULES)
 
     def load(self) -> dict[str, PageWork]:
-        work = read_sealed(self.path, MAGIC, self.key, _MODULES)
-        if not isinstance(work, dict) or not all(isinstance(w, PageWork) for w in work.values()):
+        gc.disable()  # unpickling makes no garbage; collections would only rescan it
+        try:
+            work = self._log.load()
+        finally:
+            gc.enable()
+        if not all(isinstance(k, str) and isinstance(w, PageWork) for k, w in work.items()):
             return {}
         return work
 
     def save(self, work: Mapping[str, PageWork]) -> None:
-        write_sealed(self.path, seal(MAGIC, self.key, dict(work)))
+        """What changed since `load`, appended (see `SealedLog`)."""
+        self._log.save(work)

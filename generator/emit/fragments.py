@@ -1,0 +1,80 @@
+"""Pieces of output rendered at the last build, reused while what they were
+rendered from is unchanged.
+
+Resolve gives every model element a stamp, a digest of its content carried
+between builds with the element (see `generator.model.resolve.stamp`). An
+emitter asks for a piece by a key made of the stamps of what the piece is
+rendered from, plus anything else it reads: an unchanged key is an unchanged
+piece, so a one-page edit re-renders the pieces of the elements it changed
+and joins the rest as they were. Pieces live per target in a sealed file of
+the cache folder (see `generator.pipeline.sealed`), keyed by docgen's code and
+the target's options; a build appends the pieces it made, and the store keeps
+what the last build used (see `SealedLog`).
+
+Emitters reach the store through `active()`, None outside a build with a cache:
+then every piece is rendered, which is what a cold build does anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.pipeline.sealed import SealedLog
+
+T = TypeVar("T")
+MAGIC = b"docgen-fragments\x01"
+
+
+class Fragments:
+    def __init__(self, stamps: Mapping[int, str], previous: Mapping[Hashable, Any]) -> None:
+        self._stamps = stamps
+        self._previous = previous
+        self.used: dict[Hashable, Any] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def stamp(self, element: object) -> str | None:
+        """The element's stamp; None for anything that is not a model element."""
+        return self._stamps.get(id(element))
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The piece for `key`: the last build's, else `make()`."""
+        if key in self.used:
+            return self.used[key]  # type: ignore[no-any-return]
+        if key in self._previous:
+            value = self._previous[key]
+            self.hits += 1
+        else:
+            value = make()
+            self.misses += 1
+        self.used[key] = value
+        return value  # type: ignore[no-any-return]
+
+
+_active: Fragments | None = None
+
+
+def active() -> Fragments | None:
+    return _active
+
+
+@contextmanager
+def collecting(
+    folder: Path | None, target: str, key: str, stamps: Mapping[int, str]
+) -> Iterator[Fragments | None]:
+    """Within: the target's emitters reuse pieces from `folder`; after a render that
+    did not fail, the store holds the pieces it used. No folder: no store."""
+    global _active
+    if folder is None:
+        yield None
+        return
+    log = SealedLog(folder / "fragments" / f"{target}.pieces", MAGIC, key, ())
+    _active = Fragments(stamps, log.load())
+    try:
+        yield _active
+        log.save(_active.used)
+    finally:
+        _active = None
