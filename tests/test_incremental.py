@@ -18,8 +18,8 @@ from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.parse.page import parse_page
-from generator.pipeline.sealed import SealedLog, _record
 from generator.pipeline.state import ResolveState
+from generator.sealed import SealedLog, _record
 from tests.conftest import GROUPS
 from tests.test_build import run
 
@@ -197,6 +197,9 @@ def test_a_damaged_or_foreign_state_is_no_state(tmp_path: Path, config: DocSetCo
     head = raw[: raw.index(b"\n") + 1]
     state.path.write_bytes(head + _record({"x": print}, ()))  # type: ignore[dict-item]
     assert ResolveState(tmp_path, "key").load() == {}
+    # nor call a function of a module whose data classes are allowed
+    state.path.write_bytes(head + _record({"x": resolve}, ()))  # type: ignore[dict-item]
+    assert ResolveState(tmp_path, "key").load() == {}
 
 
 def test_the_log_appends_changes_and_stops_at_damage(tmp_path: Path) -> None:
@@ -220,6 +223,16 @@ def test_the_log_appends_changes_and_stops_at_damage(tmp_path: Path) -> None:
         many.save({f"k{j}": f"w{i}" for j in range(100)})
     assert many.path.stat().st_size < 2 * size  # rewritten, not grown without end
     assert SealedLog(log.path, b"magic", "key", ()).load() == {f"k{j}": "w4" for j in range(100)}
+    # a log of another key, or damaged, is replaced, not appended to
+    other = SealedLog(log.path, b"magic", "other key", ())
+    assert other.load() == {}
+    other.save({"a": "b"})
+    assert SealedLog(log.path, b"magic", "other key", ()).load() == {"a": "b"}
+    log.path.write_bytes(log.path.read_bytes()[:-3])
+    damaged = SealedLog(log.path, b"magic", "other key", ())
+    assert damaged.load() == {}
+    damaged.save({"c": "d"})
+    assert SealedLog(log.path, b"magic", "other key", ()).load() == {"c": "d"}
 
 
 def _files(folder: Path) -> dict[str, bytes]:

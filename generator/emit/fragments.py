@@ -7,7 +7,7 @@ emitter asks for a piece by a key made of the stamps of what the piece is
 rendered from, plus anything else it reads: an unchanged key is an unchanged
 piece, so a one-page edit re-renders the pieces of the elements it changed
 and joins the rest as they were. Pieces live per target in a sealed file of
-the cache folder (see `generator.pipeline.sealed`), keyed by docgen's code and
+the cache folder (see `generator.sealed`), keyed by docgen's code and
 the target's options; a build appends the pieces it made, and the store keeps
 what the last build used (see `SealedLog`).
 
@@ -17,12 +17,13 @@ then every piece is rendered, which is what a cold build does anyway.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.pipeline.sealed import SealedLog
+from generator.sealed import SealedLog
 
 T = TypeVar("T")
 MAGIC = b"docgen-fragments\x01"
@@ -55,10 +56,31 @@ class Fragments:
 
 
 _active: Fragments | None = None
+# where the classes of stored pieces may come from (see `sealed`)
+MODULES = ("generator.emit.naming", "generator.model.types")
 
 
 def active() -> Fragments | None:
     return _active
+
+
+def reuse(key: Hashable, make: Callable[[], T]) -> T:
+    """The piece for `key` from the active store, else `make()`."""
+    return make() if _active is None else _active.get(key, make)
+
+
+def by_stamp(kind: str, element: object, make: Callable[[], T], *context: Hashable) -> T:
+    """The piece made from `element` (and `context`), by the element's stamp."""
+    stamp = _active.stamp(element) if _active is not None else None
+    if _active is None or stamp is None:
+        return make()
+    return _active.get((kind, stamp, *context), make)
+
+
+def digest(*parts: object) -> str:
+    """A short key for what a piece reads besides its element: the `repr` of plain
+    values (strings, numbers, tuples), hashed."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @contextmanager
@@ -71,7 +93,7 @@ def collecting(
     if folder is None:
         yield None
         return
-    log = SealedLog(folder / "fragments" / f"{target}.pieces", MAGIC, key, ())
+    log = SealedLog(folder / "fragments" / f"{target}.pieces", MAGIC, key, MODULES)
     _active = Fragments(stamps, log.load())
     try:
         yield _active

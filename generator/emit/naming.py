@@ -8,6 +8,7 @@ sorted order, so they are stable across doc-set orderings too.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from generator.emit import fragments
 from generator.emit.memo import per_model
 from generator.model.types import ApiModel, Endpoint
 
@@ -187,25 +189,35 @@ def operation_names(model: ApiModel) -> dict[str, OperationName]:
     the end (`list_conversation_threads`), and a numeric suffix is the last
     resort. Decided over endpoints in sorted id order: stable bytes.
     """
-    by_area: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
-        segments = _segments(endpoint.path)
-        verb, core = _verb_and_core(endpoint, segments)
-        context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
-        if core and context and context[-1] == _singular(core[0]):
-            context = context[:-1]
-        by_area[_area(segments)].append((endpoint.id, verb, context + core))
+        area, item = fragments.by_stamp("operation", endpoint, functools.partial(_item, endpoint))
+        by_area[area].append(item)
     result: dict[str, OperationName] = {}
     for area in sorted(by_area):
-        result.update(_name_area(area, by_area[area]))
+        items = by_area[area]
+        key = ("area names", fragments.digest(area, items))
+        result.update(fragments.reuse(key, functools.partial(_name_area, area, items)))
     return result
 
 
-def _name_area(area: str, items: list[tuple[str, str, list[str]]]) -> dict[str, OperationName]:
+def _item(endpoint: Endpoint) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
+    """(area, (id, verb, words)): what naming needs of one endpoint."""
+    segments = _segments(endpoint.path)
+    verb, core = _verb_and_core(endpoint, segments)
+    context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
+    if core and context and context[-1] == _singular(core[0]):
+        context = context[:-1]
+    return _area(segments), (endpoint.id, verb, tuple(context + core))
+
+
+def _name_area(
+    area: str, items: list[tuple[str, str, tuple[str, ...]]]
+) -> dict[str, OperationName]:
     depth = {eid: 0 for eid, _, _ in items}
     parts_of = {eid: parts for eid, _, parts in items}
 
-    def candidate(verb: str, parts: list[str], k: int) -> str:
+    def candidate(verb: str, parts: tuple[str, ...], k: int) -> str:
         core, context = parts[-1:], parts[:-1]
         chosen = context[len(context) - k :] if k else []
         return py_identifier("_".join(w for w in [verb, *chosen, *core] if w))

@@ -19,6 +19,7 @@ imports docgen. `server_data` is also what `docgen serve` runs in-process.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import jsontext
-from generator.emit import shapes
+from generator.emit import fragments, shapes
 from generator.emit.memo import per_model
 from generator.emit.naming import (
     NameAllocator,
@@ -124,10 +125,19 @@ def example_routes(model: ApiModel) -> dict[str, str | None]:
     index: PathIndex[str] = PathIndex(
         (e.method, PathTemplate(e.path, e.path, (), ""), e.id) for e in model.endpoints
     )
+    routes = fragments.digest(*((e.method, e.path, e.id) for e in model.endpoints))
+
+    def route(method: str, path: str) -> str | None:
+        hits = index.match(method, path)
+        return hits[0][0] if hits else None
+
     routed: dict[str, str | None] = {}
     for example in model.examples:
-        hits = index.match(example.request.method, example.request.path or "/")
-        routed[example.id] = hits[0][0] if hits and example.endpoint is not None else None
+        method, path = example.request.method, example.request.path or "/"
+        found = fragments.reuse(
+            ("route", routes, method, path), functools.partial(route, method, path)
+        )
+        routed[example.id] = found if example.endpoint is not None else None
     return routed
 
 

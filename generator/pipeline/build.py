@@ -148,9 +148,12 @@ def render_and_stage(
     inherit the model, and send back digests, not files. Same bytes either way.
     `meanwhile` runs in this process while they do."""
     global _RENDER
+    from generator.emit import fragments
+
     names = sorted(options.targets)
-    prepare(model)
     salt = _render_salt(options.targets, options.settings)
+    with fragments.collecting(options.cache_dir, "shared", salt, stamps or {}):
+        prepare(model)
     _RENDER = _Render(model, stamps or {}, dict(options.settings), salt, options.cache_dir)
     try:
         if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():

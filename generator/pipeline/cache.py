@@ -16,7 +16,7 @@ from pathlib import Path
 
 import generator
 from generator.parse.facts import PageFacts
-from generator.pipeline.sealed import read_sealed, seal, write_sealed
+from generator.sealed import read_sealed, seal, write_sealed
 
 MAGIC = b"docgen-page-cache\x01"
 _ALLOWED_MODULES = ("generator.parse.facts", "generator.diagnostics")

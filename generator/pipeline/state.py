@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from generator.model.resolve import PageWork
-from generator.pipeline.sealed import SealedLog
+from generator.sealed import SealedLog
 
 MAGIC = b"docgen-resolve-state\x01"
 _MODULES = (

@@ -11,6 +11,8 @@ truncated, foreign or planted file is a miss, never trusted and never run.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import io
 import os
@@ -31,8 +33,16 @@ class _Unpickler(pickle.Unpickler):
         self.modules = modules
 
     def find_class(self, module: str, name: str) -> Any:
-        if module in self.modules or (module == "builtins" and name in _ALLOWED_BUILTINS):
+        """Plain builtins, and docgen's own data classes (dataclasses and enums) from
+        the modules named: never a function, which a planted pickle could call."""
+        if module == "builtins" and name in _ALLOWED_BUILTINS:
             return super().find_class(module, name)
+        if module in self.modules:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (
+                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
+            ):
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in docgen's cache")
 
 
@@ -98,9 +108,10 @@ class SealedLog:
         self.modules = frozenset(modules)
         self._loaded: dict[Any, Any] = {}
         self._stored = 0  # entries written in the log, live or not
+        self._whole = False  # the file is this log, read to its end: it may be appended to
 
     def load(self) -> dict[Any, Any]:
-        self._loaded, self._stored = {}, 0
+        self._loaded, self._stored, self._whole = {}, 0, False
         try:
             raw = self.path.read_bytes()
         except OSError:
@@ -123,26 +134,25 @@ class SealedLog:
                 break
             self._stored += len(updates)
             pos += _LENGTH + 32 + size
-        self._loaded = state
+        self._loaded, self._whole = state, pos == len(raw)
         return dict(state)
 
     def save(self, current: Mapping[Any, Any]) -> None:
-        """Record `current`: the changes since `load` appended, or the log rewritten."""
+        """Record `current`: the changes since `load` appended, or the log rewritten
+        (when it was not read whole: missing, foreign, damaged; or mostly dead)."""
         updates = {k: v for k, v in current.items() if self._loaded.get(k, _MISSING) is not v}
         removed = tuple(k for k in self._loaded if k not in current)
         if not updates and not removed:
             return
-        if self._stored + len(updates) > 2 * len(current) + 64:
+        if not self._whole or self._stored + len(updates) > 2 * len(current) + 64:
             write_sealed(self.path, self.head + _record(dict(current), ()))
-            self._stored = len(current)
+            self._stored, self._whole = len(current), True
         else:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self.path.open("ab") as handle:
-                    if handle.tell() == 0:
-                        handle.write(self.head)
                     handle.write(_record(updates, removed))
             except OSError:
+                self._whole = False
                 return
             self._stored += len(updates)
         self._loaded = dict(current)
