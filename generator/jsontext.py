@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json.encoder
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 _BATCH = 1 << 16
@@ -55,6 +56,15 @@ class Pieces(Protocol):
     def stamp(self, element: object) -> str | None: ...
 
     def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A value made only when encoded, and taken from `Pieces` by `key` if there.
+    The key must name everything the value is made from."""
+
+    key: tuple[Hashable, ...]
+    make: Callable[[], Any]
 
 
 class _Writer:
@@ -103,6 +113,14 @@ class _Writer:
             self.array(o, level)
         elif isinstance(o, dict):
             self.object(o, level)
+        elif isinstance(o, Piece):
+            if self.pieces is None:
+                self.value(o.make(), level)
+            else:
+                self.flush()
+                self.parts.append(
+                    self.pieces.get((*o.key, level), lambda: self.piece(o.make(), level))
+                )
         elif (default := self.default) is not None:
             stamp = self.pieces.stamp(o) if self.pieces is not None else None
             if stamp is None or self.pieces is None:

@@ -67,10 +67,10 @@ def _incremental(
     return resolution.model, resolution.work, loads.paths
 
 
-def _sub(path: str, old: str, new: str) -> Callable[[Docs], None]:
+def _sub(path: str, old: str, new: str, count: int = 1) -> Callable[[Docs], None]:
     def edit(docs: Docs) -> None:
         assert old in docs[path], (path, old)
-        docs[path] = docs[path].replace(old, new, 1)
+        docs[path] = docs[path].replace(old, new, count)
 
     return edit
 
@@ -101,6 +101,17 @@ EDITS: dict[str, Callable[[Docs], None]] = {
     ),
     "syntax path changed": _sub("api/post-get.md", "GET /groups/", "GET /teams/"),
     "page removed": _drop("resources/recipient.md"),
+    "base type gains a property a derived type has": _sub(
+        "resources/entity.md",
+        "|id|String| Read-only.|",
+        "|id|String| Read-only.|\n|topic|String| Topic.|",
+    ),
+    "a request body's type renames a parameter": _sub(
+        "resources/group.md", "mailNickname", "mailAlias", count=-1
+    ),
+    "key property changed": _sub(
+        "resources/entity.md", '"keyProperty": "id"', '"keyProperty": "topic"'
+    ),
     "example borrows another page's path": _sub(
         "api/post-get.md",
         "GET https://graph.microsoft.com/v1.0/groups/{id}/threads/{id}/posts/{id}",

@@ -77,6 +77,20 @@ def by_stamp(kind: str, element: object, make: Callable[[], T], *context: Hashab
     return _active.get((kind, stamp, *context), make)
 
 
+def stamp_of(element: object) -> str | None:
+    """The element's stamp, for a key; None when no store is active (nothing reused)."""
+    return _active.stamp(element) if _active is not None else None
+
+
+def key(*parts: Hashable) -> tuple[Hashable, ...] | None:
+    """A piece's key, or None (make it, do not store it) when a part is unknown:
+    a stamp missing, here or in a tuple of stamps."""
+    for part in parts:
+        if part is None or (isinstance(part, tuple) and None in part):
+            return None
+    return parts
+
+
 def digest(*parts: object) -> str:
     """A short key for what a piece reads besides its element: the `repr` of plain
     values (strings, numbers, tuples), hashed."""

@@ -35,15 +35,17 @@ model gives the same bytes. Where the model leaves a choice open:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from generator import jsontext
-from generator.emit.naming import NameAllocator, operation_names
+from generator.emit import fragments
+from generator.emit.naming import NameAllocator, OperationName, operation_names
 from generator.model.types import (
     PRIMITIVE,
     ApiModel,
@@ -94,19 +96,27 @@ _PRIMITIVES: dict[str, Json] = {
 
 
 def openapi_bytes(model: ApiModel, settings: Mapping[str, str] | None = None) -> bytes:
-    """`openapi.json` as written: UTF-8."""
-    return jsontext.encode(openapi_document(model, settings), indent=2)
+    """`openapi.json` as written: UTF-8. In a build with a cache, each operation and
+    schema is a piece the next build reuses while what it reads is unchanged."""
+    pieces = fragments.active()
+    document = openapi_document(model, settings, lazy=pieces is not None)
+    return jsontext.encode(document, indent=2, pieces=pieces)
 
 
 def openapi_target(model: ApiModel, settings: Mapping[str, str] | None = None) -> dict[str, str]:
     return {"openapi.json": openapi_bytes(model, settings).decode("utf-8", "surrogatepass")}
 
 
-def openapi_document(model: ApiModel, settings: Mapping[str, str] | None = None) -> Json:
-    """The document; the `base_url` setting, when given, is the one server."""
+def openapi_document(
+    model: ApiModel, settings: Mapping[str, str] | None = None, *, lazy: bool = False
+) -> Json:
+    """The document; the `base_url` setting, when given, is the one server. `lazy`:
+    operations and schemas as `jsontext.Piece`s, made when encoded (if at all)."""
     types = _Types.of(model)
-    paths = _paths(model, types)
-    tags = sorted({tag for item in paths.values() for op in item.values() for tag in op["tags"]})
+    names = operation_names(model)
+    routes = _routes(model.endpoints)
+    paths = _paths(model, routes, types, lazy)
+    tags = sorted({names[route.endpoint.id].area for route in routes})
     base_url = (settings or {}).get("base_url")
     servers = [{"url": base_url}] if base_url else _servers(model.base_urls)
     document: Json = {"openapi": OPENAPI_VERSION, "info": _info(model, servers)}
@@ -115,7 +125,7 @@ def openapi_document(model: ApiModel, settings: Mapping[str, str] | None = None)
     return document | {
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
-        "components": _components(model, types),
+        "components": _components(model, types, lazy),
     }
 
 
@@ -248,6 +258,19 @@ class _Types:
         )
         return {p.name for n in chain if n in self.resources for p in self.resources[n].properties}
 
+    def shape(self) -> str:
+        """A digest of what operations and schemas read of the types besides their
+        own: names, bases, keys and property names, collection wrappers."""
+        return fragments.digest(
+            [
+                (n, r.base_type, r.key_property, [p.name for p in r.properties])
+                for n, r in self.resources.items()
+            ],
+            list(self.enums),
+            self.bases,
+            self.collections,
+        )
+
     def key(self, name: str) -> str | None:
         """The key property, which a derived type inherits."""
         chain = [name, *_ancestors(name, self.bases)]
@@ -367,9 +390,20 @@ def _collection_wrapper(item: Json) -> Json:
     }
 
 
-def _components(model: ApiModel, types: _Types) -> Json:
-    schemas: Json = {n: _resource_schema(r, types) for n, r in types.resources.items()}
-    schemas |= {n: _enum_schema(e, types.titles[n]) for n, e in types.enums.items()}
+def _components(model: ApiModel, types: _Types, lazy: bool) -> Json:
+    if lazy:
+        shape = types.shape()
+        schemas: Json = {}
+        for n, r in types.resources.items():
+            derived = tuple(types.derived.get(n, ()))
+            key = fragments.key("schema", fragments.stamp_of(r), types.titles[n], derived, shape)
+            schemas[n] = _lazy(key, functools.partial(_resource_schema, r, types))
+        for n, e in types.enums.items():
+            key = fragments.key("enum schema", fragments.stamp_of(e), types.titles[n])
+            schemas[n] = _lazy(key, functools.partial(_enum_schema, e, types.titles[n]))
+    else:
+        schemas = {n: _resource_schema(r, types) for n, r in types.resources.items()}
+        schemas |= {n: _enum_schema(e, types.titles[n]) for n, e in types.enums.items()}
     schemas |= {w: _collection_wrapper(_ref(n)) for n, w in types.collections.items()}
     components: Json = {"schemas": dict(sorted(schemas.items()))}
     if schemes := _security_schemes(model):
@@ -417,22 +451,49 @@ def _renames(endpoint: Endpoint, key: str) -> tuple[tuple[str, str], ...]:
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _paths(model: ApiModel, types: _Types) -> Json:
+def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> Json:
     names = operation_names(model)
-    routes = _routes(model.endpoints)
     owner = {e: r for r in routes for e in (r.endpoint.id, *r.merged)}
     examples: dict[_Route, list[Example]] = defaultdict(list)
     for example in sorted(model.examples, key=lambda x: x.id):
         if example.endpoint in owner:
             examples[owner[example.endpoint]].append(example)
+    shape = types.shape() if lazy else ""
     paths: Json = {}
     for route in routes:
-        operation = _operation(route, names[route.endpoint.id].operation_id, types)
-        operation["tags"] = [names[route.endpoint.id].area]
-        for example in examples[route]:
-            _attach_example(operation, example, _status(route.endpoint.response.status, 200))
-        paths.setdefault(route.key, {})[route.method] = _ordered(operation)
+        name = names[route.endpoint.id]
+        make = functools.partial(_path_operation, route, name, types, examples[route])
+        if lazy:
+            key = fragments.key(
+                "operation",
+                route.key,
+                route.method,
+                fragments.stamp_of(route.endpoint),
+                route.renames,
+                route.merged,
+                name.operation_id,
+                name.area,
+                tuple(fragments.stamp_of(x) for x in examples[route]),
+                shape,
+            )
+            paths.setdefault(route.key, {})[route.method] = _lazy(key, make)
+        else:
+            paths.setdefault(route.key, {})[route.method] = make()
     return paths
+
+
+def _lazy(key: tuple[Hashable, ...] | None, make: Callable[[], Json]) -> Any:
+    return jsontext.Piece(key, make) if key is not None else make()
+
+
+def _path_operation(
+    route: _Route, name: OperationName, types: _Types, examples: list[Example]
+) -> Json:
+    operation = _operation(route, name.operation_id, types)
+    operation["tags"] = [name.area]
+    for example in examples:
+        _attach_example(operation, example, _status(route.endpoint.response.status, 200))
+    return _ordered(operation)
 
 
 _OPERATION_KEYS = (
