@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, unquote
 import black
 import httpx
 import pytest
+from hypothesis import example as hypothesis_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
@@ -540,6 +541,8 @@ def test_pystr_is_a_literal_of_any_text(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
+@hypothesis_example("0\n\t0")  # black expands the tab, then moves the lines left
+@hypothesis_example("a\n  b\n c")
 def test_pystr_and_docstring_are_laid_out_as_black_would(text: str) -> None:
     """Regression: builds no longer run black, so the quotes must be black's own
     (a text with more `"` than `'` is single-quoted; a docstring that starts or

@@ -13,7 +13,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.emit.render import _MODE, needs_black
+from generator.emit.render import _MODE, Wrap, layout, needs_black
 from generator.emit.targets import TARGETS
 from generator.pipeline.run import load_model
 from tests.conftest import GROUPS
@@ -50,3 +50,14 @@ def test_the_corpus_needs_no_black(graph_corpus: Path) -> None:
     files = _python_files(graph_corpus)
     assert len(files) > 60
     _check(files, 2)
+
+
+@pytest.mark.parametrize("name", ["a" * 60, "\u3400" * 40, "\u3400" * 60, "e\u0301" * 40])
+def test_wide_characters_count_as_black_counts_them(name: str) -> None:
+    """black measures a line in columns (a wide character is two): so does `layout`,
+    and `needs_black` agrees with black on whether a line is too long."""
+    query = Wrap("query=", (f'"{name}": v',), brackets="{}", explode=True)
+    call = Wrap("client._call", (f"_op_{name}", "(value,)", query, "**options"))
+    source = f"def f():\n    return {layout(call, 4)}\n"
+    assert black.format_str(source, mode=_MODE) == source
+    assert not needs_black(source)

@@ -21,6 +21,7 @@ from typing import Any
 import black
 import jinja2
 from black.mode import Mode, TargetVersion
+from black.strings import str_width  # black counts a wide character as two columns
 
 import generator
 from generator.emit.writer import write_text_atomic
@@ -80,8 +81,18 @@ def docstring(value: object, indent: int = 0) -> str:
     if "\n" not in text:
         return text + " " if text.endswith('"') else text
     pad = " " * indent
-    lines = [line.rstrip() for line in text.split("\n")]
-    return "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:]), pad])
+    first, *rest = [line.rstrip() for line in text.split("\n")]
+    # black expands tabs in a line's indentation, then moves the lines after the
+    # first left together until the least indented one sits at the docstring's indent
+    rest = [_expand_leading_tabs(pad + line) if line else "" for line in rest]
+    common = min(len(line) - len(line.lstrip()) for line in rest if line)
+    return "\n".join([first, *(pad + line[common:] if line else "" for line in rest), pad])
+
+
+def _expand_leading_tabs(line: str) -> str:
+    body = line.lstrip()
+    head = line[: len(line) - len(body)]
+    return head.expandtabs() + body if "\t" in head else line
 
 
 @dataclass(frozen=True)
@@ -179,7 +190,7 @@ def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
     over any text its first pass changed: text already in its layout costs half.
     """
     one = _flat(node) + after
-    if isinstance(node, str) or indent + len(one) <= LINE_LENGTH or not node.items:
+    if isinstance(node, str) or indent + str_width(one) <= LINE_LENGTH or not node.items:
         return one
     pad, inner = " " * indent, " " * (indent + 4)
     if isinstance(node, Chain):
@@ -191,7 +202,7 @@ def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
     if len(node.items) == 1:
         return f"{opening}\n{inner}{layout(node.items[0], indent + 4)}\n{closing}"
     joined = ", ".join(_flat(item) for item in node.items)
-    if not node.explode and len(inner) + len(joined) <= LINE_LENGTH:
+    if not node.explode and len(inner) + str_width(joined) <= LINE_LENGTH:
         return f"{opening}\n{inner}{joined}\n{closing}"
     lines = [inner + layout(item, indent + 4, ",") for item in node.items]
     return "\n".join([opening, *lines, closing])
@@ -310,7 +321,9 @@ def needs_black(text: str) -> bool:
         if in_docstring or quotes:
             in_docstring ^= quotes % 2 == 1
             continue
-        if len(line) > LINE_LENGTH and not _UNSPLITTABLE.fullmatch(_STRING.sub('""', line.strip())):
+        if str_width(line) > LINE_LENGTH and not _UNSPLITTABLE.fullmatch(
+            _STRING.sub('""', line.strip())
+        ):
             return True
     return False
 
