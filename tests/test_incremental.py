@@ -79,6 +79,13 @@ def _drop(path: str) -> Callable[[Docs], None]:
     return lambda docs: docs.pop(path, None) and None
 
 
+def _add(path: str, text: str) -> Callable[[Docs], None]:
+    def edit(docs: Docs) -> None:
+        docs[path] = text
+
+    return edit
+
+
 def _copy(path: str, to: str) -> Callable[[Docs], None]:
     def edit(docs: Docs) -> None:
         docs[to] = docs[path]
@@ -108,6 +115,12 @@ EDITS: dict[str, Callable[[Docs], None]] = {
     ),
     "a request body's type renames a parameter": _sub(
         "resources/group.md", "mailNickname", "mailAlias", count=-1
+    ),
+    "a new type takes an existing class name": _add(
+        "resources/conversationthread-upper.md",
+        "# ConversationThread resource type\n\n"
+        '<!-- {\n  "blockType": "resource",\n  "@odata.type": "microsoft.graph.conversation-Thread"\n}-->\n'
+        '```json\n{\n  "note": "string"\n}\n```\n',
     ),
     "key property changed": _sub(
         "resources/entity.md", '"keyProperty": "id"', '"keyProperty": "topic"'

@@ -11,14 +11,17 @@ lay them out; black formats.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from generator.emit import fragments
+from generator.emit.memo import types_shape
 from generator.emit.naming import (
     NameAllocator,
     attribute_name,
@@ -27,7 +30,15 @@ from generator.emit.naming import (
     package_name,
     py_identifier,
 )
-from generator.emit.render import LINE_LENGTH, Wrap, annotated, format_many, pystr, render
+from generator.emit.render import (
+    LINE_LENGTH,
+    Wrap,
+    annotated,
+    environment,
+    format_many,
+    pystr,
+    render,
+)
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -186,6 +197,13 @@ class Imports:
         self.names[module].add(name)
         return name
 
+    def used(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((m, n) for m, names in self.names.items() for n in names))
+
+    def use_all(self, used: Iterable[tuple[str, str]]) -> None:
+        for module, name in used:
+            self.use(module, name)
+
     def groups(self, depth: int, own: str = "") -> list[list[tuple[str, tuple[str, ...]]]]:
         """(module, names) for a module `depth` packages below the package root: the
         standard library first, then the package's own modules (`.x` names them)."""
@@ -199,6 +217,15 @@ class Imports:
 
 
 @dataclass(frozen=True)
+class AreaTexts:
+    """Each method's pieces of its area module (see `templates/client/pieces.jinja`)."""
+
+    constants: tuple[str, ...]
+    sync: tuple[str, ...]
+    asynchronous: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AreaSpec:
     attr: str  # the client attribute
     module: str
@@ -207,6 +234,7 @@ class AreaSpec:
     doc: str
     methods: tuple[MethodSpec, ...]
     imports: Imports
+    texts: AreaTexts
 
 
 @dataclass(frozen=True)
@@ -218,6 +246,7 @@ class ClientContext:
     enums: tuple[EnumSpec, ...]
     models: tuple[ModelSpec, ...]
     model_imports: Imports
+    model_texts: tuple[str, ...]  # the pieces of `models.py`: enums, then models
     areas: tuple[AreaSpec, ...]
 
     def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
@@ -347,9 +376,13 @@ def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> l
     return ordered
 
 
-def _model_specs(model: ApiModel, types: _Types, imports: Imports) -> list[ModelSpec]:
+def _model_specs(
+    model: ApiModel, types: _Types, imports: Imports, context: str
+) -> list[tuple[ModelSpec, tuple[Hashable, ...] | None]]:
     """One model per resource. A property its base already declares (same wire name)
-    is inherited, not redeclared; attribute names are unique along the hierarchy."""
+    is inherited, not redeclared; attribute names are unique along the hierarchy.
+    Each spec is a piece (see `fragments`): its resource's stamp and `context`, a
+    digest of the class names and the types' shape, are all it is made from."""
     bases = _bases(model.resources)
     wires: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}
@@ -363,20 +396,35 @@ def _model_specs(model: ApiModel, types: _Types, imports: Imports) -> list[Model
             if p.name not in inherited_wires:
                 props.setdefault(p.name, p)
         wires[r.name] = inherited_wires | set(props)
-        attrs = _attributes(sorted(props), inherited_names, wires[r.name])
-        names[r.name] = inherited_names | set(attrs.values())
-        specs.append(
-            ModelSpec(
-                name=types.classes[r.name],
-                base=types.classes[base] if base else imports.use("._base", "ApiObject"),
-                odata_name=r.name,
-                doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
-                fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
-            )
-        )
+        key = fragments.key("client model", fragments.stamp_of(r), context)
+        make = functools.partial(_model_spec, r, base, props, inherited_names, wires[r.name], types)
+        spec, used = fragments.reuse(key, make) if key else make()
+        imports.use_all(used)
+        names[r.name] = inherited_names | {f.name for f in spec.fields}
+        specs.append((spec, key))
     if specs:
         imports.use("typing", "ClassVar")
     return specs
+
+
+def _model_spec(
+    r: Resource,
+    base: str | None,
+    props: dict[str, Property],
+    inherited_names: set[str],
+    wires: set[str],
+    types: _Types,
+) -> tuple[ModelSpec, tuple[tuple[str, str], ...]]:
+    imports = Imports()
+    attrs = _attributes(sorted(props), inherited_names, wires)
+    spec = ModelSpec(
+        name=types.classes[r.name],
+        base=types.classes[base] if base else imports.use("._base", "ApiObject"),
+        odata_name=r.name,
+        doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
+        fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
+    )
+    return spec, imports.used()
 
 
 def _attributes(props: list[str], taken: set[str], wires: set[str]) -> dict[str, str]:
@@ -400,27 +448,34 @@ def _field_spec(attribute: str, prop: Property, types: _Types, imports: Imports)
     return FieldSpec(attribute, prop.name, types.field(prop.type, imports), _doc(prop.description))
 
 
-def _enum_specs(model: ApiModel, types: _Types, imports: Imports) -> list[EnumSpec]:
+def _enum_specs(
+    model: ApiModel, types: _Types, imports: Imports
+) -> list[tuple[EnumSpec, tuple[Hashable, ...] | None]]:
     specs = []
     for e in sorted(model.enums, key=lambda e: (types.classes[e.name], e.name)):
-        allocator = NameAllocator()
-        members: dict[str, MemberSpec] = {}
-        for m in e.members:
-            if m.name and m.name not in members:
-                name = allocator.allocate(constant_name(m.name))
-                members[m.name] = MemberSpec(name, m.name, _doc(m.description))
-        specs.append(
-            EnumSpec(
-                name=types.classes[e.name],
-                base=imports.use("._base", "OpenFlagEnum" if e.flags else "OpenEnum"),
-                doc=_doc(e.description or e.short_name, f"Source: {e.source.file}"),
-                members=tuple(members.values()),
-            )
-        )
+        key = fragments.key("client enum", fragments.stamp_of(e), types.classes[e.name])
+        make = functools.partial(_enum_spec, e, types)
+        spec, used = fragments.reuse(key, make) if key else make()
+        imports.use_all(used)
+        specs.append((spec, key))
     return specs
 
 
-# ----- operations ------------------------------------------------------------------
+def _enum_spec(e: Enum, types: _Types) -> tuple[EnumSpec, tuple[tuple[str, str], ...]]:
+    imports = Imports()
+    allocator = NameAllocator()
+    members: dict[str, MemberSpec] = {}
+    for m in e.members:
+        if m.name and m.name not in members:
+            name = allocator.allocate(constant_name(m.name))
+            members[m.name] = MemberSpec(name, m.name, _doc(m.description))
+    spec = EnumSpec(
+        name=types.classes[e.name],
+        base=imports.use("._base", "OpenFlagEnum" if e.flags else "OpenEnum"),
+        doc=_doc(e.description or e.short_name, f"Source: {e.source.file}"),
+        members=tuple(members.values()),
+    )
+    return spec, imports.used()
 
 
 def _path_format(path: str) -> tuple[str, list[str], tuple[int, ...], tuple[int, ...]]:
@@ -640,9 +695,12 @@ def _body_argument(kind: str, args: tuple[ArgSpec, ...]) -> str | Wrap:
     return "content=body" if kind == "content" else "body=body"
 
 
-def _area_specs(model: ApiModel, types: _Types, taken_classes: Iterable[str]) -> list[AreaSpec]:
+def _area_specs(
+    model: ApiModel, types: _Types, taken_classes: Iterable[str], context: str
+) -> list[AreaSpec]:
     """One area per first path segment (naming's `OperationName.area`), its methods
-    named by `operation_names`: stable, and unique across the API."""
+    named by `operation_names`: stable, and unique across the API. Each method's spec
+    and texts are pieces: its endpoint's stamp, its name and `context` make them."""
     endpoints = {e.id: e for e in model.endpoints}
     resources = {r.name: r for r in model.resources}
     by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -655,9 +713,16 @@ def _area_specs(model: ApiModel, types: _Types, taken_classes: Iterable[str]) ->
         imports = Imports()
         method_names = NameAllocator({"_client"})
         methods = []
+        texts: dict[str, list[str]] = {"op_constant": [], "sync_method": [], "async_method": []}
         for op_name, eid in sorted(ops):
             name = method_names.allocate(op_name + "_" if op_name in ANNOTATION_NAMES else op_name)
-            methods.append(_Method(endpoints[eid], name, types, resources).spec(imports))
+            key = fragments.key("client method", fragments.stamp_of(endpoints[eid]), name, context)
+            make = functools.partial(_method_spec, endpoints[eid], name, types, resources)
+            spec, used = fragments.reuse(key, make) if key else make()
+            imports.use_all(used)
+            methods.append(spec)
+            for macro, out in texts.items():
+                out.append(_piece(macro, spec, key))
         imports.use("._http", "SyncApi")
         imports.use("._http", "AsyncApi")
         title = py_identifier(area, style="pascal", fallback="root")
@@ -671,9 +736,32 @@ def _area_specs(model: ApiModel, types: _Types, taken_classes: Iterable[str]) ->
                 doc=f"Operations under `/{segment}`.",
                 methods=tuple(methods),
                 imports=imports,
+                texts=AreaTexts(*(tuple(t) for t in texts.values())),
             )
         )
     return areas
+
+
+def _method_spec(
+    endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
+) -> tuple[MethodSpec, tuple[tuple[str, str], ...]]:
+    imports = Imports()
+    spec = _Method(endpoint, name, types, resources).spec(imports)
+    return spec, imports.used()
+
+
+def _piece(macro: str, spec: object, key: tuple[Hashable, ...] | None) -> str:
+    """A macro of `pieces.jinja` on a spec; kept under the spec's own key."""
+    make = functools.partial(_macro(macro), spec)
+    return fragments.reuse((macro, *key), make) if key else make()
+
+
+@functools.cache
+def _macro(name: str) -> Callable[[object], str]:
+    macro: Callable[[object], str] = getattr(
+        environment().get_template("client/pieces.jinja").module, name
+    )
+    return lambda spec: str(macro(spec))
 
 
 # ----- the target --------------------------------------------------------------------
@@ -691,19 +779,25 @@ def build_context(
         (u for u in model.base_urls if "://" in u), "http://localhost"
     )
     classes = class_names(model)
-    types = _Types(classes, free_form(model))
+    loose = free_form(model)
+    types = _Types(classes, loose)
+    context = fragments.digest(sorted(classes.items()), sorted(loose), types_shape(model))
     model_imports = Imports()
     enums = _enum_specs(model, types, model_imports)
-    models = _model_specs(model, types, model_imports)
+    models = _model_specs(model, types, model_imports, context)
+    model_texts = [_piece("enum_class", spec, key) for spec, key in enums]
+    model_texts += [_piece("model_class", spec, key) for spec, key in models]
+    taken = {*classes.values(), *IMPORTED_NAMES}
     return ClientContext(
         package=py_identifier(pkg),
         namespace=model.namespace,
         base_url=base_url,
         classes=classes,
-        enums=tuple(enums),
-        models=tuple(models),
+        enums=tuple(spec for spec, _ in enums),
+        models=tuple(spec for spec, _ in models),
         model_imports=model_imports,
-        areas=tuple(_area_specs(model, types, {*classes.values(), *IMPORTED_NAMES})),
+        model_texts=tuple(model_texts),
+        areas=tuple(_area_specs(model, types, taken, context)),
     )
 
 
@@ -728,8 +822,7 @@ def client_target(
         f"{pkg}/models.py": render(
             "client/models.py.jinja",
             **common,
-            enums=ctx.enums,
-            models=ctx.models,
+            texts=ctx.model_texts,
             imports=ctx.model_imports.groups(1, own=".models"),
         ),
         f"{pkg}/_areas/__init__.py": render("client/_areas_init.py.jinja", **common),

@@ -57,7 +57,12 @@ class Fragments:
 
 _active: Fragments | None = None
 # where the classes of stored pieces may come from (see `sealed`)
-MODULES = ("generator.emit.naming", "generator.model.types")
+MODULES = (
+    "generator.emit.client",
+    "generator.emit.naming",
+    "generator.emit.render",
+    "generator.model.types",
+)
 
 
 def active() -> Fragments | None:

@@ -33,3 +33,18 @@ def per_model(fn: Callable[[ApiModel], R]) -> Callable[[ApiModel], R]:
         return result
 
     return wrapper
+
+
+@per_model
+def types_shape(model: ApiModel) -> str:
+    """A digest of what a piece made from one type or endpoint may read of the others:
+    every type's name, base, key and property names (not their descriptions)."""
+    from generator.emit.fragments import digest
+
+    return digest(
+        [
+            (r.name, r.base_type, r.key_property, [p.name for p in r.properties])
+            for r in model.resources
+        ],
+        [e.name for e in model.enums],
+    )
