@@ -73,8 +73,9 @@ def _package(server: Path) -> str:
 def _build(out_dir: Path, corpus: Path) -> None:
     from generator.emit.server import server_target
     from generator.pipeline.run import load_model
+    from tests.conftest import as_text
 
-    for rel, text in server_target(load_model(corpus), {}).items():
+    for rel, text in as_text(server_target(load_model(corpus), {})).items():
         (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / rel).write_text(text, encoding="utf-8")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -41,3 +41,8 @@ def folder_state(folder: Path) -> dict[str, tuple[bytes, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def as_text(files: Mapping[str, str | bytes]) -> dict[str, str]:
+    """A target's files as text (JSON data comes as UTF-8 bytes, encoded as it is made)."""
+    return {rel: v.decode("utf-8") if isinstance(v, bytes) else v for rel, v in files.items()}

@@ -18,7 +18,7 @@ from generator.emit import fixtures as tests_module
 from generator.emit.server import server_target
 from generator.model.types import ApiModel
 from generator.pipeline.run import load_model
-from tests.conftest import GROUPS
+from tests.conftest import GROUPS, as_text
 from tests.test_server import ROUTED, THING, _example, _model, _write
 
 FIXTURE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.json$")
@@ -30,9 +30,9 @@ def groups_model() -> ApiModel:
 
 
 def test_tests_files_snapshot(groups_model: ApiModel, snapshot: SnapshotAssertion) -> None:
-    files = tests_module.tests_target(groups_model, {})
+    files = as_text(tests_module.tests_target(groups_model, {}))
     assert files == snapshot
-    assert files == tests_module.tests_target(groups_model, {})
+    assert files == as_text(tests_module.tests_target(groups_model, {}))
     assert len([f for f in files if f.startswith("tests/fixtures/")]) == len(groups_model.examples)
 
 
@@ -106,7 +106,9 @@ def test_fixture_records_request_response_source_and_expectation(groups_model: A
 
 
 def test_package_names_follow_the_settings(groups_model: ApiModel) -> None:
-    files = tests_module.tests_target(groups_model, {"package": "contoso", "base_path": "/"})
+    files = as_text(
+        tests_module.tests_target(groups_model, {"package": "contoso", "base_path": "/"})
+    )
     helper = files["tests/docgen_replay.py"]
     assert 'SERVER_PACKAGE = "contoso_server"' in helper and 'CLIENT_PACKAGE = "contoso"' in helper
     assert 'BASE_PATH = ""' in helper
@@ -117,7 +119,10 @@ def test_package_names_follow_the_settings(groups_model: ApiModel) -> None:
 def test_corpus_stub_answers_every_replayable_example(graph_corpus: Path, tmp_path: Path) -> None:
     """The v1.0 stub (no client) against every documented example: nothing fails."""
     model = load_model(graph_corpus)
-    _write({**server_target(model, {}), **tests_module.tests_target(model, {})}, tmp_path)
+    _write(
+        {**as_text(server_target(model, {})), **as_text(tests_module.tests_target(model, {}))},
+        tmp_path,
+    )
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"],

@@ -37,7 +37,7 @@ from generator.model.types import (
 )
 from generator.pipeline.run import load_model
 from generator.serve import serve, stub_app
-from tests.conftest import GROUPS
+from tests.conftest import GROUPS, as_text
 
 SRC = Source("api/x.md", 1)
 THING = "test.thing"
@@ -234,7 +234,7 @@ def groups_package(
     groups_model: ApiModel, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
     root = tmp_path_factory.mktemp("groups")
-    _write(server_target(groups_model, {}), root)
+    _write(as_text(server_target(groups_model, {})), root)
     sys.path.insert(0, str(root / "server"))
     try:
         yield importlib.import_module("microsoft_graph_server")
@@ -245,9 +245,9 @@ def groups_package(
 
 
 def test_server_files_snapshot(groups_model: ApiModel, snapshot: SnapshotAssertion) -> None:
-    files = server_target(groups_model, {})
+    files = as_text(server_target(groups_model, {}))
     assert files == snapshot
-    assert files == server_target(groups_model, {})  # same bytes every time
+    assert files == as_text(server_target(groups_model, {}))  # same bytes every time
     for rel, text in files.items():
         if rel.endswith(".py"):
             compile(text, rel, "exec")
@@ -261,7 +261,7 @@ def test_hostile_doc_names_give_valid_black_python() -> None:
         _endpoint("GET", "/2fa/things"),
     ]
     model = dataclasses.replace(_model(hostile, []), namespace="2fa.class")
-    files = server_target(model, {"package": "import"})
+    files = as_text(server_target(model, {"package": "import"}))
     assert "server/import_server/handlers.py" in files
     for rel, text in files.items():
         if rel.endswith(".py"):
@@ -270,7 +270,7 @@ def test_hostile_doc_names_give_valid_black_python() -> None:
 
 
 def test_settings_name_the_package_and_the_base_path(groups_model: ApiModel) -> None:
-    files = server_target(groups_model, {"package": "contoso", "base_path": "api/"})
+    files = as_text(server_target(groups_model, {"package": "contoso", "base_path": "api/"}))
     assert 'BASE_PATH = "/api"' in files["server/contoso_server/app.py"]
     assert 'name = "contoso-server"' in files["server/pyproject.toml"]
 
@@ -297,7 +297,7 @@ def test_a_subclassed_handler_replaces_one_endpoint(groups_package: Any) -> None
 
 
 def test_the_readme_example_runs(groups_model: ApiModel, groups_package: Any) -> None:
-    readme = server_target(groups_model, {})["server/README.md"]
+    readme = as_text(server_target(groups_model, {}))["server/README.md"]
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, Any] = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102
@@ -321,7 +321,10 @@ def test_serve_runs_the_same_stub_on_loopback(
 
 
 def test_generated_suite_passes_for_groups(groups_model: ApiModel, tmp_path: Path) -> None:
-    files = {**server_target(groups_model, {}), **tests_module.tests_target(groups_model, {})}
+    files = {
+        **as_text(server_target(groups_model, {})),
+        **as_text(tests_module.tests_target(groups_model, {})),
+    }
     try:
         from generator.emit.client import client_target
     except ImportError:  # the client target is not there yet

@@ -16,7 +16,7 @@ import json
 import re
 import textwrap
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,8 +34,8 @@ from generator.emit.render import (
     LINE_LENGTH,
     Wrap,
     annotated,
-    environment,
     format_many,
+    piece,
     pystr,
     render,
 )
@@ -52,7 +52,7 @@ from generator.model.types import (
     TypeRef,
 )
 
-Files = dict[str, str]
+Files = dict[str, str | bytes]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -751,17 +751,7 @@ def _method_spec(
 
 
 def _piece(macro: str, spec: object, key: tuple[Hashable, ...] | None) -> str:
-    """A macro of `pieces.jinja` on a spec; kept under the spec's own key."""
-    make = functools.partial(_macro(macro), spec)
-    return fragments.reuse((macro, *key), make) if key else make()
-
-
-@functools.cache
-def _macro(name: str) -> Callable[[object], str]:
-    macro: Callable[[object], str] = getattr(
-        environment().get_template("client/pieces.jinja").module, name
-    )
-    return lambda spec: str(macro(spec))
+    return piece("client/pieces.jinja", macro, spec, key)
 
 
 # ----- the target --------------------------------------------------------------------

@@ -20,15 +20,17 @@ every doc set but for the package names and base path; it runs against
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from generator import jsontext
 from generator.diagnostics import Diagnostic
+from generator.emit import fragments
 from generator.emit.naming import (
     NameAllocator,
     OperationName,
@@ -53,7 +55,7 @@ from generator.emit.shapes import Types
 from generator.model.paths import _compile
 from generator.model.types import ApiModel, Endpoint, Example, ExampleResponse
 
-Files = dict[str, str]
+Files = dict[str, str | bytes]
 Json = dict[str, Any]
 
 SUITE = ("conftest.py", "docgen_replay.py", "test_server_examples.py", "test_client_examples.py")
@@ -77,6 +79,10 @@ class _Findings:
         self.by_file: dict[str, list[Diagnostic]] = {}
         for d in sorted(diagnostics):
             self.by_file.setdefault(d.file, []).append(d)
+
+    def digest(self, file: str) -> str:
+        """What `find` can answer for `file`."""
+        return fragments.digest([(d.line, d.code, d.format()) for d in self.by_file.get(file, [])])
 
     def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
         """The first diagnostic of `codes` on `lines` of `file`, else `file:line: fallback`."""
@@ -243,7 +249,9 @@ def _twins(model: ApiModel, routes: Mapping[str, str | None]) -> dict[str, str]:
     for example in model.examples:
         route = routes[example.id]
         if route is not None and example.response is not None:
-            key = _request_key(example, route)
+            make = functools.partial(_request_key, example, route)
+            piece = fragments.key("request key", fragments.stamp_of(example), route)
+            key = fragments.reuse(piece, make) if piece else make()
             if key in first:
                 twins[example.id] = first[key]
             first.setdefault(key, example.id)
@@ -347,22 +355,64 @@ def _fixture(example: Example, ctx: _Context, twin: str | None) -> Json:
     }
 
 
-def fixtures(model: ApiModel) -> dict[str, Json]:
-    """`<safe stem>.json` -> fixture, for every example of the model (stable, unique names)."""
-    ctx = _Context(
+def _context(model: ApiModel) -> _Context:
+    return _Context(
         endpoints={e.id: e for e in model.endpoints},
         routes=example_routes(model),
         operations=operation_names(model),
         findings=_Findings(model.diagnostics),
         types=Types(types_data(model), strict=True),  # as the typed client reads bodies
     )
+
+
+def _named(model: ApiModel, ctx: _Context) -> Iterator[tuple[str, Example, str | None]]:
+    """(file name, example, its twin) for every example: stable, unique names."""
     twins = _twins(model, ctx.routes)
     names = NameAllocator()
-    out: dict[str, Json] = {}
     for example in sorted(model.examples, key=lambda x: x.id):
-        stem = names.allocate(safe_file_stem(example.id))
-        out[f"{stem}.json"] = _fixture(example, ctx, twins.get(example.id))
+        yield f"{names.allocate(safe_file_stem(example.id))}.json", example, twins.get(example.id)
+
+
+def fixtures(model: ApiModel) -> dict[str, Json]:
+    """`<safe stem>.json` -> fixture, for every example of the model."""
+    ctx = _context(model)
+    return {name: _fixture(example, ctx, twin) for name, example, twin in _named(model, ctx)}
+
+
+def _fixture_files(model: ApiModel) -> dict[str, bytes]:
+    """`fixtures()` encoded, each file a piece (see `fragments`) keyed by the stamps of
+    its example and endpoints, its route, operation and twin, the findings of its
+    page and a digest of the types."""
+    ctx = _context(model)
+    types = fragments.digest(types_data(model))
+    findings: dict[str, str] = {}
+    out: dict[str, bytes] = {}
+    for name, example, twin in _named(model, ctx):
+        file = example.source.file
+        if file not in findings:
+            findings[file] = ctx.findings.digest(file)
+        own = ctx.endpoints.get(example.endpoint or "")
+        route = ctx.routes[example.id]
+        routed = ctx.endpoints.get(route or "")
+        op = ctx.operations.get(example.endpoint or "")
+        key = fragments.key(
+            "fixture",
+            fragments.stamp_of(example),
+            fragments.stamp_of(own) if own is not None else "-",
+            route or "-",
+            fragments.stamp_of(routed) if routed is not None else "-",
+            (op.area, op.name) if op is not None else "-",
+            twin or "-",
+            findings[file],
+            types,
+        )
+        make = functools.partial(_fixture_bytes, example, ctx, twin)
+        out[name] = fragments.reuse(key, make) if key else make()
     return out
+
+
+def _fixture_bytes(example: Example, ctx: _Context, twin: str | None) -> bytes:
+    return jsontext.encode(_fixture(example, ctx, twin), indent=1)
 
 
 def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
@@ -376,7 +426,9 @@ def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         ),
         "namespace": model.namespace or "the API",
     }
-    files = {name: format_python(render(f"tests/{name}.jinja", **context)) for name in SUITE}
-    for name, fixture in fixtures(model).items():
-        files[f"fixtures/{name}"] = jsontext.dumps(fixture, indent=1)
+    files: dict[str, str | bytes] = {
+        name: format_python(render(f"tests/{name}.jinja", **context)) for name in SUITE
+    }
+    for name, data in _fixture_files(model).items():
+        files[f"fixtures/{name}"] = data
     return {f"tests/{rel}": text for rel, text in sorted(files.items())}

@@ -8,10 +8,11 @@ makes a Python string literal, `docstring` a body that is safe between `\"\"\"`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ from black.mode import Mode, TargetVersion
 from black.strings import str_width  # black counts a wide character as two columns
 
 import generator
+from generator.emit import fragments
 from generator.emit.writer import write_text_atomic
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -244,6 +246,19 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def piece(template: str, macro: str, arg: object, key: tuple[Hashable, ...] | None) -> str:
+    """A macro of `template` on `arg`: one element's text of a generated module, kept
+    between builds under `key` (see `fragments`), which must name all `arg` holds."""
+    make = functools.partial(_macro(template, macro), arg)
+    return fragments.reuse((template, macro, *key), make) if key is not None else make()
+
+
+@functools.cache
+def _macro(template: str, name: str) -> Callable[[object], str]:
+    macro = getattr(environment().get_template(template).module, name)
+    return lambda arg: str(macro(arg))
 
 
 _format_cache: Path | None = None

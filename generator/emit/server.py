@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,11 @@ from generator.emit.naming import (
     operation_names,
     package_name,
 )
-from generator.emit.render import format_python, render
+from generator.emit.render import format_python, piece, render
 from generator.model.paths import PathIndex, PathTemplate, _compile, split_path_query
-from generator.model.types import ApiModel, Endpoint, Example, Resource, TypeRef
+from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
 
-Files = dict[str, str]
+Files = dict[str, str | bytes]
 Json = dict[str, Any]
 
 # Members of the generated handlers' base class: no handler method may take these names.
@@ -248,20 +248,44 @@ def _resource_data(resource: Resource) -> Json:
     }
 
 
-def types_data(model: ApiModel) -> Json:
+def types_data(model: ApiModel, *, lazy: bool = False) -> Json:
+    """`lazy`: each type's data a `jsontext.Piece`, keyed by its stamp."""
     return {
-        "resources": {r.name: _resource_data(r) for r in model.resources},
+        "resources": {
+            r.name: _lazy(lazy, ("resource data", r), functools.partial(_resource_data, r))
+            for r in model.resources
+        },
         "enums": {
-            e.name: {"members": [m.name for m in e.members], "flags": e.flags} for e in model.enums
+            e.name: _lazy(lazy, ("enum data", e), functools.partial(_enum_data, e))
+            for e in model.enums
         },
     }
+
+
+def _enum_data(enum: Enum) -> Json:
+    return {"members": [m.name for m in enum.members], "flags": enum.flags}
+
+
+def _lazy(
+    lazy: bool, key: tuple[str, object, *tuple[Hashable, ...]], make: Callable[[], Json]
+) -> Any:
+    """`make()`, or a piece made by it: `key` is a kind, the element whose stamp keys the
+    piece, and anything else the piece reads."""
+    if not lazy:
+        return make()
+    kind, element, *rest = key
+    full = fragments.key(kind, fragments.stamp_of(element), *rest)
+    return jsontext.Piece(full, make) if full is not None else make()
 
 
 # ----- the data and the target ---------------------------------------------------------------
 
 
-def server_data(model: ApiModel, specs: list[RouteSpec] | None = None) -> dict[str, Json]:
-    """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON data."""
+def server_data(
+    model: ApiModel, specs: list[RouteSpec] | None = None, *, lazy: bool = False
+) -> dict[str, Json]:
+    """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON data.
+    `lazy`: routes, examples and types as `jsontext.Piece`s (see `fragments`)."""
     specs = route_specs(model) if specs is None else specs
     endpoints = {e.id: e for e in model.endpoints}
     routed = example_routes(model)
@@ -271,9 +295,20 @@ def server_data(model: ApiModel, specs: list[RouteSpec] | None = None) -> dict[s
         route = routed[example.id]
         if route is not None and example.response is not None:
             by_route.setdefault(route, []).append(example.id)
-            examples[example.id] = _example_data(example, endpoints[route])
-    routes = [_route_data(s, by_route.get(s.endpoint.id, [])) for s in specs]
-    return {"routes": {"routes": routes}, "examples": examples, "types": types_data(model)}
+            make = functools.partial(_example_data, example, endpoints[route])
+            piece_key = ("example data", example, fragments.stamp_of(endpoints[route]))
+            examples[example.id] = _lazy(lazy, piece_key, make)
+    routes = []
+    for s in specs:
+        listed = tuple(by_route.get(s.endpoint.id, []))
+        make_route = functools.partial(_route_data, s, list(listed))
+        route_key = ("route data", s.endpoint, s.operation, s.handler, s.args, listed)
+        routes.append(_lazy(lazy, route_key, make_route))
+    return {
+        "routes": {"routes": routes},
+        "examples": examples,
+        "types": types_data(model, lazy=lazy),
+    }
 
 
 @dataclass(frozen=True)
@@ -302,8 +337,8 @@ def shapes_source() -> str:
     return Path(shapes.__file__).read_text(encoding="utf-8")
 
 
-def _data_file(value: Any) -> str:
-    return jsontext.dumps(value, indent=1)
+def _data_file(value: Any) -> bytes:
+    return jsontext.encode(value, indent=1, pieces=fragments.active())
 
 
 def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
@@ -320,7 +355,7 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         "toml": json.dumps,
     }
     specs = route_specs(model)
-    data = server_data(model, specs)
+    data = server_data(model, specs, lazy=fragments.active() is not None)
     gets = [s for s in specs if s.endpoint.method == "GET"]
     example = min(
         gets, key=lambda s: (len(s.args) != 1, len(s.endpoint.path), s.handler), default=None
@@ -332,10 +367,15 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         f"{pkg}/runtime.py": render("server/runtime.py.jinja", **context),
         f"{pkg}/shapes.py": shapes_source(),
         f"{pkg}/handlers.py": render(
-            "server/handlers.py.jinja", **context, handlers=_handler_specs(specs)
+            "server/handlers.py.jinja",
+            **context,
+            handlers=[
+                piece("server/pieces.jinja", "handler", h, (h.name, h.args, h.doc))
+                for h in _handler_specs(specs)
+            ],
         ),
     }
-    files = {rel: format_python(text) for rel, text in python.items()}
+    files: Files = {rel: format_python(text) for rel, text in python.items()}
     files.update({f"{pkg}/data/{name}.json": _data_file(value) for name, value in data.items()})
     files[f"{pkg}/py.typed"] = ""
     files["pyproject.toml"] = render("server/pyproject.toml.jinja", **context)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from generator.model.types import ApiModel
 
-Files = dict[str, str] | dict[str, bytes]  # bytes: big JSON, encoded as it is made
+Files = dict[str, str | bytes]  # bytes: JSON, encoded as it is made
 Settings = Mapping[str, str]
 Target = Callable[[ApiModel, Settings], Files]
 
