@@ -46,6 +46,14 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in docgen's cache")
 
 
+def loads(payload: bytes, modules: Iterable[str]) -> Any | None:
+    """A pickle of docgen's own data (see `_Unpickler`), or None if it does not load."""
+    try:
+        return _Unpickler(payload, frozenset(modules)).load()
+    except Exception:  # noqa: BLE001 - a broken pickle is no value
+        return None
+
+
 def seal(magic: bytes, key: str, value: Any) -> bytes:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return magic + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
@@ -59,10 +67,7 @@ def unseal(magic: bytes, key: str, raw: bytes, modules: Iterable[str]) -> Any | 
     check, payload = raw[len(head) : len(head) + 32], raw[len(head) + 32 :]
     if hashlib.sha256(payload).digest() != check:
         return None
-    try:
-        return _Unpickler(payload, frozenset(modules)).load()
-    except Exception:  # noqa: BLE001 - any broken file is a miss
-        return None
+    return loads(payload, modules)
 
 
 def read_sealed(path: Path, magic: bytes, key: str, modules: Iterable[str]) -> Any | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.emit.render import _MODE, Wrap, layout, needs_black
+from generator.emit.render import Wrap, black_mode, layout, needs_black
 from generator.emit.targets import TARGETS
 from generator.pipeline.run import load_model
 from tests.conftest import GROUPS
@@ -29,7 +29,7 @@ def _python_files(docs: Path) -> dict[str, str]:
 
 def _changed_by_black(item: tuple[str, str]) -> str | None:
     rel, text = item
-    return None if black.format_str(text, mode=_MODE) == text else rel
+    return None if black.format_str(text, mode=black_mode()) == text else rel
 
 
 def _check(files: dict[str, str], jobs: int) -> None:
@@ -59,5 +59,5 @@ def test_wide_characters_count_as_black_counts_them(name: str) -> None:
     query = Wrap("query=", (f'"{name}": v',), brackets="{}", explode=True)
     call = Wrap("client._call", (f"_op_{name}", "(value,)", query, "**options"))
     source = f"def f():\n    return {layout(call, 4)}\n"
-    assert black.format_str(source, mode=_MODE) == source
+    assert black.format_str(source, mode=black_mode()) == source
     assert not needs_black(source)

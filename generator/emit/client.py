@@ -18,7 +18,7 @@ import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from generator.emit import fragments
 from generator.emit.memo import types_shape
@@ -232,9 +232,14 @@ class AreaSpec:
     sync_class: str
     async_class: str
     doc: str
-    methods: tuple[MethodSpec, ...]
+    kept_methods: tuple[MethodSpec | bytes, ...]  # see `fragments.keep`
     imports: Imports
     texts: AreaTexts
+    plain_lists: tuple[str, ...]  # methods that list a collection without path arguments
+
+    @cached_property
+    def methods(self) -> tuple[MethodSpec, ...]:
+        return tuple(map(fragments.unkeep, self.kept_methods))
 
 
 @dataclass(frozen=True)
@@ -244,10 +249,14 @@ class ClientContext:
     base_url: str
     classes: Mapping[str, str]  # qualified type name -> class name
     enums: tuple[EnumSpec, ...]
-    models: tuple[ModelSpec, ...]
+    kept_models: tuple[ModelSpec | bytes, ...]  # see `fragments.keep`
     model_imports: Imports
     model_texts: tuple[str, ...]  # the pieces of `models.py`: enums, then models
     areas: tuple[AreaSpec, ...]
+
+    @cached_property
+    def models(self) -> tuple[ModelSpec, ...]:
+        return tuple(map(fragments.unkeep, self.kept_models))
 
     def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
         """The area and method of an endpoint."""
@@ -378,7 +387,7 @@ def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> l
 
 def _model_specs(
     model: ApiModel, types: _Types, imports: Imports, context: str
-) -> list[tuple[ModelSpec, tuple[Hashable, ...] | None]]:
+) -> list[tuple[ModelSpec | bytes, tuple[Hashable, ...] | None]]:
     """One model per resource. A property its base already declares (same wire name)
     is inherited, not redeclared; attribute names are unique along the hierarchy.
     Each spec is a piece (see `fragments`): its resource's stamp and `context`, a
@@ -386,7 +395,7 @@ def _model_specs(
     bases = _bases(model.resources)
     wires: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}
-    specs = []
+    specs: list[tuple[ModelSpec | bytes, tuple[Hashable, ...] | None]] = []
     for r in _hierarchy_order(list(model.resources), types.classes):
         base = bases[r.name]
         inherited_wires = wires[base] if base else {"@odata.type"}
@@ -398,9 +407,9 @@ def _model_specs(
         wires[r.name] = inherited_wires | set(props)
         key = fragments.key("client model", fragments.stamp_of(r), context)
         make = functools.partial(_model_spec, r, base, props, inherited_names, wires[r.name], types)
-        spec, used = fragments.reuse(key, make) if key else make()
+        spec, (used, attributes) = fragments.keep(key, make)
         imports.use_all(used)
-        names[r.name] = inherited_names | {f.name for f in spec.fields}
+        names[r.name] = inherited_names | set(attributes)
         specs.append((spec, key))
     if specs:
         imports.use("typing", "ClassVar")
@@ -414,7 +423,9 @@ def _model_spec(
     inherited_names: set[str],
     wires: set[str],
     types: _Types,
-) -> tuple[ModelSpec, tuple[tuple[str, str], ...]]:
+) -> tuple[ModelSpec, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]]:
+    """The spec, and what building on it needs without reading it: the imports it
+    uses and its attribute names."""
     imports = Imports()
     attrs = _attributes(sorted(props), inherited_names, wires)
     spec = ModelSpec(
@@ -424,7 +435,7 @@ def _model_spec(
         doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
         fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
     )
-    return spec, imports.used()
+    return spec, (imports.used(), tuple(f.name for f in spec.fields))
 
 
 def _attributes(props: list[str], taken: set[str], wires: set[str]) -> dict[str, str]:
@@ -714,13 +725,16 @@ def _area_specs(
         method_names = NameAllocator({"_client"})
         methods = []
         texts: dict[str, list[str]] = {"op_constant": [], "sync_method": [], "async_method": []}
+        plain_lists: list[str] = []
         for op_name, eid in sorted(ops):
             name = method_names.allocate(op_name + "_" if op_name in ANNOTATION_NAMES else op_name)
             key = fragments.key("client method", fragments.stamp_of(endpoints[eid]), name, context)
             make = functools.partial(_method_spec, endpoints[eid], name, types, resources)
-            spec, used = fragments.reuse(key, make) if key else make()
+            spec, (used, plain) = fragments.keep(key, make)
             imports.use_all(used)
             methods.append(spec)
+            if plain:
+                plain_lists.append(name)
             for macro, out in texts.items():
                 out.append(_piece(macro, spec, key))
         imports.use("._http", "SyncApi")
@@ -734,9 +748,10 @@ def _area_specs(
                 sync_class=classes.allocate(f"{title}Api"),
                 async_class=classes.allocate(f"Async{title}Api"),
                 doc=f"Operations under `/{segment}`.",
-                methods=tuple(methods),
+                kept_methods=tuple(methods),
                 imports=imports,
                 texts=AreaTexts(*(tuple(t) for t in texts.values())),
+                plain_lists=tuple(plain_lists),
             )
         )
     return areas
@@ -744,14 +759,18 @@ def _area_specs(
 
 def _method_spec(
     endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
-) -> tuple[MethodSpec, tuple[tuple[str, str], ...]]:
+) -> tuple[MethodSpec, tuple[tuple[tuple[str, str], ...], bool]]:
+    """The spec, and what the module needs of it without reading it: the imports it
+    uses, and whether it is a plain list (for the README)."""
     imports = Imports()
     spec = _Method(endpoint, name, types, resources).spec(imports)
-    return spec, imports.used()
+    return spec, (imports.used(), _plain_list(spec))
 
 
 def _piece(macro: str, spec: object, key: tuple[Hashable, ...] | None) -> str:
-    return piece("client/pieces.jinja", macro, spec, key)
+    """A piece of `pieces.jinja` on a spec, which may be kept (see `fragments.keep`):
+    unpickled only when the text must be made."""
+    return piece("client/pieces.jinja", macro, functools.partial(fragments.unkeep, spec), key)
 
 
 # ----- the target --------------------------------------------------------------------
@@ -784,7 +803,7 @@ def build_context(
         base_url=base_url,
         classes=classes,
         enums=tuple(spec for spec, _ in enums),
-        models=tuple(spec for spec, _ in models),
+        kept_models=tuple(spec for spec, _ in models),
         model_imports=model_imports,
         model_texts=tuple(model_texts),
         areas=tuple(_area_specs(model, types, taken, context)),
@@ -830,8 +849,12 @@ def client_target(
 
 def _example(areas: Iterable[AreaSpec]) -> dict[str, str]:
     """A call for the README: the first list operation without arguments, if any."""
-    calls = [(a.attr, m) for a in areas for m in a.methods]
-    for attr, m in calls:
-        if m.returns.startswith("Page[") and not m.path_args:
-            return {"area": attr, "method": m.name}
+    for area in areas:
+        if area.plain_lists:
+            return {"area": area.attr, "method": area.plain_lists[0]}
     return {}
+
+
+def _plain_list(spec: MethodSpec) -> bool:
+    """A method that lists a collection and takes no path arguments."""
+    return spec.returns.startswith("Page[") and not spec.path_args

@@ -109,17 +109,26 @@ def files_intact(out: Path, manifest: Manifest) -> bool:
     return True
 
 
-def stage(out: Path, staging: Path | None, files: Mapping[str, str | bytes]) -> Staged:
+def stage(
+    out: Path,
+    staging: Path | None,
+    files: Mapping[str, str | bytes],
+    manifest: Manifest | None = None,
+) -> Staged:
     """Compare `files` with OUT; write those that differ under `staging` (None: only
     compare, for `--check`). Runs where the files were rendered, so no process ever
-    holds every output at once."""
+    holds every output at once. A file the manifest lists with the new bytes' digest,
+    and whose size and mtime are as docgen left them, is not read again."""
     digests: dict[str, str] = {}
     changed: list[str] = []
+    known = manifest or Manifest()
     for rel, content in files.items():
         rel = safe_rel(rel)
         data = content if isinstance(content, bytes) else content.encode("utf-8")
-        digests[rel] = sha(data)
+        digest = digests[rel] = sha(data)
         target = out / rel
+        if known.files.get(rel) == digest and known.stamps.get(rel) == _stamp(target):
+            continue
         try:
             same = target.is_file() and target.read_bytes() == data
         except OSError:

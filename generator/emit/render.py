@@ -19,10 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import black
 import jinja2
-from black.mode import Mode, TargetVersion
-from black.strings import str_width  # black counts a wide character as two columns
 
 import generator
 from generator.emit import fragments
@@ -41,7 +38,25 @@ _INVISIBLE_OR_SURROGATE = re.compile(
     "[" + re.escape("".join(sorted(_INVISIBLE))) + _SURROGATES + "]"
 )
 LINE_LENGTH = 100
-_MODE = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
+
+
+@functools.cache
+def black_mode() -> Any:
+    """black's mode for generated code (black is imported only when a file needs it)."""
+    from black.mode import Mode, TargetVersion
+
+    return Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
+
+
+def width(text: str) -> int:
+    """Columns, as black counts them: a wide character (CJK...) is two."""
+    if text.isascii():
+        return len(text)
+    from black.strings import str_width
+
+    return int(str_width(text))
+
+
 _BLACK_VERSION = importlib.metadata.version("black")
 
 
@@ -192,7 +207,7 @@ def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
     over any text its first pass changed: text already in its layout costs half.
     """
     one = _flat(node) + after
-    if isinstance(node, str) or indent + str_width(one) <= LINE_LENGTH or not node.items:
+    if isinstance(node, str) or indent + width(one) <= LINE_LENGTH or not node.items:
         return one
     pad, inner = " " * indent, " " * (indent + 4)
     if isinstance(node, Chain):
@@ -204,7 +219,7 @@ def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
     if len(node.items) == 1:
         return f"{opening}\n{inner}{layout(node.items[0], indent + 4)}\n{closing}"
     joined = ", ".join(_flat(item) for item in node.items)
-    if not node.explode and len(inner) + str_width(joined) <= LINE_LENGTH:
+    if not node.explode and len(inner) + width(joined) <= LINE_LENGTH:
         return f"{opening}\n{inner}{joined}\n{closing}"
     lines = [inner + layout(item, indent + 4, ",") for item in node.items]
     return "\n".join([opening, *lines, closing])
@@ -248,10 +263,16 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def piece(template: str, macro: str, arg: object, key: tuple[Hashable, ...] | None) -> str:
-    """A macro of `template` on `arg`: one element's text of a generated module, kept
-    between builds under `key` (see `fragments`), which must name all `arg` holds."""
-    make = functools.partial(_macro(template, macro), arg)
+def piece(
+    template: str, macro: str, arg: Callable[[], object], key: tuple[Hashable, ...] | None
+) -> str:
+    """A macro of `template` on `arg()`: one element's text of a generated module, kept
+    between builds under `key` (see `fragments`), which must name all the argument
+    holds. The argument is asked for only when the text must be made."""
+
+    def make() -> str:
+        return _macro(template, macro)(arg())
+
     return fragments.reuse((template, macro, *key), make) if key is not None else make()
 
 
@@ -282,7 +303,7 @@ def _cache_path(text: str) -> Path | None:
     if _format_cache is None:
         return None
     key = hashlib.sha256(
-        f"{_BLACK_VERSION}\0{_MODE!r}\0{text}".encode("utf-8", "surrogatepass")
+        f"{_BLACK_VERSION}\0{LINE_LENGTH}\0{text}".encode("utf-8", "surrogatepass")
     ).hexdigest()
     return _format_cache / key[:2] / f"{key}.py"
 
@@ -309,7 +330,9 @@ def _store(path: Path | None, formatted: str) -> None:
 
 
 def _black(text: str) -> str:
-    return black.format_str(text, mode=_MODE)
+    import black
+
+    return black.format_str(text, mode=black_mode())
 
 
 _SINGLE_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
@@ -336,18 +359,27 @@ def needs_black(text: str) -> bool:
         if in_docstring or quotes:
             in_docstring ^= quotes % 2 == 1
             continue
-        if str_width(line) > LINE_LENGTH and not _UNSPLITTABLE.fullmatch(
+        if width(line) > LINE_LENGTH and not _UNSPLITTABLE.fullmatch(
             _STRING.sub('""', line.strip())
         ):
             return True
     return False
 
 
+def _needs_black_kept(text: str) -> bool:
+    """`needs_black`, kept between builds by the text's digest (a scan of every line
+    of a big module costs more than hashing it)."""
+    if fragments.active() is None:
+        return needs_black(text)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return fragments.reuse(("needs black", digest), functools.partial(needs_black, text))
+
+
 @lru_cache(maxsize=1024)
 def format_python(text: str) -> str:
     """black, in-process (line length 100), for a text `needs_black`: once per text and
     process, or per text at all with a format cache. Other texts are returned as they are."""
-    if not needs_black(text):
+    if not _needs_black_kept(text):
         return text
     path = _cache_path(text)
     cached = _cached(path)
@@ -364,7 +396,7 @@ def format_many(texts: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     misses: dict[str, str] = {}
     for rel, text in texts.items():
-        cached = text if not needs_black(text) else _cached(_cache_path(text))
+        cached = text if not _needs_black_kept(text) else _cached(_cache_path(text))
         if cached is not None:
             out[rel] = cached
         else:

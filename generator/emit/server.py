@@ -318,6 +318,10 @@ class HandlerSpec:
     doc: str
 
     @property
+    def key(self) -> tuple[str, tuple[str, ...], str]:
+        return self.name, self.args, self.doc
+
+    @property
     def params(self) -> list[str]:
         return ["self", "call: Call", *(f"{arg}: str" for arg in self.args)]
 
@@ -330,6 +334,10 @@ def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
         doc = f"{title}.\n\n`{e.method} {e.path}` ({e.source.file}:{e.source.line})"
         out.append(HandlerSpec(spec.handler, spec.args, doc))
     return out
+
+
+def _same(spec: HandlerSpec) -> HandlerSpec:
+    return spec
 
 
 def shapes_source() -> str:
@@ -370,7 +378,7 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
             "server/handlers.py.jinja",
             **context,
             handlers=[
-                piece("server/pieces.jinja", "handler", h, (h.name, h.args, h.doc))
+                piece("server/pieces.jinja", "handler", functools.partial(_same, h), h.key)
                 for h in _handler_specs(specs)
             ],
         ),

@@ -277,16 +277,22 @@ def _check_resources(resources: list[Resource], index: TypeIndex) -> list[Diagno
     return diags
 
 
-def _stem_words(path: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _stem_words(path: str) -> frozenset[str]:
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return {w.rstrip("s") for w in re.split(r"[-_.]+", stem.casefold()) if w}
+    return frozenset(w.rstrip("s") for w in re.split(r"[-_.]+", stem.casefold()) if w)
+
+
+@functools.lru_cache(maxsize=65536)
+def _owner_score_of(path: str, file: str) -> tuple[int, str]:
+    literals = {w.rstrip("s") for w in re.split(r"[^a-z0-9]+", path.casefold()) if w}
+    return -len(_stem_words(file) & literals), file
 
 
 def _owner_score(pe: PageEndpoint) -> tuple[int, str]:
     """How well the page's file name names the path: `user-post-events.md` owns
     `POST /me/events` rather than a page that lists it among others."""
-    literals = {w.rstrip("s") for w in re.split(r"[^a-z0-9]+", pe.endpoint.path.casefold()) if w}
-    return -len(_stem_words(pe.endpoint.source.file) & literals), pe.endpoint.source.file
+    return _owner_score_of(pe.endpoint.path, pe.endpoint.source.file)
 
 
 def _choose_owners(
@@ -314,6 +320,12 @@ def _choose_owners(
                 )
             )
     return endpoints, diags
+
+
+def _diagnostic_order(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    """`Diagnostic`'s own order (its fields in turn), as a key: sorting thousands is
+    several times faster than through the dataclass's comparisons."""
+    return (d.file, d.line, d.col, d.code, d.message, d.severity)
 
 
 def _digest(items: Iterable[str]) -> str:
@@ -455,7 +467,7 @@ def resolve(
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         endpoints=tuple(sorted(endpoints.values(), key=lambda e: (e.path, e.method))),
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
-        diagnostics=tuple(sorted(set(diagnostics))),
+        diagnostics=tuple(sorted(set(diagnostics), key=_diagnostic_order)),
     )
     for diag in model.diagnostics:  # small: their fields are their stamp
         fields = (diag.file, diag.line, diag.col, diag.code, diag.message, diag.severity.value)

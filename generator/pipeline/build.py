@@ -112,6 +112,7 @@ class _Render:
     settings: dict[str, str]
     salt: str
     pieces: Path | None  # the cache folder, where pieces of output are kept
+    manifest: output.Manifest  # what OUT held when the build began
 
 
 _RENDER: _Render | None = None
@@ -125,7 +126,7 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     assert job is not None
     with fragments.collecting(job.pieces, name, job.salt, job.stamps):
         files = TARGETS[name](job.model, job.settings)
-    return output.stage(out, staging, files)
+    return output.stage(out, staging, files, job.manifest)
 
 
 def _render_in_worker(name: str, out: Path, staging: Path | None) -> output.Staged:
@@ -142,6 +143,7 @@ def render_and_stage(
     staging: Path | None,
     stamps: Mapping[int, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
+    manifest: output.Manifest | None = None,
 ) -> list[output.Staged]:
     """Every target, compared with `out` and staged where it differs (None: compare
     only). With `jobs` > 1, targets render side by side in forked processes: they
@@ -154,7 +156,14 @@ def render_and_stage(
     salt = _render_salt(options.targets, options.settings)
     with fragments.collecting(options.cache_dir, "shared", salt, stamps or {}):
         prepare(model)
-    _RENDER = _Render(model, stamps or {}, dict(options.settings), salt, options.cache_dir)
+    _RENDER = _Render(
+        model,
+        stamps or {},
+        dict(options.settings),
+        salt,
+        options.cache_dir,
+        manifest or output.Manifest(),
+    )
     try:
         if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
             context = mp.get_context("fork")
@@ -230,6 +239,7 @@ def build(
             None if options.check else staging,
             stamps=resolved.stamps,
             meanwhile=remember,
+            manifest=manifest,
         )
         the_plan = output.plan(out, staged, manifest)
         result = BuildResult(

@@ -117,6 +117,7 @@ def _facts(
     cache: PageCache | None,
     progress: Progress | None,
     skip: frozenset[str] = frozenset(),
+    known_keys: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, PageFacts], dict[str, str], list[Diagnostic], dict[str, int]]:
     """Facts of every page not in `skip` (from the cache, else parsed), every page's
     content key, the read errors, and counts."""
@@ -125,7 +126,10 @@ def _facts(
     errors = list(raw.errors)
     todo: list[tuple[PageSource, str]] = []
     for rel, data in raw.files:
-        key = keys[rel] = cache.key(rel, data) if cache is not None else ""
+        key = known_keys.get(rel) if known_keys else None
+        if key is None:
+            key = cache.key(rel, data) if cache is not None else ""
+        keys[rel] = key
         if rel in skip:
             if progress:
                 progress(1)
@@ -230,7 +234,7 @@ def resolve_doc_set(
     skip = frozenset(
         rel for rel, key in keys.items() if rel in previous and previous[rel].key == key
     )
-    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip)
+    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip, keys)
     stats["reloaded"] = 0
     data = dict(raw.files)
     reload = functools.partial(_reload, cache, config, stats)
