@@ -242,3 +242,19 @@ def test_crash_after_the_commit_point_is_rolled_forward(
     assert (
         run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "--check")[0] == 0
     )
+
+
+def test_find_pages_walks_as_rglob_would(tmp_path: Path) -> None:
+    """Pages are found by scandir; which ones is what `rglob("*.md")` gave."""
+    from generator.config import load_config
+    from generator.pipeline.sources import find_pages
+
+    root = tmp_path / "docs"
+    for rel in ("a.md", "api/b.md", ".hidden/c.md", "config/d.md", "api/e.MD", "x/.f.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# t\n")
+    (root / "dir.md").mkdir()
+    (root / "linked").symlink_to(root / "api")  # a link to a folder: not followed
+    (root / "g.md").symlink_to(root / "a.md")  # a link to a page: a page
+    (root / "broken.md").symlink_to(root / "nowhere.md")
+    assert find_pages(root, load_config(root)) == ["a.md", "api/b.md", "g.md", "x/.f.md"]

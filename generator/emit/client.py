@@ -16,7 +16,7 @@ import json
 import re
 import textwrap
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -232,14 +232,14 @@ class AreaSpec:
     sync_class: str
     async_class: str
     doc: str
-    kept_methods: tuple[MethodSpec | bytes, ...]  # see `fragments.keep`
+    kept_methods: tuple[Callable[[], MethodSpec], ...]  # see `fragments.keep`
     imports: Imports
     texts: AreaTexts
     plain_lists: tuple[str, ...]  # methods that list a collection without path arguments
 
     @cached_property
     def methods(self) -> tuple[MethodSpec, ...]:
-        return tuple(map(fragments.unkeep, self.kept_methods))
+        return tuple(spec() for spec in self.kept_methods)
 
 
 @dataclass(frozen=True)
@@ -249,14 +249,14 @@ class ClientContext:
     base_url: str
     classes: Mapping[str, str]  # qualified type name -> class name
     enums: tuple[EnumSpec, ...]
-    kept_models: tuple[ModelSpec | bytes, ...]  # see `fragments.keep`
+    kept_models: tuple[Callable[[], ModelSpec], ...]  # see `fragments.keep`
     model_imports: Imports
     model_texts: tuple[str, ...]  # the pieces of `models.py`: enums, then models
     areas: tuple[AreaSpec, ...]
 
     @cached_property
     def models(self) -> tuple[ModelSpec, ...]:
-        return tuple(map(fragments.unkeep, self.kept_models))
+        return tuple(spec() for spec in self.kept_models)
 
     def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
         """The area and method of an endpoint."""
@@ -387,7 +387,7 @@ def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> l
 
 def _model_specs(
     model: ApiModel, types: _Types, imports: Imports, context: str
-) -> list[tuple[ModelSpec | bytes, tuple[Hashable, ...] | None]]:
+) -> list[tuple[Callable[[], ModelSpec], tuple[Hashable, ...] | None]]:
     """One model per resource. A property its base already declares (same wire name)
     is inherited, not redeclared; attribute names are unique along the hierarchy.
     Each spec is a piece (see `fragments`): its resource's stamp and `context`, a
@@ -395,7 +395,7 @@ def _model_specs(
     bases = _bases(model.resources)
     wires: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}
-    specs: list[tuple[ModelSpec | bytes, tuple[Hashable, ...] | None]] = []
+    specs: list[tuple[Callable[[], ModelSpec], tuple[Hashable, ...] | None]] = []
     for r in _hierarchy_order(list(model.resources), types.classes):
         base = bases[r.name]
         inherited_wires = wires[base] if base else {"@odata.type"}
@@ -767,10 +767,14 @@ def _method_spec(
     return spec, (imports.used(), _plain_list(spec))
 
 
-def _piece(macro: str, spec: object, key: tuple[Hashable, ...] | None) -> str:
-    """A piece of `pieces.jinja` on a spec, which may be kept (see `fragments.keep`):
-    unpickled only when the text must be made."""
-    return piece("client/pieces.jinja", macro, functools.partial(fragments.unkeep, spec), key)
+def _same(spec: EnumSpec) -> EnumSpec:
+    return spec
+
+
+def _piece(macro: str, spec: Callable[[], object], key: tuple[Hashable, ...] | None) -> str:
+    """A piece of `pieces.jinja` on a spec (see `fragments.keep`): the spec is made
+    only if the text must be."""
+    return piece("client/pieces.jinja", macro, spec, key)
 
 
 # ----- the target --------------------------------------------------------------------
@@ -794,7 +798,7 @@ def build_context(
     model_imports = Imports()
     enums = _enum_specs(model, types, model_imports)
     models = _model_specs(model, types, model_imports, context)
-    model_texts = [_piece("enum_class", spec, key) for spec, key in enums]
+    model_texts = [_piece("enum_class", functools.partial(_same, spec), key) for spec, key in enums]
     model_texts += [_piece("model_class", spec, key) for spec, key in models]
     taken = {*classes.values(), *IMPORTED_NAMES}
     return ClientContext(

@@ -18,13 +18,12 @@ then every piece is rendered, which is what a cold build does anyway.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.sealed import SealedLog, loads
+from generator.sealed import SealedLog
 
 T = TypeVar("T")
 MAGIC = b"docgen-fragments\x01"
@@ -77,30 +76,22 @@ def reuse(key: Hashable, make: Callable[[], T]) -> T:
 
 def keep(
     key: tuple[Hashable, ...] | None, make: Callable[[], tuple[T, Any]]
-) -> tuple[T | bytes, Any]:
-    """Like `reuse` for a `(value, extra)` piece whose value is seldom read: the
-    value is kept as its pickle, and a reused piece gives that pickle back (see
-    `unkeep`), so a build that reuses thousands of specs does not unpickle them."""
-    if _active is None or key is None:
-        return make()
+) -> tuple[Callable[[], T], Any]:
+    """Like `reuse` for a `(value, extra)` piece whose value is seldom needed once its
+    pieces of text exist: only `extra` is kept between builds. Gives back a getter
+    for the value (made again, once, if it was not made in this build) and `extra`."""
     made: list[tuple[T, Any]] = []
 
-    def kept() -> tuple[bytes, Any]:
-        made.append(make())
-        return pickle.dumps(made[0][0], protocol=pickle.HIGHEST_PROTOCOL), made[0][1]
+    def value() -> T:
+        if not made:
+            made.append(make())
+        return made[0][0]
 
-    blob, extra = _active.get(key, kept)
-    return (made[0][0], extra) if made else (blob, extra)
+    def extra() -> Any:
+        value()
+        return made[0][1]
 
-
-def unkeep(value: T | bytes) -> T:
-    """A value `keep` gave back, unpickled if it was kept."""
-    if not isinstance(value, bytes):
-        return value
-    found = loads(value, MODULES)
-    if found is None:
-        raise ValueError("a kept piece does not load")  # it loaded with its store: never
-    return found  # type: ignore[no-any-return]
+    return value, (extra() if _active is None or key is None else _active.get(key, extra))
 
 
 def by_stamp(kind: str, element: object, make: Callable[[], T], *context: Hashable) -> T:

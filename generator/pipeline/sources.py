@@ -7,6 +7,7 @@ diagnostic (F001), so one bad file never hides the rest of the doc set.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +35,31 @@ def find_pages(root: Path, config: DocSetConfig) -> list[str]:
         raise SourceError(f"{root}: is a file; docgen reads a folder of Markdown pages")
     skip_dirs = {d.casefold() for d in config.folders_to_skip} | {"config"}
     found: list[str] = []
-    for path in root.rglob("*.md"):
-        rel = path.relative_to(root)
-        parts = [p.casefold() for p in rel.parts[:-1]]
-        if any(p in skip_dirs or p.startswith(".") for p in parts):
+    # scandir, not rglob: the type of each entry comes with the listing (no stat per
+    # page), and skipped folders are never entered. Like rglob, links to folders are
+    # not followed; links to files are, and a broken link is no page.
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        if rel.name.casefold() in config.files_to_skip or not path.is_file():
-            continue
-        found.append(rel.as_posix())
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folded = name.casefold()
+                    if folded not in skip_dirs and not folded.startswith("."):
+                        pending.append((f"{prefix}{name}/", entry.path))
+                elif (
+                    name.endswith(".md")
+                    and name.casefold() not in config.files_to_skip
+                    and entry.is_file()
+                ):
+                    found.append(prefix + name)
+            except OSError:
+                continue
     return sorted(found)
 
 
