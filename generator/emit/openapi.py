@@ -453,16 +453,18 @@ def _renames(endpoint: Endpoint, key: str) -> tuple[tuple[str, str], ...]:
 
 def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> Json:
     names = operation_names(model)
-    owner = {e: r for r in routes for e in (r.endpoint.id, *r.merged)}
-    examples: dict[_Route, list[Example]] = defaultdict(list)
+    # routes by (path, method): hashing a route would hash its whole endpoint
+    owner = {e: (r.key, r.method) for r in routes for e in (r.endpoint.id, *r.merged)}
+    by_route: dict[tuple[str, str], list[Example]] = defaultdict(list)
     for example in sorted(model.examples, key=lambda x: x.id):
         if example.endpoint in owner:
-            examples[owner[example.endpoint]].append(example)
+            by_route[owner[example.endpoint]].append(example)
     shape = types.shape() if lazy else ""
     paths: Json = {}
     for route in routes:
         name = names[route.endpoint.id]
-        make = functools.partial(_path_operation, route, name, types, examples[route])
+        examples = by_route[route.key, route.method]
+        make = functools.partial(_path_operation, route, name, types, examples)
         if lazy:
             key = fragments.key(
                 "operation",
@@ -473,7 +475,7 @@ def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> 
                 route.merged,
                 name.operation_id,
                 name.area,
-                tuple(fragments.stamp_of(x) for x in examples[route]),
+                tuple(fragments.stamp_of(x) for x in examples),
                 shape,
             )
             paths.setdefault(route.key, {})[route.method] = _lazy(key, make)

@@ -9,8 +9,9 @@ reported.
 
 from __future__ import annotations
 
+import functools
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,11 +102,22 @@ class RecordingNames(set[str]):
 
 
 class ExampleBuilder:
-    def __init__(self, base_urls: tuple[str, ...], everything: PathIndex[Endpoint]) -> None:
+    def __init__(
+        self,
+        base_urls: tuple[str, ...],
+        everything: Callable[[], PathIndex[Endpoint]],
+        names: RecordingNames | None = None,
+    ) -> None:
+        """`everything`: the index of every endpoint, asked for only when an example
+        matches none of its page's (building it analyses every path template)."""
         self.base_urls = base_urls
-        self.everything = everything
+        self._everything = everything
         self.diagnostics: list[Diagnostic] = []
-        self.names = RecordingNames()
+        self.names = RecordingNames() if names is None else names
+
+    @functools.cached_property
+    def everything(self) -> PathIndex[Endpoint]:
+        return self._everything()
 
     def build(self, page: PageFacts, own: PathIndex[Endpoint]) -> list[Example]:
         pairs, leftovers = pair_blocks(page)

@@ -433,9 +433,8 @@ def resolve(
         for pe in built_here
         if endpoints[pe.endpoint.id] is pe.endpoint
     ]
-    everything = PathIndex(chosen)
     everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
-    example_builder = ExampleBuilder(config.base_urls, everything)
+    example_builder = ExampleBuilder(config.base_urls, functools.partial(PathIndex, chosen))
     names = example_builder.names
     examples: list[Example] = []
     for path, w in work.items():
