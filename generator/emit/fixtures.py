@@ -40,11 +40,11 @@ from generator.emit.naming import (
     safe_file_stem,
 )
 from generator.emit.render import format_python, render
+from generator.emit.routes import example_routes
 from generator.emit.server import (
     NO_BODY_STATUSES,
     content_type,
     default_base_path,
-    example_routes,
     normalize_base_path,
     response_headers,
     response_status,

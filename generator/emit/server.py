@@ -29,24 +29,17 @@ from typing import Any
 
 from generator import jsontext
 from generator.emit import fragments, shapes
-from generator.emit.memo import per_model
 from generator.emit.naming import (
-    NameAllocator,
-    OperationName,
-    attribute_name,
-    operation_names,
     package_name,
 )
 from generator.emit.render import format_python, piece, render
-from generator.model.paths import PathIndex, PathTemplate, _compile, split_path_query
+from generator.emit.routes import RouteSpec, example_routes, route_specs
+from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
 
 Files = dict[str, str | bytes]
 Json = dict[str, Any]
 
-# Members of the generated handlers' base class: no handler method may take these names.
-HANDLER_MEMBERS = frozenset({"documented"})
-ARG_RESERVED = frozenset({"self", "call"})
 NO_BODY_STATUSES = frozenset({204, 205, 304})
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # Headers the stub computes itself (or that describe the docs' transport, not the answer).
@@ -71,74 +64,6 @@ def normalize_base_path(path: str) -> str:
     """`v1.0/` -> `/v1.0`; `/` and "" -> ""."""
     path = path.strip().strip("/")
     return f"/{path}" if path else ""
-
-
-# ----- routes --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RouteSpec:
-    endpoint: Endpoint
-    handler: str  # the `Handlers` method
-    operation: str  # `area.name`, as the client names it
-    args: tuple[str, ...]  # the handler's argument names, one per path parameter
-    order: int  # position in the model: breaks ties between equally specific templates
-
-
-def handler_names(ops: Mapping[str, OperationName]) -> dict[str, str]:
-    """A unique `Handlers` method name per endpoint id: `<area>_<operation name>`."""
-    allocator = NameAllocator(HANDLER_MEMBERS)
-    return {
-        eid: allocator.allocate(f"{ops[eid].area.rstrip('_')}_{ops[eid].name}")
-        for eid in sorted(ops, key=lambda e: (ops[e].operation_id, e))
-    }
-
-
-@per_model
-def route_specs(model: ApiModel) -> list[RouteSpec]:
-    """Every endpoint as a route, most specific template first (ties: model order)."""
-    ops = operation_names(model)
-    handlers = handler_names(ops)
-    specs = []
-    for order, endpoint in enumerate(model.endpoints):
-        names = _compile(endpoint.path).names
-        args = NameAllocator(ARG_RESERVED)
-        specs.append(
-            RouteSpec(
-                endpoint=endpoint,
-                handler=handlers[endpoint.id],
-                operation=ops[endpoint.id].operation_id,
-                args=tuple(args.allocate(attribute_name(n, ARG_RESERVED)) for n in names),
-                order=order,
-            )
-        )
-    return sorted(specs, key=lambda s: (_compile(s.endpoint.path).rank, s.order))
-
-
-@per_model
-def example_routes(model: ApiModel) -> dict[str, str | None]:
-    """The endpoint whose route answers each example's request (None: no route does).
-
-    Usually the example's own endpoint; where a more specific template of the
-    doc set matches its URL too, that one (the stub routes by URL, not by page).
-    """
-    index: PathIndex[str] = PathIndex(
-        (e.method, PathTemplate(e.path, e.path, (), ""), e.id) for e in model.endpoints
-    )
-    routes = fragments.digest(*((e.method, e.path, e.id) for e in model.endpoints))
-
-    def route(method: str, path: str) -> str | None:
-        hits = index.match(method, path)
-        return hits[0][0] if hits else None
-
-    routed: dict[str, str | None] = {}
-    for example in model.examples:
-        method, path = example.request.method, example.request.path or "/"
-        found = fragments.reuse(
-            ("route", routes, method, path), functools.partial(route, method, path)
-        )
-        routed[example.id] = found if example.endpoint is not None else None
-    return routed
 
 
 def _type_data(ref: TypeRef | None) -> Json | None:

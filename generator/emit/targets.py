@@ -53,7 +53,7 @@ def tests_target(model: ApiModel, settings: Settings) -> Files:
 def prepare(model: ApiModel) -> None:
     """Compute what several targets share (operation names, routes) once, before
     targets render, possibly in forked processes that inherit it."""
-    from generator.emit.server import example_routes, route_specs
+    from generator.emit.routes import example_routes, route_specs
 
     route_specs(model)
     example_routes(model)
