@@ -215,10 +215,18 @@ def _prune_empty_dirs(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def apply(out: Path, the_plan: Plan, inputs: str, staging: Path, rendered: str = "") -> None:
+def apply(
+    out: Path,
+    the_plan: Plan,
+    inputs: str,
+    staging: Path,
+    rendered: str = "",
+    previous: Manifest | None = None,
+) -> None:
     """Commit a plan whose files are staged: the journal, the renames, the manifest.
     Nothing in `out` changes before the commit point, not even its creation. (`build`
-    has refused an `out` that is not a folder before rendering anything.)"""
+    has refused an `out` that is not a folder before rendering anything.) An unchanged
+    file keeps the size and mtime `previous` recorded, when it recorded them."""
     try:
         manifest_data = _manifest_bytes(the_plan.digests, inputs, {}, rendered)
         (staging / "files").mkdir(parents=True, exist_ok=True)
@@ -232,7 +240,12 @@ def apply(out: Path, the_plan: Plan, inputs: str, staging: Path, rendered: str =
         raise
     _apply_steps(out, staging, steps)
     shutil.rmtree(staging, ignore_errors=True)
-    stamps = {rel: _stamp(out / rel) for rel in the_plan.digests}
+    known = previous.stamps if previous is not None else {}
+    written = set(the_plan.write)
+    stamps = {
+        rel: known[rel] if rel in known and rel not in written else _stamp(out / rel)
+        for rel in the_plan.digests
+    }
     _write_manifest(out, _manifest_bytes(the_plan.digests, inputs, stamps, rendered))
 
 

@@ -256,7 +256,7 @@ def build(
         if the_plan.empty and manifest.inputs == key:
             output.discard(staging)
             return result
-        output.apply(out, the_plan, key, staging, rendered)
+        output.apply(out, the_plan, key, staging, rendered, manifest)
     except BaseException:
         if not options.check:
             output.discard(staging)
