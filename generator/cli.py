@@ -131,6 +131,8 @@ def run() -> None:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if isinstance(done.code, str):
             print(done.code, file=sys.stderr)
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler, debugger or coverage writes its data at exit
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
