@@ -15,12 +15,12 @@ import dataclasses
 import enum
 import hashlib
 import io
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from generator.emit.writer import write_bytes_atomic
 
 _ALLOWED_BUILTINS = frozenset(
     {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool"}
@@ -81,16 +81,9 @@ def read_sealed(path: Path, magic: bytes, key: str, modules: Iterable[str]) -> A
 def write_sealed(path: Path, data: bytes) -> None:
     """Atomically, or not at all: a cache that cannot be written only costs speed."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        write_bytes_atomic(path, data)
     except OSError:
         return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 _LENGTH = 8

@@ -18,6 +18,12 @@ def write_text_atomic(path: Path, text: str) -> bool:
             return False
     except OSError:
         pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """`data` in `path`, whole or not at all (raises OSError when it cannot be written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -27,4 +33,3 @@ def write_text_atomic(path: Path, text: str) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
