@@ -28,7 +28,7 @@ from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
-from generator.model.paths import PathIndex
+from generator.model.paths import PathIndex, PathTemplate
 from generator.model.resources import (
     ResourceBuilder,
     ResourceDraft,
@@ -341,14 +341,91 @@ class _Pages:
     def __init__(self, inputs: Sequence[PageInput]) -> None:
         self._inputs = {i.path: i for i in inputs}
         self._loaded: dict[str, PageFacts] = {}
-        self.loaded = 0
 
     def __getitem__(self, path: str) -> PageFacts:
         facts = self._loaded.get(path)
         if facts is None:
             facts = self._loaded[path] = self._inputs[path].load()
-            self.loaded += 1
         return facts
+
+
+def _typed_work(
+    work: dict[str, PageWork],
+    facts: _Pages,
+    index: TypeIndex,
+    base_urls: tuple[str, ...],
+    stamps: dict[int, str],
+) -> tuple[
+    dict[tuple[str, int], tuple[Resource, str]], dict[str, list[PageEndpoint]], list[Diagnostic]
+]:
+    """Each page's resources and endpoints (which resolve types against the index),
+    redone where the index changed or the page is new; `work` is updated, `stamps`
+    gets the endpoints' and enums'. Returns the resources by (page, block) with
+    their stamps, the endpoints by page, and the diagnostics."""
+    resource_builder = ResourceBuilder(index)
+    endpoint_builder = EndpointBuilder(index, base_urls)
+    index_digest = index.digest()
+    built: dict[tuple[str, int], tuple[Resource, str]] = {}
+    per_page: dict[str, list[PageEndpoint]] = {}
+    diagnostics: list[Diagnostic] = []
+    for path, w in work.items():
+        if w.resources is None or w.resources.context != index_digest:
+            mark = len(resource_builder.diagnostics)
+            drafts = find_resource_drafts(facts[path], index, [])
+            made = [resource_builder.build(d) for d in drafts]
+            part = Part.made(index_digest, made, resource_builder.diagnostics[mark:])
+            w = work[path] = replace(w, resources=part)
+        if w.endpoints is None or w.endpoints.context != index_digest:
+            mark = len(endpoint_builder.diagnostics)
+            made_endpoints = endpoint_builder.build(facts[path])
+            part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
+            w = work[path] = replace(w, endpoints=part_e)
+        assert w.resources is not None and w.endpoints is not None
+        for i, resource in enumerate(w.resources.items):
+            built[(path, i)] = (resource, w.resources.stamps[i])
+        per_page[path] = list(w.endpoints.items)
+        for pe, s in zip(w.endpoints.items, w.endpoints.stamps, strict=True):
+            stamps[id(pe.endpoint)] = s
+        for (enum, _), s in zip(w.enums.items, w.enums.stamps, strict=True):
+            stamps[id(enum)] = s
+        diagnostics += w.resources.diagnostics + w.endpoints.diagnostics
+    return built, per_page, diagnostics
+
+
+def _example_work(
+    work: dict[str, PageWork],
+    facts: _Pages,
+    per_page: Mapping[str, list[PageEndpoint]],
+    chosen: list[tuple[str, PathTemplate, Endpoint]],
+    base_urls: tuple[str, ...],
+    stamps: dict[int, str],
+) -> tuple[list[Example], list[Diagnostic]]:
+    """Each page's examples, matched against its own endpoints then all (`chosen`),
+    redone where the endpoint index changed or an example name it asked about is
+    answered differently; `work` is updated, `stamps` gets the examples'."""
+    everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
+    example_builder = ExampleBuilder(base_urls, functools.partial(PathIndex, chosen))
+    names = example_builder.names
+    examples: list[Example] = []
+    diagnostics: list[Diagnostic] = []
+    for path, w in work.items():
+        if (
+            w.examples is None
+            or w.examples.context != everything_digest
+            or not names.replay(w.examples.asked)
+        ):
+            mark = len(example_builder.diagnostics)
+            names.log.clear()
+            own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
+            made = example_builder.build(facts[path], own)
+            part = Part.made(everything_digest, made, example_builder.diagnostics[mark:], names.log)
+            w = work[path] = replace(w, examples=part)
+        assert w.examples is not None
+        examples += w.examples.items
+        for example, s in zip(w.examples.items, w.examples.stamps, strict=True):
+            stamps[id(example)] = s
+        diagnostics += w.examples.diagnostics
+    return examples, diagnostics
 
 
 def _same(facts: PageFacts) -> PageFacts:
@@ -385,37 +462,12 @@ def resolve(
     diagnostics += diags
     for enum in enums:
         index.add(enum.name, ENUM, enum.source.file)
-    index_digest = index.digest()
 
-    resource_builder = ResourceBuilder(index)
-    endpoint_builder = EndpointBuilder(index, config.base_urls)
-    built: dict[tuple[str, int], tuple[Resource, str]] = {}
-    per_page: dict[str, list[PageEndpoint]] = {}
     stamps: dict[int, str] = {}
-    for path, w in work.items():
-        if w.resources is None or w.resources.context != index_digest:
-            mark = len(resource_builder.diagnostics)
-            drafts = find_resource_drafts(facts[path], index, [])
-            made = [resource_builder.build(d) for d in drafts]
-            part = Part.made(index_digest, made, resource_builder.diagnostics[mark:])
-            w = work[path] = replace(w, resources=part)
-        if w.endpoints is None or w.endpoints.context != index_digest:
-            mark = len(endpoint_builder.diagnostics)
-            made_endpoints = endpoint_builder.build(facts[path])
-            part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
-            w = work[path] = replace(w, endpoints=part_e)
-        assert w.resources is not None and w.endpoints is not None
-        for i, resource in enumerate(w.resources.items):
-            built[(path, i)] = (resource, w.resources.stamps[i])
-        per_page[path] = list(w.endpoints.items)
-        for pe, s in zip(w.endpoints.items, w.endpoints.stamps, strict=True):
-            stamps[id(pe.endpoint)] = s
-        for (enum, _), s in zip(w.enums.items, w.enums.stamps, strict=True):
-            stamps[id(enum)] = s
-        diagnostics += w.resources.diagnostics + w.endpoints.diagnostics
-
-    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
+    built, per_page, diags = _typed_work(work, facts, index, config.base_urls, stamps)
+    diagnostics += diags
     resources = []
+    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
     for d in owners:
         owner, owner_stamp = built[where[id(d)]]
         others = [built[where[id(o)]] for o in parts[d.name]]
@@ -433,29 +485,8 @@ def resolve(
         for pe in built_here
         if endpoints[pe.endpoint.id] is pe.endpoint
     ]
-    everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
-    example_builder = ExampleBuilder(config.base_urls, functools.partial(PathIndex, chosen))
-    names = example_builder.names
-    examples: list[Example] = []
-    for path, w in work.items():
-        if (
-            w.examples is None
-            or w.examples.context != everything_digest
-            or not names.replay(w.examples.asked)
-        ):
-            mark = len(example_builder.diagnostics)
-            names.log.clear()
-            own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
-            made_examples = example_builder.build(facts[path], own)
-            part_x = Part.made(
-                everything_digest, made_examples, example_builder.diagnostics[mark:], names.log
-            )
-            w = work[path] = replace(w, examples=part_x)
-        assert w.examples is not None
-        examples += w.examples.items
-        for example, s in zip(w.examples.items, w.examples.stamps, strict=True):
-            stamps[id(example)] = s
-        diagnostics += w.examples.diagnostics
+    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, stamps)
+    diagnostics += diags
 
     model = ApiModel(
         schema_version=SCHEMA_VERSION,
