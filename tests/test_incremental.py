@@ -299,3 +299,17 @@ def test_builds_after_edits_give_what_cold_builds_give(tmp_path: Path) -> None:
         assert warm_files.keys() == cold_files.keys(), name
         for rel, data in cold_files.items():
             assert warm_files[rel] == data, (name, rel)
+
+
+def test_checks_after_edits_report_what_cold_checks_report(tmp_path: Path) -> None:
+    """`docgen check` reuses the work `build` keeps: the same findings as from nothing."""
+    folder, cache = tmp_path / "docs", tmp_path / "cache"
+    docs = _docs()
+    _write(docs, folder)
+    assert run("build", str(folder), "-o", str(tmp_path / "out"), "--cache-dir", str(cache))[0] == 0
+    for name in sorted(EDITS):
+        EDITS[name](docs)
+        _write(docs, folder)
+        warm = run("check", str(folder), "--cache-dir", str(cache))
+        cold = run("check", str(folder), "--no-cache")
+        assert warm == cold, name

@@ -19,11 +19,11 @@ from generator.check.runner import run_checks
 from generator.check.suppress import Selection, page_suppressions, split_codes
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Diagnostic, Severity
-from generator.model.resolve import build_model
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
-from generator.pipeline.run import default_jobs, parse_doc_set
+from generator.pipeline.run import default_jobs, parse_doc_set, resolve_parsed
 from generator.pipeline.sources import SourceError
+from generator.pipeline.state import resolve_state
 from generator.settings import SettingsError, default_cache_dir, load_settings
 
 
@@ -43,7 +43,7 @@ class Request:
     baseline: Path | None = None
     update_baseline: bool = False
     jobs: int = 1
-    cache_dir: Path | None = None  # page cache; None: parse every page
+    cache_dir: Path | None = None  # page cache and resolve state; None: no cache
 
 
 def make_request(
@@ -105,7 +105,12 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
         parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None
-    model = build_model(parsed.pages, parsed.config)
+    # the work `build` keeps (see `resolve`): a re-check re-resolves the pages that changed
+    state = resolve_state(request.cache_dir, config)
+    resolution = resolve_parsed(parsed, state.load() if state is not None else {})
+    if state is not None:
+        state.save(resolution.work)
+    model = resolution.model
     options = CheckOptions(strict=not request.relaxed, root=request.docs)
     found = run_checks(model, parsed.pages, parsed.config, options) + parsed.read_errors
     suppressions = page_suppressions(parsed.pages)

@@ -16,18 +16,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import generator
 from generator.config import DocSetConfig
 from generator.emit import output
 from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
-from generator.pipeline.cache import PageCache
+from generator.pipeline.cache import PageCache, docgen_fingerprint
 from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
-
-if TYPE_CHECKING:
-    from generator.pipeline.state import ResolveState
 
 
 @dataclass(frozen=True)
@@ -51,29 +46,13 @@ class BuildResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _emitter_fingerprint() -> str:
-    """docgen's whole code and templates: a new docgen means a new output."""
-    digest = hashlib.sha256(generator.__version__.encode())
-    package = Path(generator.__file__).parent
-    roots = [package, package / "templates", package.parent / "templates"]
-    for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".jinja", ".json", ".toml"):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=8)
 def _render_salt(targets: tuple[str, ...], settings: tuple[tuple[str, str], ...]) -> str:
     """What output depends on besides the model: docgen, black, Python, the options."""
     import importlib.metadata
 
     versions = (sys.version, importlib.metadata.version("black"))
-    digest = hashlib.sha256(_emitter_fingerprint().encode())
+    digest = hashlib.sha256(docgen_fingerprint().encode())
     digest.update(repr((versions, sorted(targets), settings)).encode())
     return digest.hexdigest()
 
@@ -98,7 +77,7 @@ def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptio
 
 def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
     digest = hashlib.sha256(docs_fingerprint.encode())
-    digest.update(_emitter_fingerprint().encode())
+    digest.update(docgen_fingerprint().encode())
     digest.update(repr((sorted(options.targets), options.settings)).encode())
     return digest.hexdigest()
 
@@ -177,15 +156,6 @@ def render_and_stage(
         _RENDER = None
 
 
-def _resolve_state(cache_dir: Path | None, config: DocSetConfig) -> ResolveState | None:
-    from generator.pipeline.state import ResolveState  # not loaded by a build with nothing to do
-
-    if cache_dir is None:
-        return None
-    key = hashlib.sha256(f"{_emitter_fingerprint()}:{config.fingerprint()}".encode()).hexdigest()
-    return ResolveState(cache_dir, key)
-
-
 def build(
     docs: Path,
     out: Path,
@@ -207,7 +177,9 @@ def build(
     render_module.set_format_cache(
         options.cache_dir / "black" if options.cache_dir else None, options.jobs
     )
-    state = _resolve_state(options.cache_dir, config)
+    from generator.pipeline.state import resolve_state  # not loaded by a build with nothing to do
+
+    state = resolve_state(options.cache_dir, config)
     resolved = resolve_doc_set(
         raw,
         config,

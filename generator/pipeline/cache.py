@@ -34,6 +34,22 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def docgen_fingerprint() -> str:
+    """docgen's whole code and templates: a new docgen means new work and output."""
+    digest = hashlib.sha256(generator.__version__.encode())
+    package = Path(generator.__file__).parent
+    roots = [package, package / "templates", package.parent / "templates"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jinja", ".json", ".toml"):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class PageCache:
     """Reads and writes cached `PageFacts`; every failure is a miss."""
 

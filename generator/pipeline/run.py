@@ -22,7 +22,7 @@ from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 
 if TYPE_CHECKING:
-    from generator.model.resolve import PageWork
+    from generator.model.resolve import PageWork, Resolution
 from generator.pipeline.cache import PageCache
 from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
@@ -37,6 +37,7 @@ class ParsedDocSet:
     read_errors: list[Diagnostic]
     fingerprint: str = ""  # hash of every page's path and bytes, with the config
     stats: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # page -> content key (with a cache)
 
 
 def default_jobs() -> int:
@@ -167,10 +168,22 @@ def parse_doc_set(
     """Read and parse every page of the doc set (cached pages are not re-parsed)."""
     config = config or load_config(root)
     raw = raw or read_doc_set(root, config)
-    pages, _, errors, stats = _facts(raw, config, jobs, cache, progress)
+    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress)
     del stats["reused"]
     ordered = [pages[k] for k in sorted(pages)]
-    return ParsedDocSet(config, ordered, errors, raw.fingerprint, stats)
+    return ParsedDocSet(config, ordered, errors, raw.fingerprint, stats, keys)
+
+
+def resolve_parsed(parsed: ParsedDocSet, previous: Mapping[str, PageWork]) -> Resolution:
+    """`build_model` for pages already parsed, reusing `previous` work where it holds
+    (see `resolve`): for commands that read every page's facts anyway (`check`)."""
+    from generator.model.resolve import PageInput, resolve
+
+    inputs = [
+        PageInput(p.path, parsed.keys.get(p.path, ""), functools.partial(_given, p))
+        for p in parsed.pages
+    ]
+    return resolve(inputs, parsed.config, previous)
 
 
 def _with_read_errors(model: ApiModel, errors: list[Diagnostic]) -> ApiModel:

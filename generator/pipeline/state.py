@@ -9,10 +9,13 @@ the build resolves every page as a cold build does.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.config import DocSetConfig
 from generator.model.resolve import PageWork
+from generator.pipeline.cache import docgen_fingerprint
 from generator.sealed import SealedLog
 
 MAGIC = b"docgen-resolve-state\x01"
@@ -23,6 +26,14 @@ _MODULES = (
     "generator.model.paths",
     "generator.diagnostics",
 )
+
+
+def resolve_state(cache_dir: Path | None, config: DocSetConfig) -> ResolveState | None:
+    """The state kept in `cache_dir` for a doc set's config; None: no cache."""
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{docgen_fingerprint()}:{config.fingerprint()}".encode()).hexdigest()
+    return ResolveState(cache_dir, key)
 
 
 class ResolveState:
