@@ -30,6 +30,9 @@ MAGIC = b"docgen-fragments\x01"
 
 
 class Fragments:
+    """One target's store for one build: the pieces the last build kept, and the ones
+    this build uses (which become the store)."""
+
     def __init__(self, stamps: Mapping[int, str], previous: Mapping[Hashable, Any]) -> None:
         self._stamps = stamps
         self._previous = previous
