@@ -114,7 +114,7 @@ def openapi_document(
     operations and schemas as `jsontext.Piece`s, made when encoded (if at all)."""
     types = _Types.of(model)
     names = operation_names(model)
-    routes = _routes(model.endpoints)
+    routes = _kept_routes(model.endpoints)
     paths = _paths(model, routes, types, lazy)
     tags = sorted({names[route.endpoint.id].area for route in routes})
     base_url = (settings or {}).get("base_url")
@@ -444,6 +444,25 @@ def _routes(endpoints: Iterable[Endpoint]) -> list[_Route]:
         rest = tuple(e.id for e in group if e is not first)
         routes.append(_Route(key, method, first, _renames(first, key), rest))
     return sorted(routes, key=lambda r: (r.key, METHODS.index(r.method)))
+
+
+def _kept_routes(endpoints: Iterable[Endpoint]) -> list[_Route]:
+    """`_routes`, kept between builds by the ids, methods and paths it reads."""
+    by_id = {e.id: e for e in endpoints}
+    key = (
+        "openapi routes",
+        fragments.digest(sorted((e.id, e.method, e.path) for e in by_id.values())),
+    )
+
+    def make() -> list[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...]]]:
+        return [
+            (r.key, r.method, r.endpoint.id, r.renames, r.merged) for r in _routes(by_id.values())
+        ]
+
+    return [
+        _Route(path, method, by_id[eid], renames, merged)
+        for path, method, eid, renames, merged in fragments.reuse(key, make)
+    ]
 
 
 def _renames(endpoint: Endpoint, key: str) -> tuple[tuple[str, str], ...]:
