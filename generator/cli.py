@@ -53,9 +53,12 @@ CONFIG_DIR = click.option(
 
 def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) -> ApiModel:
     try:
+        from generator.pipeline.state import resolve_state
+
         config = load_config(docs, config_dir)
         cache = PageCache.at(cache_dir, config.fingerprint())
-        return load_model(docs, config, jobs=default_jobs(), cache=cache)
+        state = resolve_state(cache_dir, config)
+        return load_model(docs, config, jobs=default_jobs(), cache=cache, state=state)
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
 

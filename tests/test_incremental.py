@@ -301,8 +301,9 @@ def test_builds_after_edits_give_what_cold_builds_give(tmp_path: Path) -> None:
             assert warm_files[rel] == data, (name, rel)
 
 
-def test_checks_after_edits_report_what_cold_checks_report(tmp_path: Path) -> None:
-    """`docgen check` reuses the work `build` keeps: the same findings as from nothing."""
+def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) -> None:
+    """`docgen check` and `docgen model` reuse the work `build` keeps: the same findings
+    and model as from nothing."""
     folder, cache = tmp_path / "docs", tmp_path / "cache"
     docs = _docs()
     _write(docs, folder)
@@ -312,4 +313,7 @@ def test_checks_after_edits_report_what_cold_checks_report(tmp_path: Path) -> No
         _write(docs, folder)
         warm = run("check", str(folder), "--cache-dir", str(cache))
         cold = run("check", str(folder), "--no-cache")
+        assert warm == cold, name
+        warm = run("model", str(folder), "--cache-dir", str(cache))
+        cold = run("model", str(folder), "--no-cache")
         assert warm == cold, name

@@ -23,6 +23,7 @@ from generator.parse.facts import PageFacts
 
 if TYPE_CHECKING:
     from generator.model.resolve import PageWork, Resolution
+    from generator.pipeline.state import ResolveState
 from generator.pipeline.cache import PageCache
 from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
@@ -268,6 +269,20 @@ def _given(facts: PageFacts) -> PageFacts:
 
 
 def load_model(
-    root: Path, config: DocSetConfig | None = None, *, jobs: int = 1, cache: PageCache | None = None
+    root: Path,
+    config: DocSetConfig | None = None,
+    *,
+    jobs: int = 1,
+    cache: PageCache | None = None,
+    state: ResolveState | None = None,
 ) -> ApiModel:
-    return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache))
+    """The doc set's model; with a `state`, reusing (and keeping) the work `build` keeps."""
+    if state is None:
+        return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache))
+    config = config or load_config(root)
+    resolved = resolve_doc_set(
+        read_doc_set(root, config), config, state.load(), jobs=jobs, cache=cache
+    )
+    if resolved.changed:
+        state.save(resolved.work)
+    return resolved.model
