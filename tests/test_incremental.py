@@ -94,7 +94,9 @@ def _copy(path: str, to: str) -> Callable[[Docs], None]:
 
 
 EDITS: dict[str, Callable[[Docs], None]] = {
-    "method description": _sub("api/group-get.md", "Get the properties", "Read the properties"),
+    "method description": _sub(
+        "api/group-get.md", "Get the properties", "Read the properties", count=-1
+    ),
     "property type to another type": _sub(
         "resources/post.md", "[itemBody](itembody.md)", "[recipient](recipient.md)"
     ),
@@ -317,3 +319,27 @@ def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) ->
         warm = run("model", str(folder), "--cache-dir", str(cache))
         cold = run("model", str(folder), "--no-cache")
         assert warm == cold, name
+
+
+def test_renders_take_unchanged_pieces_from_the_store(tmp_path: Path, config: DocSetConfig) -> None:
+    """The point of the pieces: a render with nothing changed makes none, and after an
+    edit of one page only the pieces of what it changed are made again."""
+    from generator.emit import fragments
+    from generator.emit.targets import TARGETS
+
+    docs = _docs()
+    first = resolve(Loads(docs, config).inputs(), config, {})
+    EDITS["method description"](docs)
+    edited = resolve(Loads(docs, config).inputs(), config, pickle.loads(pickle.dumps(first.work)))
+    for name in sorted(TARGETS):
+        store, copy = tmp_path / name / "a", tmp_path / name / "b"
+        with fragments.collecting(store, name, "salt", first.stamps) as made:
+            files = TARGETS[name](first.model, {})
+        shutil.copytree(store, copy)
+        with fragments.collecting(store, name, "salt", first.stamps) as kept:
+            assert TARGETS[name](first.model, {}) == files
+        assert made is not None and kept is not None
+        assert made.misses > 0 and kept.misses == 0 and 0 < kept.hits <= made.misses, name
+        with fragments.collecting(copy, name, "salt", edited.stamps) as after:
+            TARGETS[name](edited.model, {})
+        assert after is not None and 0 < after.misses < made.misses / 4, name

@@ -34,6 +34,7 @@ from generator.emit.render import (
     LINE_LENGTH,
     Wrap,
     annotated,
+    at_hand,
     format_many,
     piece,
     pystr,
@@ -466,7 +467,7 @@ def _enum_specs(
     for e in sorted(model.enums, key=lambda e: (types.classes[e.name], e.name)):
         key = fragments.key("client enum", fragments.stamp_of(e), types.classes[e.name])
         make = functools.partial(_enum_spec, e, types)
-        spec, used = fragments.reuse(key, make) if key else make()
+        spec, used = fragments.reuse(key, make)
         imports.use_all(used)
         specs.append((spec, key))
     return specs
@@ -767,10 +768,6 @@ def _method_spec(
     return spec, (imports.used(), _plain_list(spec))
 
 
-def _same(spec: EnumSpec) -> EnumSpec:
-    return spec
-
-
 def _piece(macro: str, spec: Callable[[], object], key: tuple[Hashable, ...] | None) -> str:
     """A piece of `pieces.jinja` on a spec (see `fragments.keep`): the spec is made
     only if the text must be."""
@@ -798,7 +795,7 @@ def build_context(
     model_imports = Imports()
     enums = _enum_specs(model, types, model_imports)
     models = _model_specs(model, types, model_imports, context)
-    model_texts = [_piece("enum_class", functools.partial(_same, spec), key) for spec, key in enums]
+    model_texts = [_piece("enum_class", at_hand(spec), key) for spec, key in enums]
     model_texts += [_piece("model_class", spec, key) for spec, key in models]
     taken = {*classes.values(), *IMPORTED_NAMES}
     return ClientContext(

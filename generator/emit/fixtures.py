@@ -251,7 +251,7 @@ def _twins(model: ApiModel, routes: Mapping[str, str | None]) -> dict[str, str]:
         if route is not None and example.response is not None:
             make = functools.partial(_request_key, example, route)
             piece = fragments.key("request key", fragments.stamp_of(example), route)
-            key = fragments.reuse(piece, make) if piece else make()
+            key = fragments.reuse(piece, make)
             if key in first:
                 twins[example.id] = first[key]
             first.setdefault(key, example.id)
@@ -407,7 +407,7 @@ def _fixture_files(model: ApiModel) -> dict[str, bytes]:
             types,
         )
         make = functools.partial(_fixture_bytes, example, ctx, twin)
-        out[name] = fragments.reuse(key, make) if key else make()
+        out[name] = fragments.reuse(key, make)
     return out
 
 

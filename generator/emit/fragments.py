@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator import jsontext
 from generator.sealed import SealedLog
 
 T = TypeVar("T")
@@ -72,9 +73,16 @@ def active() -> Fragments | None:
     return _active
 
 
-def reuse(key: Hashable, make: Callable[[], T]) -> T:
-    """The piece for `key` from the active store, else `make()`."""
-    return make() if _active is None else _active.get(key, make)
+def reuse(key: Hashable | None, make: Callable[[], T]) -> T:
+    """The piece for `key` from the active store, else `make()` (also when the key is
+    None: see `key`)."""
+    return make() if _active is None or key is None else _active.get(key, make)
+
+
+def json_piece(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
+    """A JSON value `jsontext` takes from the store by `key` (made only if not there);
+    `make()` itself when the key is None."""
+    return jsontext.Piece(key, make) if key is not None else make()
 
 
 def keep(
@@ -95,14 +103,6 @@ def keep(
         return made[0][1]
 
     return value, (extra() if _active is None or key is None else _active.get(key, extra))
-
-
-def by_stamp(kind: str, element: object, make: Callable[[], T], *context: Hashable) -> T:
-    """The piece made from `element` (and `context`), by the element's stamp."""
-    stamp = _active.stamp(element) if _active is not None else None
-    if _active is None or stamp is None:
-        return make()
-    return _active.get((kind, stamp, *context), make)
 
 
 def stamp_of(element: object) -> str | None:

@@ -191,7 +191,9 @@ def operation_names(model: ApiModel) -> dict[str, OperationName]:
     """
     by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
-        area, item = fragments.by_stamp("operation", endpoint, functools.partial(_item, endpoint))
+        make = functools.partial(_item, endpoint)
+        key = fragments.key("operation name", fragments.stamp_of(endpoint))
+        area, item = fragments.reuse(key, make)
         by_area[area].append(item)
     result: dict[str, OperationName] = {}
     for area in sorted(by_area):

@@ -38,13 +38,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from generator import jsontext
 from generator.emit import fragments
+from generator.emit.memo import types_shape
 from generator.emit.naming import NameAllocator, OperationName, operation_names
 from generator.model.types import (
     PRIMITIVE,
@@ -115,7 +116,10 @@ def openapi_document(
     types = _Types.of(model)
     names = operation_names(model)
     routes = _kept_routes(model.endpoints)
-    paths = _paths(model, routes, types, lazy)
+    # what an operation or schema reads of the other types: their shape, and which
+    # collections have a wrapper; None when nothing is kept
+    shape = fragments.digest(types_shape(model), types.collections) if lazy else None
+    paths = _paths(model, routes, types, shape)
     tags = sorted({names[route.endpoint.id].area for route in routes})
     base_url = (settings or {}).get("base_url")
     servers = [{"url": base_url}] if base_url else _servers(model.base_urls)
@@ -125,7 +129,7 @@ def openapi_document(
     return document | {
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
-        "components": _components(model, types, lazy),
+        "components": _components(model, types, shape),
     }
 
 
@@ -258,19 +262,6 @@ class _Types:
         )
         return {p.name for n in chain if n in self.resources for p in self.resources[n].properties}
 
-    def shape(self) -> str:
-        """A digest of what operations and schemas read of the types besides their
-        own: names, bases, keys and property names, collection wrappers."""
-        return fragments.digest(
-            [
-                (n, r.base_type, r.key_property, [p.name for p in r.properties])
-                for n, r in self.resources.items()
-            ],
-            list(self.enums),
-            self.bases,
-            self.collections,
-        )
-
     def key(self, name: str) -> str | None:
         """The key property, which a derived type inherits."""
         chain = [name, *_ancestors(name, self.bases)]
@@ -390,17 +381,18 @@ def _collection_wrapper(item: Json) -> Json:
     }
 
 
-def _components(model: ApiModel, types: _Types, lazy: bool) -> Json:
-    if lazy:
-        shape = types.shape()
+def _components(model: ApiModel, types: _Types, shape: str | None) -> Json:
+    if shape is not None:
         schemas: Json = {}
         for n, r in types.resources.items():
             derived = tuple(types.derived.get(n, ()))
             key = fragments.key("schema", fragments.stamp_of(r), types.titles[n], derived, shape)
-            schemas[n] = _lazy(key, functools.partial(_resource_schema, r, types))
+            schemas[n] = fragments.json_piece(key, functools.partial(_resource_schema, r, types))
         for n, e in types.enums.items():
             key = fragments.key("enum schema", fragments.stamp_of(e), types.titles[n])
-            schemas[n] = _lazy(key, functools.partial(_enum_schema, e, types.titles[n]))
+            schemas[n] = fragments.json_piece(
+                key, functools.partial(_enum_schema, e, types.titles[n])
+            )
     else:
         schemas = {n: _resource_schema(r, types) for n, r in types.resources.items()}
         schemas |= {n: _enum_schema(e, types.titles[n]) for n, e in types.enums.items()}
@@ -470,7 +462,7 @@ def _renames(endpoint: Endpoint, key: str) -> tuple[tuple[str, str], ...]:
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> Json:
+def _paths(model: ApiModel, routes: list[_Route], types: _Types, shape: str | None) -> Json:
     names = operation_names(model)
     # routes by (path, method): hashing a route would hash its whole endpoint
     owner = {e: (r.key, r.method) for r in routes for e in (r.endpoint.id, *r.merged)}
@@ -478,13 +470,12 @@ def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> 
     for example in sorted(model.examples, key=lambda x: x.id):
         if example.endpoint in owner:
             by_route[owner[example.endpoint]].append(example)
-    shape = types.shape() if lazy else ""
     paths: Json = {}
     for route in routes:
         name = names[route.endpoint.id]
         examples = by_route[route.key, route.method]
         make = functools.partial(_path_operation, route, name, types, examples)
-        if lazy:
+        if shape is not None:
             key = fragments.key(
                 "operation",
                 route.key,
@@ -497,14 +488,10 @@ def _paths(model: ApiModel, routes: list[_Route], types: _Types, lazy: bool) -> 
                 tuple(fragments.stamp_of(x) for x in examples),
                 shape,
             )
-            paths.setdefault(route.key, {})[route.method] = _lazy(key, make)
+            paths.setdefault(route.key, {})[route.method] = fragments.json_piece(key, make)
         else:
             paths.setdefault(route.key, {})[route.method] = make()
     return paths
-
-
-def _lazy(key: tuple[Hashable, ...] | None, make: Callable[[], Json]) -> Any:
-    return jsontext.Piece(key, make) if key is not None else make()
 
 
 def _path_operation(

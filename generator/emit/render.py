@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -38,6 +38,9 @@ _INVISIBLE_OR_SURROGATE = re.compile(
     "[" + re.escape("".join(sorted(_INVISIBLE))) + _SURROGATES + "]"
 )
 LINE_LENGTH = 100
+
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -274,6 +277,15 @@ def piece(
         return _macro(template, macro)(arg())
 
     return fragments.reuse((template, macro, *key), make) if key is not None else make()
+
+
+def at_hand(value: T) -> Callable[[], T]:
+    """`value`, as the argument `piece` asks for only when it must make the text."""
+    return functools.partial(_same, value)
+
+
+def _same(value: T) -> T:
+    return value
 
 
 @functools.cache

@@ -32,7 +32,7 @@ from generator.emit import fragments, shapes
 from generator.emit.naming import (
     package_name,
 )
-from generator.emit.render import format_python, piece, render
+from generator.emit.render import at_hand, format_python, piece, render
 from generator.emit.routes import RouteSpec, example_routes, route_specs
 from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
@@ -199,8 +199,7 @@ def _lazy(
     if not lazy:
         return make()
     kind, element, *rest = key
-    full = fragments.key(kind, fragments.stamp_of(element), *rest)
-    return jsontext.Piece(full, make) if full is not None else make()
+    return fragments.json_piece(fragments.key(kind, fragments.stamp_of(element), *rest), make)
 
 
 # ----- the data and the target ---------------------------------------------------------------
@@ -261,10 +260,6 @@ def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
     return out
 
 
-def _same(spec: HandlerSpec) -> HandlerSpec:
-    return spec
-
-
 def shapes_source() -> str:
     """The text of `generator/emit/shapes.py`, which the stub ships as its `shapes.py`."""
     return Path(shapes.__file__).read_text(encoding="utf-8")
@@ -303,7 +298,7 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
             "server/handlers.py.jinja",
             **context,
             handlers=[
-                piece("server/pieces.jinja", "handler", functools.partial(_same, h), h.key)
+                piece("server/pieces.jinja", "handler", at_hand(h), h.key)
                 for h in _handler_specs(specs)
             ],
         ),

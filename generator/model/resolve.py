@@ -432,10 +432,14 @@ def _same(facts: PageFacts) -> PageFacts:
     return facts
 
 
+def given(path: str, key: str, facts: PageFacts) -> PageInput:
+    """An input whose facts are at hand."""
+    return PageInput(path, key, functools.partial(_same, facts))
+
+
 def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
     """Resolve a whole doc set; `pages` may come in any order."""
-    inputs = [PageInput(p.path, "", functools.partial(_same, p)) for p in pages]
-    return resolve(inputs, config, {}).model
+    return resolve([given(p.path, "", p) for p in pages], config, {}).model
 
 
 def resolve(

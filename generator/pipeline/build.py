@@ -192,8 +192,8 @@ def build(
     del raw  # page bytes are not needed past the model: free them
 
     def remember() -> None:
-        if state is not None and resolved.changed:
-            state.save(resolved.work)
+        if state is not None:
+            state.save(resolved.work)  # appends only what changed
 
     rendered = rendered_key(model, resolved.stamps, options)
     if manifest.rendered == rendered and output.files_intact(out, manifest):

@@ -20,12 +20,12 @@ from generator.config import DocSetConfig, load_config
 from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
+from generator.pipeline.cache import PageCache
+from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
 if TYPE_CHECKING:
     from generator.model.resolve import PageWork, Resolution
     from generator.pipeline.state import ResolveState
-from generator.pipeline.cache import PageCache
-from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
 
 Progress = Callable[[int], None]
 _PARALLEL_MIN_PAGES = 64
@@ -178,12 +178,9 @@ def parse_doc_set(
 def resolve_parsed(parsed: ParsedDocSet, previous: Mapping[str, PageWork]) -> Resolution:
     """`build_model` for pages already parsed, reusing `previous` work where it holds
     (see `resolve`): for commands that read every page's facts anyway (`check`)."""
-    from generator.model.resolve import PageInput, resolve
+    from generator.model.resolve import given, resolve
 
-    inputs = [
-        PageInput(p.path, parsed.keys.get(p.path, ""), functools.partial(_given, p))
-        for p in parsed.pages
-    ]
+    inputs = [given(p.path, parsed.keys.get(p.path, ""), p) for p in parsed.pages]
     return resolve(inputs, parsed.config, previous)
 
 
@@ -204,7 +201,6 @@ class Resolved:
     model: ApiModel
     work: dict[str, PageWork]
     stamps: dict[int, str]  # see `Resolution`
-    changed: bool  # the work differs from what was given as previous
     stats: dict[str, int]
 
 
@@ -242,7 +238,7 @@ def resolve_doc_set(
     """The model, reusing `previous` work for pages whose content key is unchanged:
     those pages are not parsed, and not even loaded from the page cache unless
     something they read from other pages changed."""
-    from generator.model.resolve import PageInput, resolve
+    from generator.model.resolve import PageInput, given, resolve
 
     keys = {rel: cache.key(rel, data) for rel, data in raw.files} if cache is not None else {}
     skip = frozenset(
@@ -252,20 +248,14 @@ def resolve_doc_set(
     stats["reloaded"] = 0
     data = dict(raw.files)
     reload = functools.partial(_reload, cache, config, stats)
-    inputs = [PageInput(rel, keys[rel], functools.partial(_given, f)) for rel, f in pages.items()]
+    inputs = [given(rel, keys[rel], facts) for rel, facts in pages.items()]
     inputs += [
         PageInput(rel, keys[rel], functools.partial(reload, rel, data[rel], keys[rel]))
         for rel in skip
     ]
     resolution = resolve(inputs, config, previous)
-    work = resolution.work
-    changed = work.keys() != previous.keys() or any(w is not previous[p] for p, w in work.items())
     model = _with_read_errors(resolution.model, errors)
-    return Resolved(model, work, resolution.stamps, changed, stats)
-
-
-def _given(facts: PageFacts) -> PageFacts:
-    return facts
+    return Resolved(model, resolution.work, resolution.stamps, stats)
 
 
 def load_model(
@@ -283,6 +273,5 @@ def load_model(
     resolved = resolve_doc_set(
         read_doc_set(root, config), config, state.load(), jobs=jobs, cache=cache
     )
-    if resolved.changed:
-        state.save(resolved.work)
+    state.save(resolved.work)  # appends only what changed
     return resolved.model
