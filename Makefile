@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus/graph-v1.0
+# Bytecode for docgen's own modules, as pip writes it for an installed package: an
+# editable install where PYTHONDONTWRITEBYTECODE is set would compile them at every run.
+COMPILE = $(BIN)/python -m compileall -q generator > /dev/null
 
 .PHONY: demo test check lint fmt bench fuzz interop clean
 
@@ -11,6 +14,7 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test,dev,serve]'
+	$(COMPILE)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -36,6 +40,7 @@ fuzz: $(STAMP)
 	DOCGEN_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 
 bench: $(STAMP)
+	$(COMPILE)
 	$(BIN)/python -m tests.bench $(CORPUS)
 	rm -rf out/bench-v1.0 && $(BIN)/docgen build $(CORPUS) -o out/bench-v1.0 -t server -q
 	$(BIN)/python -m tests.bench_server out/bench-v1.0

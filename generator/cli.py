@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, sealed
 from generator.check import formats as check_formats
 from generator.check.explain import explain as explain_rule
 from generator.check.explain import rule_lines
@@ -127,6 +127,7 @@ def run() -> None:
     """The `docgen` command: `main`, then a fast exit. Freeing a big build's objects one
     by one at interpreter exit takes a tenth of a second for nothing; every file is
     written and closed by then, so flush and leave."""
+    sealed.freeze_what_loads()
     try:
         main(standalone_mode=True)
         code = 0

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import gc
 import hashlib
 import io
 import pickle
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,8 @@ _ALLOWED_BUILTINS = frozenset(
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, modules: frozenset[str]) -> None:
-        super().__init__(io.BytesIO(data))
+    def __init__(self, stream: io.BytesIO, modules: frozenset[str]) -> None:
+        super().__init__(stream)
         self.modules = modules
 
     def find_class(self, module: str, name: str) -> Any:
@@ -49,7 +52,7 @@ class _Unpickler(pickle.Unpickler):
 def loads(payload: bytes, modules: Iterable[str]) -> Any | None:
     """A pickle of docgen's own data (see `_Unpickler`), or None if it does not load."""
     try:
-        return _Unpickler(payload, frozenset(modules)).load()
+        return _Unpickler(io.BytesIO(payload), frozenset(modules)).load()
     except Exception:  # noqa: BLE001 - a broken pickle is no value
         return None
 
@@ -87,11 +90,41 @@ def write_sealed(path: Path, data: bytes) -> None:
 
 
 _LENGTH = 8
+# a record's length and CRC-32: a check against damage (a truncated or torn write); what
+# guards against a planted record is the unpickler, which runs no code (`_Unpickler`)
+_RECORD_HEAD = _LENGTH + 4
+
+
+_freeze = False
+
+
+def freeze_what_loads() -> None:
+    """For a process that ends with its command (the `docgen` CLI): what a store
+    load makes lives until then, so it is moved out of the collector's sight
+    (`gc.freeze`) instead of being scanned again and again for the rest of the
+    build. Not for a long-lived caller: frozen objects are never collected."""
+    global _freeze
+    _freeze = True
+
+
+@contextmanager
+def _settled() -> Iterator[None]:
+    """Unpickling a store makes many objects and no garbage: no collection while
+    it runs (see also `freeze_what_loads`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if _freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class SealedLog:
     """A dict kept as a sealed log: a header, then records of changes (entries set,
-    keys removed), each with its length and hash.
+    keys removed), each with its length and CRC-32.
 
     Saving appends only what changed since loading, so a build that changed one
     page writes a few kilobytes, not the whole store; the log is rewritten whole
@@ -109,6 +142,10 @@ class SealedLog:
         self._whole = False  # the file is this log, read to its end: it may be appended to
 
     def load(self) -> dict[Any, Any]:
+        with _settled():
+            return self._load()
+
+    def _load(self) -> dict[Any, Any]:
         self._loaded, self._stored, self._whole = {}, 0, False
         try:
             raw = self.path.read_bytes()
@@ -117,21 +154,25 @@ class SealedLog:
         if not raw.startswith(self.head):
             return {}
         pos, state = len(self.head), dict[Any, Any]()
-        while pos + _LENGTH + 32 <= len(raw):
-            size = int.from_bytes(raw[pos : pos + _LENGTH], "big")
-            check = raw[pos + _LENGTH : pos + _LENGTH + 32]
-            payload = raw[pos + _LENGTH + 32 : pos + _LENGTH + 32 + size]
-            if len(payload) != size or hashlib.sha256(payload).digest() != check:
+        view, stream = memoryview(raw), io.BytesIO(raw)  # records are read in place
+        while pos + _RECORD_HEAD <= len(raw):
+            size = int.from_bytes(view[pos : pos + _LENGTH], "big")
+            check = int.from_bytes(view[pos + _LENGTH : pos + _RECORD_HEAD], "big")
+            start, end = pos + _RECORD_HEAD, pos + _RECORD_HEAD + size
+            if end > len(raw) or zlib.crc32(view[start:end]) != check:
                 break
+            stream.seek(start)
             try:
-                updates, removed = _Unpickler(payload, self.modules).load()
+                updates, removed = _Unpickler(stream, self.modules).load()
+                if stream.tell() != end:
+                    break
                 state.update(updates)
                 for k in removed:
                     state.pop(k, None)
             except Exception:  # noqa: BLE001 - a damaged record ends the log
                 break
             self._stored += len(updates)
-            pos += _LENGTH + 32 + size
+            pos = end
         self._loaded, self._whole = state, pos == len(raw)
         return dict(state)
 
@@ -161,4 +202,4 @@ _MISSING = object()
 
 def _record(updates: dict[Any, Any], removed: tuple[Any, ...]) -> bytes:
     payload = pickle.dumps((updates, removed), protocol=pickle.HIGHEST_PROTOCOL)
-    return len(payload).to_bytes(_LENGTH, "big") + hashlib.sha256(payload).digest() + payload
+    return len(payload).to_bytes(_LENGTH, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload

@@ -241,7 +241,12 @@ def test_the_log_appends_changes_and_stops_at_damage(tmp_path: Path) -> None:
     grown = log.path.stat().st_size
     assert size < grown < size + 200  # the change only, appended
     assert SealedLog(log.path, b"magic", "key", ()).load() == second
-    log.path.write_bytes(log.path.read_bytes()[:-3])  # a torn append
+    whole = log.path.read_bytes()
+    flipped = bytearray(whole)
+    flipped[-20] ^= 0x01  # one bit of the appended record's pickle
+    log.path.write_bytes(bytes(flipped))
+    assert SealedLog(log.path, b"magic", "key", ()).load() == first  # caught by its check
+    log.path.write_bytes(whole[:-3])  # a torn append
     assert SealedLog(log.path, b"magic", "key", ()).load() == first  # the older state
     many = SealedLog(log.path, b"magic", "key", ())
     many.load()

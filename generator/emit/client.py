@@ -388,15 +388,16 @@ def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> l
 
 def _model_specs(
     model: ApiModel, types: _Types, imports: Imports, context: str
-) -> list[tuple[Callable[[], ModelSpec], tuple[Hashable, ...] | None]]:
+) -> list[tuple[Callable[[], ModelSpec], str]]:
     """One model per resource. A property its base already declares (same wire name)
     is inherited, not redeclared; attribute names are unique along the hierarchy.
     Each spec is a piece (see `fragments`): its resource's stamp and `context`, a
-    digest of the class names and the types' shape, are all it is made from."""
+    digest of the class names and the types' shape, are all it is made from. Gives
+    each spec (made only if asked for) and its text."""
     bases = _bases(model.resources)
     wires: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}
-    specs: list[tuple[Callable[[], ModelSpec], tuple[Hashable, ...] | None]] = []
+    specs: list[tuple[Callable[[], ModelSpec], str]] = []
     for r in _hierarchy_order(list(model.resources), types.classes):
         base = bases[r.name]
         inherited_wires = wires[base] if base else {"@odata.type"}
@@ -408,10 +409,10 @@ def _model_specs(
         wires[r.name] = inherited_wires | set(props)
         key = fragments.key("client model", fragments.stamp_of(r), context)
         make = functools.partial(_model_spec, r, base, props, inherited_names, wires[r.name], types)
-        spec, (used, attributes) = fragments.keep(key, make)
+        spec, (used, attributes, text) = fragments.keep(key, make)
         imports.use_all(used)
         names[r.name] = inherited_names | set(attributes)
-        specs.append((spec, key))
+        specs.append((spec, text))
     if specs:
         imports.use("typing", "ClassVar")
     return specs
@@ -424,9 +425,9 @@ def _model_spec(
     inherited_names: set[str],
     wires: set[str],
     types: _Types,
-) -> tuple[ModelSpec, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]]:
+) -> tuple[ModelSpec, tuple[tuple[tuple[str, str], ...], tuple[str, ...], str]]:
     """The spec, and what building on it needs without reading it: the imports it
-    uses and its attribute names."""
+    uses, its attribute names and its text."""
     imports = Imports()
     attrs = _attributes(sorted(props), inherited_names, wires)
     spec = ModelSpec(
@@ -436,7 +437,8 @@ def _model_spec(
         doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
         fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
     )
-    return spec, (imports.used(), tuple(f.name for f in spec.fields))
+    text = _piece("model_class", at_hand(spec), None)
+    return spec, (imports.used(), tuple(f.name for f in spec.fields), text)
 
 
 def _attributes(props: list[str], taken: set[str], wires: set[str]) -> dict[str, str]:
@@ -725,19 +727,19 @@ def _area_specs(
         imports = Imports()
         method_names = NameAllocator({"_client"})
         methods = []
-        texts: dict[str, list[str]] = {"op_constant": [], "sync_method": [], "async_method": []}
+        texts: dict[str, list[str]] = {macro: [] for macro in _METHOD_MACROS}
         plain_lists: list[str] = []
         for op_name, eid in sorted(ops):
             name = method_names.allocate(op_name + "_" if op_name in ANNOTATION_NAMES else op_name)
             key = fragments.key("client method", fragments.stamp_of(endpoints[eid]), name, context)
             make = functools.partial(_method_spec, endpoints[eid], name, types, resources)
-            spec, (used, plain) = fragments.keep(key, make)
+            spec, (used, plain, method_texts) = fragments.keep(key, make)
             imports.use_all(used)
             methods.append(spec)
             if plain:
                 plain_lists.append(name)
-            for macro, out in texts.items():
-                out.append(_piece(macro, spec, key))
+            for out, text in zip(texts.values(), method_texts, strict=True):
+                out.append(text)
         imports.use("._http", "SyncApi")
         imports.use("._http", "AsyncApi")
         title = py_identifier(area, style="pascal", fallback="root")
@@ -758,14 +760,19 @@ def _area_specs(
     return areas
 
 
+_METHOD_MACROS = ("op_constant", "sync_method", "async_method")  # the order of AreaTexts
+
+
 def _method_spec(
     endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
-) -> tuple[MethodSpec, tuple[tuple[tuple[str, str], ...], bool]]:
+) -> tuple[MethodSpec, tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]]]:
     """The spec, and what the module needs of it without reading it: the imports it
-    uses, and whether it is a plain list (for the README)."""
+    uses, whether it is a plain list (for the README), and its texts (one piece for
+    all three: one lookup a method when they are kept)."""
     imports = Imports()
     spec = _Method(endpoint, name, types, resources).spec(imports)
-    return spec, (imports.used(), _plain_list(spec))
+    texts = tuple(_piece(macro, at_hand(spec), None) for macro in _METHOD_MACROS)
+    return spec, (imports.used(), _plain_list(spec), texts)
 
 
 def _piece(macro: str, spec: Callable[[], object], key: tuple[Hashable, ...] | None) -> str:
@@ -796,7 +803,7 @@ def build_context(
     enums = _enum_specs(model, types, model_imports)
     models = _model_specs(model, types, model_imports, context)
     model_texts = [_piece("enum_class", at_hand(spec), key) for spec, key in enums]
-    model_texts += [_piece("model_class", spec, key) for spec, key in models]
+    model_texts += [text for _, text in models]
     taken = {*classes.values(), *IMPORTED_NAMES}
     return ClientContext(
         package=py_identifier(pkg),

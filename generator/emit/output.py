@@ -64,6 +64,9 @@ def sha(data: bytes) -> str:
 
 def safe_rel(rel: str) -> str:
     """Refuse any generated path that could leave the output folder."""
+    parts = rel.split("/")
+    if "" not in parts and "." not in parts and ".." not in parts and parts[0][:7] != ".docgen":
+        return rel  # already plain: what the normalising below would give
     path = PurePosixPath(rel)
     if path.is_absolute() or ".." in path.parts or not path.parts or rel.startswith(".docgen"):
         raise OutputError(f"refusing to write outside the output folder: {rel!r}")
@@ -83,9 +86,9 @@ def read_manifest(out: Path) -> Manifest:
         return Manifest()
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path | str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
@@ -122,19 +125,23 @@ def stage(
     digests: dict[str, str] = {}
     changed: list[str] = []
     known = manifest or Manifest()
+    root = str(out)  # paths as strings: thousands of files, a Path each costs
     for rel, content in files.items():
         rel = safe_rel(rel)
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         digest = digests[rel] = sha(data)
-        target = out / rel
-        if known.files.get(rel) == digest and known.stamps.get(rel) == _stamp(target):
+        target = os.path.join(root, rel)
+        before = known.files.get(rel)
+        as_left = before is not None and known.stamps.get(rel) == _stamp(target)
+        if as_left and before == digest:
             continue
-        try:
-            same = target.is_file() and target.read_bytes() == data
-        except OSError:
-            same = False
-        if same:
-            continue
+        if not as_left:  # as docgen left it, with other bytes: it differs, no need to read it
+            try:
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        continue
+            except OSError:  # missing, a folder, unreadable: staged, and the rename tells
+                pass
         changed.append(rel)
         if staging is not None:
             tmp = staging / "files" / rel
@@ -267,13 +274,20 @@ def _manifest_bytes(
     stamps: dict[str, tuple[int, int] | None],
     rendered: str,
 ) -> bytes:
-    payload = {
-        "inputs": inputs,
-        "rendered": rendered,
-        "files": dict(sorted(digests.items())),
-        "stamps": {rel: list(s) for rel, s in sorted(stamps.items()) if s is not None},
-    }
-    return (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode()
+    """JSON, one file per line (diffs stay readable where OUT is committed), written
+    line by line: `json.dumps` with an indent runs in pure Python, slow for
+    thousands of files."""
+    quote = json.encoder.encode_basestring_ascii
+
+    def members(lines: list[str]) -> str:
+        return "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
+
+    files = [f"  {quote(rel)}: {quote(d)}" for rel, d in sorted(digests.items())]
+    kept = [f"  {quote(rel)}: [{s[0]}, {s[1]}]" for rel, s in sorted(stamps.items()) if s]
+    return (
+        f'{{\n "files": {members(files)},\n "inputs": {quote(inputs)},\n'
+        f' "rendered": {quote(rendered)},\n "stamps": {members(kept)}\n}}\n'
+    ).encode()
 
 
 def _write_manifest(out: Path, data: bytes) -> None:

@@ -306,7 +306,9 @@ def _choose_owners(
     endpoints: dict[str, Endpoint] = {}
     diags: list[Diagnostic] = []
     for endpoint_id, candidates in by_id.items():
-        owner, *others = sorted(candidates, key=_owner_score)
+        owner, *others = (
+            candidates if len(candidates) == 1 else sorted(candidates, key=_owner_score)
+        )
         endpoints[endpoint_id] = owner.endpoint
         for pe in others:
             src = owner.endpoint.source

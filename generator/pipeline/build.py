@@ -13,9 +13,11 @@ import multiprocessing as mp
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from generator.config import DocSetConfig
 from generator.emit import output
@@ -92,9 +94,27 @@ class _Render:
     salt: str
     pieces: Path | None  # the cache folder, where pieces of output are kept
     manifest: output.Manifest  # what OUT held when the build began
+    names: tuple[str, ...]  # the targets, in the order they are taken
+    taken: Any  # a counter shared by the processes that render: the next name to take
+
+    def take(self) -> str | None:
+        with self.taken.get_lock():
+            index = self.taken.value
+            self.taken.value += 1
+        return self.names[index] if index < len(self.names) else None
 
 
 _RENDER: _Render | None = None
+
+
+class _Counter:
+    """`multiprocessing.Value`'s face, for one process."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def get_lock(self) -> nullcontext[None]:
+        return nullcontext()
 
 
 def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
@@ -108,11 +128,22 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     return output.stage(out, staging, files, job.manifest)
 
 
-def _render_in_worker(name: str, out: Path, staging: Path | None) -> output.Staged:
+def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
+    """Targets taken one at a time until none is left: each process that renders takes
+    the next as soon as it is free, so none waits while another has two to go."""
+    job = _RENDER
+    assert job is not None
+    done = []
+    while (name := job.take()) is not None:
+        done.append((name, _render(name, out, staging)))
+    return done
+
+
+def _render_share_in_worker(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
     from generator.emit import render as render_module
 
     render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
-    return _render(name, out, staging)
+    return _render_share(out, staging)
 
 
 def render_and_stage(
@@ -125,13 +156,15 @@ def render_and_stage(
     manifest: output.Manifest | None = None,
 ) -> list[output.Staged]:
     """Every target, compared with `out` and staged where it differs (None: compare
-    only). With `jobs` > 1, targets render side by side in forked processes: they
-    inherit the model, and send back digests, not files. Same bytes either way.
-    `meanwhile` runs in this process while they do."""
+    only). With `jobs` > 1, targets render side by side in this process and `jobs - 1`
+    forked ones: they inherit the model, and send back digests, not files (this
+    process renders too: it pays no copy-on-write for the model it reads). Same bytes
+    either way. `meanwhile` runs in this process first."""
     global _RENDER
     from generator.emit import fragments
 
     names = sorted(options.targets)
+    parallel = options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
     salt = _render_salt(options.targets, options.settings)
     with fragments.collecting(options.cache_dir, "shared", salt, stamps or {}):
         prepare(model)
@@ -142,16 +175,21 @@ def render_and_stage(
         salt,
         options.cache_dir,
         manifest or output.Manifest(),
+        tuple(names),
+        mp.get_context("fork").Value("i", 0) if parallel else _Counter(),
     )
     try:
-        if options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
-            context = mp.get_context("fork")
-            with ProcessPoolExecutor(min(options.jobs, len(names)), mp_context=context) as pool:
-                futures = [pool.submit(_render_in_worker, n, out, staging) for n in names]
-                meanwhile()
-                return [future.result() for future in futures]
-        meanwhile()
-        return [_render(n, out, staging) for n in names]
+        if not parallel:
+            meanwhile()
+            return [staged for _, staged in _render_share(out, staging)]
+        workers = min(options.jobs, len(names)) - 1
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_render_share_in_worker, out, staging) for _ in range(workers)]
+            meanwhile()
+            done = dict(_render_share(out, staging))
+            for future in futures:
+                done.update(future.result())
+        return [done[n] for n in names]
     finally:
         _RENDER = None
 

@@ -103,8 +103,9 @@ def read_doc_set(root: Path, config: DocSetConfig) -> RawDocSet:
     files: list[tuple[str, bytes]] = []
     errors: list[Diagnostic] = []
     digest = hashlib.sha256(config.fingerprint().encode())
+    folder = str(root)
     for rel in find_pages(root, config):
-        data, diags = read_bytes(root, rel)
+        data, diags = read_bytes(folder, rel)
         errors += diags
         digest.update(rel.encode() + b"\0" + (data or b"") + b"\0")
         if data is not None:

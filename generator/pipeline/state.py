@@ -8,7 +8,6 @@ the build resolves every page as a cold build does.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,11 +41,7 @@ class ResolveState:
         self._log = SealedLog(self.path, MAGIC, key, _MODULES)
 
     def load(self) -> dict[str, PageWork]:
-        gc.disable()  # unpickling makes no garbage; collections would only rescan it
-        try:
-            work = self._log.load()
-        finally:
-            gc.enable()
+        work = self._log.load()
         if not all(isinstance(k, str) and isinstance(w, PageWork) for k, w in work.items()):
             return {}
         return work
