@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.config import load_config
 from generator.emit import output
+from generator.emit.targets import TARGETS
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import parse_doc_set
 from tests.conftest import GROUPS, folder_state
@@ -148,6 +149,36 @@ def test_jobs_do_not_change_bytes(docs: Path, tmp_path: Path) -> None:
     assert (tmp_path / "a" / "model.json").read_bytes() == (
         tmp_path / "b" / "model.json"
     ).read_bytes()
+    # all targets, rendered by this process and two forked ones
+    run("build", str(docs), "-o", str(tmp_path / "c"), "-j", "1", "--no-cache")
+    run("build", str(docs), "-o", str(tmp_path / "d"), "-j", "3", "--no-cache")
+    c, d = folder_state(tmp_path / "c"), folder_state(tmp_path / "d")
+    assert len(c) > 20 and c.keys() == d.keys()
+    assert all(c[rel][0] == d[rel][0] for rel in c if rel != output.MANIFEST)
+
+
+def test_a_target_failing_in_any_process_leaves_previous_output(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Targets render in this process and forked ones: a failure in either is an
+    error, and OUT stays as it was."""
+    out = tmp_path / "out"
+    assert run("build", str(docs), "-o", str(out))[0] == 0
+    before = folder_state(out)
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected")
+
+    for failing in sorted(TARGETS):  # the first is taken by a forked process
+        with monkeypatch.context() as patch:
+            patch.setitem(TARGETS, failing, boom)
+            code, _, err = run("build", str(docs), "-o", str(out), "-j", "3")
+        assert code == 1 and "injected" in err, failing
+        assert folder_state(out) == before
+    assert run("build", str(docs), "-o", str(out), "-j", "3")[0] == 0
+    assert "Read the properties" in (out / "model.json").read_text()
 
 
 def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:

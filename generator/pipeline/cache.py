@@ -64,12 +64,9 @@ class PageCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, rel: str, data: bytes) -> str:
-        digest = hashlib.sha256(self.salt.encode())
-        digest.update(rel.encode())
-        digest.update(b"\0")
-        digest.update(data)
-        return digest.hexdigest()
+    def key(self, page: bytes) -> str:
+        """The cache key of a page, by its digest (`RawDocSet.digests`: path and bytes)."""
+        return hashlib.sha256(self.salt.encode() + b"\0" + page).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key

@@ -97,20 +97,25 @@ class RawDocSet:
     files: list[tuple[str, bytes]]
     errors: list[Diagnostic]
     fingerprint: str
+    digests: dict[str, bytes]  # each page's SHA-256 (of its path and bytes): hashed once
 
 
 def read_doc_set(root: Path, config: DocSetConfig) -> RawDocSet:
     files: list[tuple[str, bytes]] = []
     errors: list[Diagnostic] = []
+    digests: dict[str, bytes] = {}
     digest = hashlib.sha256(config.fingerprint().encode())
     folder = str(root)
     for rel in find_pages(root, config):
         data, diags = read_bytes(folder, rel)
         errors += diags
-        digest.update(rel.encode() + b"\0" + (data or b"") + b"\0")
+        page = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0")
         if data is not None:
+            page.update(data)
             files.append((rel, data))
-    return RawDocSet(files, errors, digest.hexdigest())
+            digests[rel] = page.digest()
+        digest.update(page.digest() + (b"+" if data is not None else b"-"))
+    return RawDocSet(files, errors, digest.hexdigest(), digests)
 
 
 def _facts(
@@ -131,7 +136,7 @@ def _facts(
     for rel, data in raw.files:
         key = known_keys.get(rel) if known_keys else None
         if key is None:
-            key = cache.key(rel, data) if cache is not None else ""
+            key = cache.key(raw.digests[rel]) if cache is not None else ""
         keys[rel] = key
         if rel in skip:
             if progress:
@@ -241,7 +246,7 @@ def resolve_doc_set(
     something they read from other pages changed."""
     from generator.model.resolve import PageInput, given, resolve
 
-    keys = {rel: cache.key(rel, data) for rel, data in raw.files} if cache is not None else {}
+    keys = {rel: cache.key(raw.digests[rel]) for rel, _ in raw.files} if cache is not None else {}
     skip = frozenset(
         rel for rel, key in keys.items() if rel in previous and previous[rel].key == key
     )
