@@ -28,6 +28,7 @@ from generator.model.types import (
     Resource,
     Source,
     TypeRef,
+    shared,
 )
 from generator.parse.facts import Block, PageFacts, Table
 
@@ -97,6 +98,10 @@ def _description_flags(text: str) -> tuple[bool | None, bool]:
 
 def _sample_type(value: Any, index: TypeIndex) -> TypeRef:
     """Type of a property seen only in the JSON representation, from its sample value."""
+    return shared(_sample_type_of(value, index))
+
+
+def _sample_type_of(value: Any, index: TypeIndex) -> TypeRef:
     if isinstance(value, list):
         inner = _sample_type(value[0], index) if value else TypeRef("Edm.String", PRIMITIVE)
         return TypeRef(inner.name, inner.kind, True)
@@ -162,7 +167,7 @@ class ResourceBuilder:
                 )
         nullable, read_only = _description_flags(description)
         if parsed is None:
-            ref = TypeRef("", UNRESOLVED)
+            ref = shared(TypeRef("", UNRESOLVED))
         else:
             ref, why = self.index.to_ref(parsed, page)
             if why is not None:
