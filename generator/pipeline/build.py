@@ -24,7 +24,7 @@ from generator.emit import output
 from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache, docgen_fingerprint
-from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
+from generator.pipeline.run import Progress, kept_work, read_doc_set, resolve_doc_set
 
 
 @dataclass(frozen=True)
@@ -94,14 +94,20 @@ class _Render:
     salt: str
     pieces: Path | None  # the cache folder, where pieces of output are kept
     manifest: output.Manifest  # what OUT held when the build began
-    names: tuple[str, ...]  # the targets, in the order they are taken
-    taken: Any  # a counter shared by the processes that render: the next name to take
+    tasks: tuple[str, ...]  # targets in the order they are taken; "" is `meanwhile`
+    meanwhile: Callable[[], None]
+    taken: Any  # a counter shared by the processes that render: the next task to take
 
     def take(self) -> str | None:
         with self.taken.get_lock():
             index = self.taken.value
             self.taken.value += 1
-        return self.names[index] if index < len(self.names) else None
+        return self.tasks[index] if index < len(self.tasks) else None
+
+
+# Targets by the time they take on big doc sets, longest first: the processes that share
+# them then end close together. Other targets come after, by name.
+_LONGEST_FIRST = ("client", "model", "openapi", "tests", "server")
 
 
 _RENDER: _Render | None = None
@@ -117,6 +123,10 @@ class _Counter:
         return nullcontext()
 
 
+def _longest_first(name: str) -> tuple[int, str]:
+    return (_LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST), name)
+
+
 def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
     from generator.emit import fragments
@@ -129,13 +139,16 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
 
 
 def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
-    """Targets taken one at a time until none is left: each process that renders takes
+    """Tasks taken one at a time until none is left: each process that renders takes
     the next as soon as it is free, so none waits while another has two to go."""
     job = _RENDER
     assert job is not None
     done = []
     while (name := job.take()) is not None:
-        done.append((name, _render(name, out, staging)))
+        if name:
+            done.append((name, _render(name, out, staging)))
+        else:
+            job.meanwhile()
     return done
 
 
@@ -159,7 +172,7 @@ def render_and_stage(
     only). With `jobs` > 1, targets render side by side in this process and `jobs - 1`
     forked ones: they inherit the model, and send back digests, not files (this
     process renders too: it pays no copy-on-write for the model it reads). Same bytes
-    either way. `meanwhile` runs in this process first."""
+    either way. `meanwhile` is one more task, the last, for the first process free."""
     global _RENDER
     from generator.emit import fragments
 
@@ -175,17 +188,16 @@ def render_and_stage(
         salt,
         options.cache_dir,
         manifest or output.Manifest(),
-        tuple(names),
+        (*sorted(names, key=_longest_first), ""),
+        meanwhile,
         mp.get_context("fork").Value("i", 0) if parallel else _Counter(),
     )
     try:
         if not parallel:
-            meanwhile()
             return [staged for _, staged in _render_share(out, staging)]
         workers = min(options.jobs, len(names)) - 1
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             futures = [pool.submit(_render_share_in_worker, out, staging) for _ in range(workers)]
-            meanwhile()
             done = dict(_render_share(out, staging))
             for future in futures:
                 done.update(future.result())
@@ -221,7 +233,7 @@ def build(
     resolved = resolve_doc_set(
         raw,
         config,
-        state.load() if state is not None else {},
+        kept_work(state, raw, config, cache, options.jobs) if state is not None else {},
         jobs=options.jobs,
         cache=cache,
         progress=progress,

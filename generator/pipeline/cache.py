@@ -11,6 +11,7 @@ cannot run code.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +71,9 @@ class PageCache:
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return os.path.exists(self._path(key))
 
     def get(self, key: str) -> PageFacts | None:
         facts = read_sealed(self._path(key), MAGIC, key, _ALLOWED_MODULES)

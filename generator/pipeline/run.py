@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -70,7 +72,9 @@ def _chunks(items: list[PageSource], size: int) -> Iterator[list[PageSource]]:
 def _parse_all(
     sources: list[PageSource], config: DocSetConfig, jobs: int, progress: Progress | None
 ) -> list[PageFacts]:
-    # imported here, not above: a build with nothing to do never loads the parser
+    if not sources:
+        return []
+    # imported here, not above: a build with nothing to parse never loads the parser
     from generator.parse.page import parse_page
 
     if jobs <= 1 or len(sources) < _PARALLEL_MIN_PAGES:
@@ -264,6 +268,49 @@ def resolve_doc_set(
     return Resolved(model, resolution.work, resolution.stamps, stats)
 
 
+def kept_work(
+    state: ResolveState,
+    raw: RawDocSet,
+    config: DocSetConfig,
+    cache: PageCache | None,
+    jobs: int,
+) -> dict[str, PageWork]:
+    """The work `state` kept, loaded while a forked process parses the few pages the page
+    cache lacks (an edit's) into it: `resolve_doc_set` then finds their facts there,
+    and loading the parser and parsing cost this process nothing. Not without a cache
+    or a second CPU, nor when many pages are new (a cold build parses in its pool)."""
+    if cache is None or jobs <= 1 or "fork" not in mp.get_all_start_methods():
+        return state.load()
+    ahead = mp.get_context("fork").Process(target=_parse_missing, args=(raw, config, cache))
+    ahead.start()
+    try:
+        return state.load()
+    finally:
+        ahead.join()
+
+
+def _parse_missing(raw: RawDocSet, config: DocSetConfig, cache: PageCache) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the build reports it, not this
+    try:
+        missing: list[tuple[str, bytes, str]] = []
+        for rel, data in raw.files:
+            key = cache.key(raw.digests[rel])
+            if not cache.has(key):
+                missing.append((rel, data, key))
+                if len(missing) > _PARALLEL_MIN_PAGES:
+                    return
+        if not missing:
+            return
+        from generator.parse.page import parse_page
+
+        for rel, data, key in missing:
+            source, _ = decode_page(rel, data)
+            if source is not None:
+                cache.put(key, parse_page(source.path, source.text, config))
+    except BaseException:  # noqa: BLE001 - only a head start: the build parses what is missing
+        os._exit(1)
+
+
 def load_model(
     root: Path,
     config: DocSetConfig | None = None,
@@ -276,8 +323,8 @@ def load_model(
     if state is None:
         return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache))
     config = config or load_config(root)
-    resolved = resolve_doc_set(
-        read_doc_set(root, config), config, state.load(), jobs=jobs, cache=cache
-    )
+    raw = read_doc_set(root, config)
+    previous = kept_work(state, raw, config, cache, jobs)
+    resolved = resolve_doc_set(raw, config, previous, jobs=jobs, cache=cache)
     state.save(resolved.work)  # appends only what changed
     return resolved.model
