@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.metadata
+import importlib.util
 import re
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -60,7 +60,24 @@ def width(text: str) -> int:
     return int(str_width(text))
 
 
-_BLACK_VERSION = importlib.metadata.version("black")
+def _black_version() -> str:
+    """black's version, as its own `_black_version` module states it: found without
+    importing black or `importlib.metadata` (30 ms at every build, for one string)."""
+    spec = importlib.util.find_spec("_black_version")
+    if spec is not None and spec.origin:
+        try:
+            with open(spec.origin, encoding="utf-8") as handle:
+                found = re.search(r"""^version\s*=\s*["']([^"']+)["']""", handle.read(), re.M)
+            if found:
+                return found.group(1)
+        except OSError:
+            pass
+    from importlib.metadata import version
+
+    return version("black")
+
+
+BLACK_VERSION = _black_version()
 
 
 def templates_dir() -> Path:
@@ -315,7 +332,7 @@ def _cache_path(text: str) -> Path | None:
     if _format_cache is None:
         return None
     key = hashlib.sha256(
-        f"{_BLACK_VERSION}\0{LINE_LENGTH}\0{text}".encode("utf-8", "surrogatepass")
+        f"{BLACK_VERSION}\0{LINE_LENGTH}\0{text}".encode("utf-8", "surrogatepass")
     ).hexdigest()
     return _format_cache / key[:2] / f"{key}.py"
 

@@ -51,9 +51,9 @@ class BuildResult:
 @lru_cache(maxsize=8)
 def _render_salt(targets: tuple[str, ...], settings: tuple[tuple[str, str], ...]) -> str:
     """What output depends on besides the model: docgen, black, Python, the options."""
-    import importlib.metadata
+    from generator.emit.render import BLACK_VERSION
 
-    versions = (sys.version, importlib.metadata.version("black"))
+    versions = (sys.version, BLACK_VERSION)
     digest = hashlib.sha256(docgen_fingerprint().encode())
     digest.update(repr((versions, sorted(targets), settings)).encode())
     return digest.hexdigest()
