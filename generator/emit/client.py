@@ -12,7 +12,6 @@ lay them out; black formats.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import textwrap
 from collections import Counter, defaultdict
@@ -39,6 +38,7 @@ from generator.emit.render import (
     piece,
     pystr,
     render,
+    render_kept,
 )
 from generator.model.types import (
     ENUM,
@@ -824,25 +824,34 @@ def client_target(
     """`client/...` → text: the whole client package (Python formatted by black)."""
     ctx = build_context(model, settings, package=package)
     pkg = ctx.package
-    common = {
+    plain = {  # plain data: the files made from it alone are kept whole (`render_kept`)
         "package": pkg,
         "distribution": pkg.replace("_", "-"),
         "namespace": ctx.namespace,
         "base_url": ctx.base_url,
-        "areas": ctx.areas,
     }
+    common = {**plain, "areas": ctx.areas}
+    names = tuple(
+        {
+            "attr": a.attr,
+            "module": a.module,
+            "sync_class": a.sync_class,
+            "async_class": a.async_class,
+        }
+        for a in ctx.areas
+    )
     python = {
-        f"{pkg}/__init__.py": render("client/__init__.py.jinja", **common),
-        f"{pkg}/_base.py": render("client/_base.py.jinja", **common),
-        f"{pkg}/_http.py": render("client/_http.py.jinja", **common),
-        f"{pkg}/client.py": render("client/client.py.jinja", **common),
+        f"{pkg}/__init__.py": render_kept("client/__init__.py.jinja", **plain),
+        f"{pkg}/_base.py": render_kept("client/_base.py.jinja", **plain),
+        f"{pkg}/_http.py": render_kept("client/_http.py.jinja", **plain),
+        f"{pkg}/client.py": render_kept("client/client.py.jinja", **plain, areas=names),
         f"{pkg}/models.py": render(
             "client/models.py.jinja",
             **common,
             texts=ctx.model_texts,
             imports=ctx.model_imports.groups(1, own=".models"),
         ),
-        f"{pkg}/_areas/__init__.py": render("client/_areas_init.py.jinja", **common),
+        f"{pkg}/_areas/__init__.py": render_kept("client/_areas_init.py.jinja", **plain),
     }
     for area in ctx.areas:
         python[f"{pkg}/_areas/{area.module}.py"] = render(
@@ -850,8 +859,8 @@ def client_target(
         )
     files = format_many(python)
     files[f"{pkg}/py.typed"] = ""
-    files["pyproject.toml"] = render("client/pyproject.toml.jinja", **common, toml=json.dumps)
-    files["README.md"] = render("client/README.md.jinja", **common, example=_example(ctx.areas))
+    files["pyproject.toml"] = render_kept("client/pyproject.toml.jinja", **plain)
+    files["README.md"] = render_kept("client/README.md.jinja", **plain, example=_example(ctx.areas))
     return {f"client/{rel}": text for rel, text in sorted(files.items())}
 
 

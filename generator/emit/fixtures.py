@@ -39,7 +39,7 @@ from generator.emit.naming import (
     py_identifier,
     safe_file_stem,
 )
-from generator.emit.render import format_python, render
+from generator.emit.render import format_python, render_kept
 from generator.emit.routes import example_routes
 from generator.emit.server import (
     NO_BODY_STATUSES,
@@ -427,7 +427,7 @@ def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         "namespace": model.namespace or "the API",
     }
     files: dict[str, str | bytes] = {
-        name: format_python(render(f"tests/{name}.jinja", **context)) for name in SUITE
+        name: format_python(render_kept(f"tests/{name}.jinja", **context)) for name in SUITE
     }
     for name, data in _fixture_files(model).items():
         files[f"fixtures/{name}"] = data

@@ -191,12 +191,13 @@ def _scopes(endpoint: Endpoint) -> list[str]:
 
 def _security_schemes(model: ApiModel) -> Json:
     kinds: dict[bool, dict[str, set[str]]] = {True: defaultdict(set), False: defaultdict(set)}
-    for endpoint in model.endpoints:
-        for perm in endpoint.permissions:
-            app = perm.kind.casefold().startswith("application")
-            for scope in perm.scopes:
-                if _SCOPE.match(scope):
-                    kinds[app][scope].add(perm.kind)
+    # endpoints share their permissions (see `types.shared`): each set is read once
+    listed = {id(e.permissions): e.permissions for e in model.endpoints}
+    for perm in {p for perms in listed.values() for p in perms}:
+        app = perm.kind.casefold().startswith("application")
+        for scope in perm.scopes:
+            if _SCOPE.match(scope):
+                kinds[app][scope].add(perm.kind)
     scopes = {
         app: {s: ", ".join(sorted(k)) for s, k in sorted(kinds[app].items())} for app in kinds
     }

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.util
+import json
 import re
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -276,11 +277,21 @@ def environment() -> jinja2.Environment:
     env.globals["layout"] = layout
     env.globals["wrap"] = _wrap
     env.globals["import_line"] = import_line
+    env.globals["toml"] = json.dumps  # a TOML basic string is a JSON string
     return env
 
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def render_kept(template: str, **context: Any) -> str:
+    """`render`, for a context of plain data only (text, numbers, and tuples, lists and
+    dicts of them: what `repr` spells the same at every build). The text is a piece
+    (see `fragments`) kept by that data: an unchanged file does not even load its
+    template, and compiling templates is most of what a small file costs."""
+    key = ("render", template, fragments.digest(sorted(context.items())))
+    return fragments.reuse(key, functools.partial(render, template, **context))
 
 
 def piece(

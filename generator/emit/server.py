@@ -20,7 +20,6 @@ imports docgen. `server_data` is also what `docgen serve` runs in-process.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from generator.emit import fragments, shapes
 from generator.emit.naming import (
     package_name,
 )
-from generator.emit.render import at_hand, format_python, piece, render
+from generator.emit.render import at_hand, format_python, piece, render, render_kept
 from generator.emit.routes import RouteSpec, example_routes, route_specs
 from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
@@ -280,7 +279,6 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         "base_path": (
             default_base_path(model) if base_path is None else normalize_base_path(base_path)
         ),
-        "toml": json.dumps,
     }
     specs = route_specs(model)
     data = server_data(model, specs, lazy=fragments.active() is not None)
@@ -289,10 +287,10 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         gets, key=lambda s: (len(s.args) != 1, len(s.endpoint.path), s.handler), default=None
     )
     python = {
-        f"{pkg}/__init__.py": render("server/__init__.py.jinja", **context),
-        f"{pkg}/__main__.py": render("server/__main__.py.jinja", **context),
-        f"{pkg}/app.py": render("server/app.py.jinja", **context),
-        f"{pkg}/runtime.py": render("server/runtime.py.jinja", **context),
+        f"{pkg}/__init__.py": render_kept("server/__init__.py.jinja", **context),
+        f"{pkg}/__main__.py": render_kept("server/__main__.py.jinja", **context),
+        f"{pkg}/app.py": render_kept("server/app.py.jinja", **context),
+        f"{pkg}/runtime.py": render_kept("server/runtime.py.jinja", **context),
         f"{pkg}/shapes.py": shapes_source(),
         f"{pkg}/handlers.py": render(
             "server/handlers.py.jinja",
@@ -306,6 +304,6 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
     files: Files = {rel: format_python(text) for rel, text in python.items()}
     files.update({f"{pkg}/data/{name}.json": _data_file(value) for name, value in data.items()})
     files[f"{pkg}/py.typed"] = ""
-    files["pyproject.toml"] = render("server/pyproject.toml.jinja", **context)
+    files["pyproject.toml"] = render_kept("server/pyproject.toml.jinja", **context)
     files["README.md"] = render("server/README.md.jinja", **context, example=example)
     return {f"server/{rel}": text for rel, text in sorted(files.items())}
