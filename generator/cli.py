@@ -53,12 +53,14 @@ CONFIG_DIR = click.option(
 
 def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) -> ApiModel:
     try:
+        from generator.pipeline.seen import SeenPages
         from generator.pipeline.state import resolve_state
 
         config = load_config(docs, config_dir)
         cache = PageCache.at(cache_dir, config.fingerprint())
         state = resolve_state(cache_dir, config)
-        return load_model(docs, config, jobs=default_jobs(), cache=cache, state=state)
+        seen = SeenPages(cache_dir, docs) if cache_dir else None
+        return load_model(docs, config, jobs=default_jobs(), cache=cache, state=state, seen=seen)
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
 

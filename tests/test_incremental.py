@@ -374,7 +374,7 @@ def test_an_edited_page_is_parsed_ahead_while_the_kept_work_loads(
         _write(docs, folder)
         raw = read_doc_set(folder, config)
         cache = PageCache(cache_dir, config.fingerprint())
-        new = [rel for rel, _ in raw.files if not cache.has(cache.key(raw.digests[rel]))]
+        new = [rel for rel in raw.pages if not cache.has(cache.key(raw.digests[rel]))]
         assert len(new) == 1
         resolved = resolve_doc_set(
             raw, config, kept_work(state, raw, config, cache, jobs), jobs=jobs, cache=cache

@@ -21,7 +21,8 @@ from generator.config import ConfigError, load_config
 from generator.diagnostics import Diagnostic, Severity
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
-from generator.pipeline.run import default_jobs, parse_doc_set, resolve_parsed
+from generator.pipeline.run import default_jobs, parse_doc_set, read_doc_set, resolve_parsed
+from generator.pipeline.seen import SeenPages
 from generator.pipeline.sources import SourceError
 from generator.pipeline.state import resolve_state
 from generator.settings import SettingsError, default_cache_dir, load_settings
@@ -102,7 +103,9 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
     try:
         config = load_config(request.docs, request.config_dir)
         cache = PageCache.at(request.cache_dir, config.fingerprint())
-        parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache)
+        seen = SeenPages(request.cache_dir, request.docs) if request.cache_dir else None
+        raw = read_doc_set(request.docs, config, seen)
+        parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache, raw=raw)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None
     # the work `build` keeps (see `resolve`): a re-check re-resolves the pages that changed

@@ -25,6 +25,7 @@ from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache, docgen_fingerprint
 from generator.pipeline.run import Progress, kept_work, read_doc_set, resolve_doc_set
+from generator.pipeline.seen import SeenPages
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,9 @@ def build(
     options: BuildOptions,
     progress: Progress | None = None,
 ) -> BuildResult:
-    raw = read_doc_set(docs, config)
+    raw = read_doc_set(
+        docs, config, SeenPages(options.cache_dir, docs) if options.cache_dir else None
+    )
     key = inputs_key(raw.fingerprint, options)
     staging = output.staging_dir(out, options.cache_dir)
     if not options.check:

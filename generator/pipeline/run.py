@@ -23,7 +23,14 @@ from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.cache import PageCache
-from generator.pipeline.sources import PageSource, decode_page, find_pages, read_bytes
+from generator.pipeline.seen import SeenPages, stamp_of
+from generator.pipeline.sources import (
+    PageSource,
+    SourceError,
+    decode_page,
+    find_pages,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from generator.model.resolve import PageWork, Resolution
@@ -96,30 +103,65 @@ def _parse_all(
 
 @dataclass(frozen=True)
 class RawDocSet:
-    """Every page's bytes, read once: enough to tell whether anything changed."""
+    """Every page's digest: enough to tell whether anything changed. A page's bytes
+    are read once, and only when needed: a page `SeenPages` vouches for is not read
+    to be digested."""
 
-    files: list[tuple[str, bytes]]
+    root: str
+    pages: list[str]  # the pages that could be read, in order
     errors: list[Diagnostic]
     fingerprint: str
     digests: dict[str, bytes]  # each page's SHA-256 (of its path and bytes): hashed once
+    contents: dict[str, bytes]  # the bytes read so far
+
+    def data(self, rel: str) -> bytes:
+        found = self.contents.get(rel)
+        if found is None:
+            found, _ = read_bytes(self.root, rel)
+            if found is None or _page_digest(rel, found) != self.digests[rel]:
+                raise SourceError(f"{rel}: changed while docgen was reading it; run docgen again")
+            self.contents[rel] = found
+        return found
 
 
-def read_doc_set(root: Path, config: DocSetConfig) -> RawDocSet:
-    files: list[tuple[str, bytes]] = []
+def _page_digest(rel: str, data: bytes) -> bytes:
+    page = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0")
+    page.update(data)
+    return page.digest()
+
+
+def read_doc_set(root: Path, config: DocSetConfig, seen: SeenPages | None = None) -> RawDocSet:
+    """Every page's digest; with `seen`, a page whose stat is as recorded there is not
+    read (and what this reading saw is recorded)."""
+    pages: list[str] = []
     errors: list[Diagnostic] = []
     digests: dict[str, bytes] = {}
+    contents: dict[str, bytes] = {}
     digest = hashlib.sha256(config.fingerprint().encode())
     folder = str(root)
     for rel in find_pages(root, config):
-        data, diags = read_bytes(folder, rel)
-        errors += diags
-        page = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0")
-        if data is not None:
-            page.update(data)
-            files.append((rel, data))
-            digests[rel] = page.digest()
-        digest.update(page.digest() + (b"+" if data is not None else b"-"))
-    return RawDocSet(files, errors, digest.hexdigest(), digests)
+        stamp, page = None, None
+        if seen is not None:
+            try:
+                stamp = stamp_of(os.stat(os.path.join(folder, rel)))
+            except OSError:
+                stamp = None
+            page = seen.digest(rel, stamp) if stamp is not None else None
+        if page is None:
+            data, diags = read_bytes(folder, rel)
+            errors += diags
+            if data is not None:
+                page = _page_digest(rel, data)
+                contents[rel] = data
+                if seen is not None and stamp is not None:
+                    seen.saw(rel, stamp, page)
+        if page is not None:
+            pages.append(rel)
+            digests[rel] = page
+        digest.update((page or _page_digest(rel, b"")) + (b"+" if page is not None else b"-"))
+    if seen is not None:
+        seen.save()
+    return RawDocSet(folder, pages, errors, digest.hexdigest(), digests, contents)
 
 
 def _facts(
@@ -137,7 +179,7 @@ def _facts(
     keys: dict[str, str] = {}
     errors = list(raw.errors)
     todo: list[tuple[PageSource, str]] = []
-    for rel, data in raw.files:
+    for rel in raw.pages:
         key = known_keys.get(rel) if known_keys else None
         if key is None:
             key = cache.key(raw.digests[rel]) if cache is not None else ""
@@ -152,7 +194,7 @@ def _facts(
             if progress:
                 progress(1)
             continue
-        source, diags = decode_page(rel, data)
+        source, diags = decode_page(rel, raw.data(rel))
         errors += diags
         if source is not None:
             todo.append((source, key))
@@ -218,8 +260,8 @@ def _reload(
     cache: PageCache | None,
     config: DocSetConfig,
     stats: dict[str, int],
+    raw: RawDocSet,
     rel: str,
-    data: bytes,
     key: str,
 ) -> PageFacts:
     """Facts of a page whose remembered work cannot be reused after all."""
@@ -228,7 +270,7 @@ def _reload(
     stats["reloaded"] += 1
     facts = cache.get(key) if cache is not None else None
     if facts is None:
-        source, _ = decode_page(rel, data)
+        source, _ = decode_page(rel, raw.data(rel))
         assert source is not None  # it decoded when its work was remembered
         facts = parse_page(rel, source.text, config)
         if cache is not None:
@@ -250,19 +292,15 @@ def resolve_doc_set(
     something they read from other pages changed."""
     from generator.model.resolve import PageInput, given, resolve
 
-    keys = {rel: cache.key(raw.digests[rel]) for rel, _ in raw.files} if cache is not None else {}
+    keys = {rel: cache.key(raw.digests[rel]) for rel in raw.pages} if cache is not None else {}
     skip = frozenset(
         rel for rel, key in keys.items() if rel in previous and previous[rel].key == key
     )
     pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip, keys)
     stats["reloaded"] = 0
-    data = dict(raw.files)
-    reload = functools.partial(_reload, cache, config, stats)
+    reload = functools.partial(_reload, cache, config, stats, raw)
     inputs = [given(rel, keys[rel], facts) for rel, facts in pages.items()]
-    inputs += [
-        PageInput(rel, keys[rel], functools.partial(reload, rel, data[rel], keys[rel]))
-        for rel in skip
-    ]
+    inputs += [PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip]
     resolution = resolve(inputs, config, previous)
     model = _with_read_errors(resolution.model, errors)
     return Resolved(model, resolution.work, resolution.stamps, stats)
@@ -292,19 +330,19 @@ def kept_work(
 def _parse_missing(raw: RawDocSet, config: DocSetConfig, cache: PageCache) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the build reports it, not this
     try:
-        missing: list[tuple[str, bytes, str]] = []
-        for rel, data in raw.files:
+        missing: list[tuple[str, str]] = []
+        for rel in raw.pages:
             key = cache.key(raw.digests[rel])
             if not cache.has(key):
-                missing.append((rel, data, key))
+                missing.append((rel, key))
                 if len(missing) > _PARALLEL_MIN_PAGES:
                     return
         if not missing:
             return
         from generator.parse.page import parse_page
 
-        for rel, data, key in missing:
-            source, _ = decode_page(rel, data)
+        for rel, key in missing:
+            source, _ = decode_page(rel, raw.data(rel))
             if source is not None:
                 cache.put(key, parse_page(source.path, source.text, config))
     except BaseException:  # noqa: BLE001 - only a head start: the build parses what is missing
@@ -318,12 +356,13 @@ def load_model(
     jobs: int = 1,
     cache: PageCache | None = None,
     state: ResolveState | None = None,
+    seen: SeenPages | None = None,
 ) -> ApiModel:
     """The doc set's model; with a `state`, reusing (and keeping) the work `build` keeps."""
-    if state is None:
-        return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache))
     config = config or load_config(root)
-    raw = read_doc_set(root, config)
+    raw = read_doc_set(root, config, seen)
+    if state is None:
+        return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache, raw=raw))
     previous = kept_work(state, raw, config, cache, jobs)
     resolved = resolve_doc_set(raw, config, previous, jobs=jobs, cache=cache)
     state.save(resolved.work)  # appends only what changed
