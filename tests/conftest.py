@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def graph_corpus() -> Path:
     if not (GRAPH / "api").is_dir():
         pytest.skip(f"corpus not present at {GRAPH}")
     return GRAPH
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    """A copy of the bundled sample, to edit."""
+    target = tmp_path / "docs"
+    shutil.copytree(GROUPS, target)
+    return target
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,12 @@ from generator.emit import output
 from generator.emit.targets import TARGETS
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import parse_doc_set
-from tests.conftest import GROUPS, folder_state
+from tests.conftest import folder_state
 
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture()
-def docs(tmp_path: Path) -> Path:
-    target = tmp_path / "docs"
-    shutil.copytree(GROUPS, target)
-    return target
 
 
 def test_noop_build_touches_nothing(docs: Path, tmp_path: Path) -> None:

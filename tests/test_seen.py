@@ -4,7 +4,6 @@ digests and fingerprint as reading every page, and any write is seen."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,24 @@ from generator.pipeline import seen as seen_module
 from generator.pipeline.run import RawDocSet, read_doc_set
 from generator.pipeline.seen import SeenPages
 from generator.pipeline.sources import SourceError
-from tests.conftest import GROUPS
-
-
-@pytest.fixture()
-def docs(tmp_path: Path) -> Path:
-    target = tmp_path / "docs"
-    shutil.copytree(GROUPS, target)
-    return target
 
 
 def _read(docs: Path, cache: Path) -> RawDocSet:
     return read_doc_set(docs, load_config(docs), SeenPages(cache, docs))
 
 
-def test_unchanged_pages_are_not_read_and_digest_the_same(
-    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(seen_module, "_RACY_NS", 0)  # the pages were written just now
-    cache = tmp_path / "cache"
-    first = _read(docs, cache)
-    assert len(first.contents) == len(first.pages) > 5  # nothing recorded yet: all read
+@pytest.fixture()
+def cache(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder where a first reading recorded every page: they were written just
+    now, so the two seconds that make a page racy are waived."""
+    monkeypatch.setattr(seen_module, "_RACY_NS", 0)
+    folder = tmp_path / "cache"
+    first = _read(docs, folder)
+    assert len(first.contents) == len(first.pages) > 5  # nothing recorded before: all read
+    return folder
+
+
+def test_unchanged_pages_are_not_read_and_digest_the_same(docs: Path, cache: Path) -> None:
     again = _read(docs, cache)
     assert again.contents == {}  # all vouched for by their stat
     every = read_doc_set(docs, load_config(docs))
@@ -43,16 +39,11 @@ def test_unchanged_pages_are_not_read_and_digest_the_same(
     assert again.data(page) == (docs / page).read_bytes()  # read when asked for
 
 
-def test_a_write_is_seen_even_with_the_same_size_and_mtime(
-    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(seen_module, "_RACY_NS", 0)
-    cache = tmp_path / "cache"
+def test_a_write_is_seen_even_with_the_same_size_and_mtime(docs: Path, cache: Path) -> None:
     before = _read(docs, cache)
     page = docs / "api" / "group-get.md"
     st = page.stat()
-    text = page.read_bytes()
-    page.write_bytes(text.replace(b"Get the properties", b"Got the properties"))
+    page.write_bytes(page.read_bytes().replace(b"Get the properties", b"Got the properties"))
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p` or `touch -r` would
     assert page.stat().st_size == st.st_size and page.stat().st_mtime_ns == st.st_mtime_ns
     after = _read(docs, cache)
@@ -64,30 +55,19 @@ def test_a_write_is_seen_even_with_the_same_size_and_mtime(
 def test_a_page_written_just_before_reading_is_read_again(docs: Path, tmp_path: Path) -> None:
     """Within two seconds of the reading, a stat could hide a second edit on a coarse
     clock: such a page is not vouched for."""
-    cache = tmp_path / "cache"
-    _read(docs, cache)
-    again = _read(docs, cache)
+    _read(docs, tmp_path / "cache")
+    again = _read(docs, tmp_path / "cache")
     assert len(again.contents) == len(again.pages)
 
 
-def test_a_page_that_changes_once_digested_is_an_error(
-    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(seen_module, "_RACY_NS", 0)
-    cache = tmp_path / "cache"
-    _read(docs, cache)
+def test_a_page_that_changes_once_digested_is_an_error(docs: Path, cache: Path) -> None:
     raw = _read(docs, cache)
     (docs / "api" / "group-get.md").write_text("# changed\n", encoding="utf-8")
     with pytest.raises(SourceError, match="api/group-get.md: changed while docgen was reading"):
         raw.data("api/group-get.md")
 
 
-def test_a_damaged_record_is_no_record(
-    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(seen_module, "_RACY_NS", 0)
-    cache = tmp_path / "cache"
-    _read(docs, cache)
+def test_a_damaged_record_is_no_record(docs: Path, cache: Path) -> None:
     record = cache / "pages.seen"
     record.write_bytes(record.read_bytes()[:-5])
     raw = _read(docs, cache)
