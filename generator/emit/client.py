@@ -830,7 +830,6 @@ def client_target(
         "namespace": ctx.namespace,
         "base_url": ctx.base_url,
     }
-    common = {**plain, "areas": ctx.areas}
     names = tuple(
         {
             "attr": a.attr,
@@ -847,7 +846,7 @@ def client_target(
         f"{pkg}/client.py": render_kept("client/client.py.jinja", **plain, areas=names),
         f"{pkg}/models.py": render(
             "client/models.py.jinja",
-            **common,
+            **plain,
             texts=ctx.model_texts,
             imports=ctx.model_imports.groups(1, own=".models"),
         ),
@@ -855,7 +854,7 @@ def client_target(
     }
     for area in ctx.areas:
         python[f"{pkg}/_areas/{area.module}.py"] = render(
-            "client/area.py.jinja", **common, area=area, imports=area.imports.groups(2)
+            "client/area.py.jinja", **plain, area=area, imports=area.imports.groups(2)
         )
     files = format_many(python)
     files[f"{pkg}/py.typed"] = ""

@@ -13,7 +13,6 @@ import multiprocessing as mp
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,16 +113,6 @@ _LONGEST_FIRST = ("client", "model", "openapi", "tests", "server")
 _RENDER: _Render | None = None
 
 
-class _Counter:
-    """`multiprocessing.Value`'s face, for one process."""
-
-    def __init__(self) -> None:
-        self.value = 0
-
-    def get_lock(self) -> nullcontext[None]:
-        return nullcontext()
-
-
 def _longest_first(name: str) -> tuple[int, str]:
     return (_LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST), name)
 
@@ -191,7 +180,7 @@ def render_and_stage(
         manifest or output.Manifest(),
         (*sorted(names, key=_longest_first), ""),
         meanwhile,
-        mp.get_context("fork").Value("i", 0) if parallel else _Counter(),
+        mp.get_context("fork" if parallel else None).Value("i", 0),
     )
     try:
         if not parallel:
