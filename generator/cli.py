@@ -19,14 +19,11 @@ import click
 
 from generator import __version__, sealed
 from generator.check import formats as check_formats
-from generator.check.explain import explain as explain_rule
-from generator.check.explain import rule_lines
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
 from generator.emit.output import OutputError
 from generator.emit.targets import TARGETS
 from generator.emit.writer import write_text_atomic
-from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.pipeline.cache import PageCache
@@ -165,6 +162,8 @@ def model_cmd(
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     model = _load(docs, config_dir, None if no_cache else cache_dir or default_cache_dir(settings))
+    from generator.model.serialize import model_to_json  # only this command writes it
+
     text = model_to_json(model)
     if output is None:
         sys.stdout.write(text)
@@ -230,6 +229,8 @@ def check_cmd(
     from generator.check import command as check_command
 
     if explain is not None:
+        from generator.check.explain import explain as explain_rule
+
         text = explain_rule(explain)
         if text is None:
             raise check_command.CheckUsageError(
@@ -483,6 +484,9 @@ def _report_build(
 @click.argument("code", required=False)
 def rules_cmd(code: str | None) -> None:
     """List every diagnostic code with its severity and meaning; with CODE, explain that rule."""
+    from generator.check.explain import explain as explain_rule
+    from generator.check.explain import rule_lines
+
     if code is None:
         click.echo("\n".join(rule_lines()))
         return

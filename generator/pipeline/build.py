@@ -69,11 +69,16 @@ def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptio
     digest = hashlib.sha256(_render_salt(options.targets, options.settings).encode())
     digest.update(repr((model.schema_version, model.namespace, model.base_urls)).encode())
     digest.update(repr(model.pages).encode())
-    for group in (model.resources, model.enums, model.endpoints, model.examples):
+    for group in (
+        model.resources,
+        model.enums,
+        model.endpoints,
+        model.examples,
+        model.diagnostics,
+    ):
         digest.update(b"\0")
         for element in group:
             digest.update((stamps.get(id(element)) or stamp(element)).encode())
-    digest.update(stamp(model.diagnostics).encode())
     return digest.hexdigest()
 
 

@@ -37,18 +37,29 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def docgen_fingerprint() -> str:
-    """docgen's whole code and templates: a new docgen means new work and output."""
+    """docgen's whole code and templates: a new docgen means new work and output.
+    (Walked with `os.walk`: every build, even one with nothing to do, asks for it.)"""
     digest = hashlib.sha256(generator.__version__.encode())
-    package = Path(generator.__file__).parent
-    roots = [package, package / "templates", package.parent / "templates"]
+    package = os.path.dirname(os.path.abspath(generator.__file__))
+    roots = [package, os.path.join(package, "templates"), os.path.join(package, "..", "templates")]
     for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".jinja", ".json", ".toml"):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
+        for rel, path in _code_files(root):
+            digest.update(rel.encode())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
     return digest.hexdigest()
+
+
+def _code_files(root: str) -> list[tuple[str, str]]:
+    """(path relative to `root`, with slashes; full path) of code and templates, sorted."""
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in names:
+            if name.endswith((".py", ".jinja", ".json", ".toml")):
+                path = os.path.join(folder, name)
+                found.append((os.path.relpath(path, root).replace(os.sep, "/"), path))
+    return sorted(found)
 
 
 class PageCache:
