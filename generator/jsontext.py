@@ -62,7 +62,7 @@ class Pieces(Protocol):
 
     def stamp(self, element: object) -> str | None: ...
 
-    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes: ...
+    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes | memoryview: ...
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class _Writer:
         self.sort_keys = sort_keys
         self.pieces = pieces
         self.batch = batch
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | memoryview] = []
         self.out: list[str] = []
 
     def piece(self, o: Any, level: int) -> bytes:

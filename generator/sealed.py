@@ -16,6 +16,8 @@ import enum
 import gc
 import hashlib
 import io
+import mmap
+import os
 import pickle
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,8 +33,10 @@ _ALLOWED_BUILTINS = frozenset(
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, stream: io.BytesIO, modules: frozenset[str]) -> None:
-        super().__init__(stream)
+    def __init__(
+        self, stream: Any, modules: frozenset[str], buffers: Iterable[Any] | None = None
+    ) -> None:
+        super().__init__(stream, buffers=buffers)
         self.modules = modules
 
     def find_class(self, module: str, name: str) -> Any:
@@ -131,6 +135,10 @@ class SealedLog:
     when it holds more than twice what is live. Loading applies records in order
     and stops at the first damaged one: what it returns is then an older state,
     and entries are only ever trusted by their own keys, so older is never wrong.
+
+    The file is mapped, not read, and big bytes values (pieces of JSON output) are
+    kept beside the pickle: they load as views of the mapping, checked by the
+    record's CRC-32 but never copied (a build joins them straight into its output).
     """
 
     def __init__(self, path: Path, magic: bytes, key: str, modules: Iterable[str]) -> None:
@@ -147,25 +155,19 @@ class SealedLog:
 
     def _load(self) -> dict[Any, Any]:
         self._loaded, self._stored, self._whole = {}, 0, False
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return {}
-        if not raw.startswith(self.head):
+        raw = _mapped(self.path)
+        if raw is None or raw[: len(self.head)] != self.head:
             return {}
         pos, state = len(self.head), dict[Any, Any]()
-        view, stream = memoryview(raw), io.BytesIO(raw)  # records are read in place
+        view = memoryview(raw)  # records are read in place, big values never copied
         while pos + _RECORD_HEAD <= len(raw):
             size = int.from_bytes(view[pos : pos + _LENGTH], "big")
             check = int.from_bytes(view[pos + _LENGTH : pos + _RECORD_HEAD], "big")
             start, end = pos + _RECORD_HEAD, pos + _RECORD_HEAD + size
             if end > len(raw) or zlib.crc32(view[start:end]) != check:
                 break
-            stream.seek(start)
             try:
-                updates, removed = _Unpickler(stream, self.modules).load()
-                if stream.tell() != end:
-                    break
+                updates, removed = _unpickled(raw, view, start, end, self.modules)
                 state.update(updates)
                 for k in removed:
                     state.pop(k, None)
@@ -189,7 +191,7 @@ class SealedLog:
         else:
             try:
                 with self.path.open("ab") as handle:
-                    handle.write(_record(updates, removed))
+                    handle.writelines(_record_parts(updates, removed))
             except OSError:
                 self._whole = False
                 return
@@ -201,5 +203,68 @@ _MISSING = object()
 
 
 def _record(updates: dict[Any, Any], removed: tuple[Any, ...]) -> bytes:
-    payload = pickle.dumps((updates, removed), protocol=pickle.HIGHEST_PROTOCOL)
-    return len(payload).to_bytes(_LENGTH, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload
+    return b"".join(_record_parts(updates, removed))
+
+
+_OUT_OF_BAND = 1024  # bytes values this long are kept beside the pickle, read in place
+
+
+def _record_parts(updates: dict[Any, Any], removed: tuple[Any, ...]) -> list[bytes | memoryview]:
+    """A record: its length and CRC-32, then the number and lengths of its big bytes
+    values, the pickle, and those values (out of band: a load maps them, not copies)."""
+    buffers: list[pickle.PickleBuffer] = []
+    wrapped = {
+        k: (
+            pickle.PickleBuffer(v)
+            if isinstance(v, (bytes, memoryview)) and len(v) >= _OUT_OF_BAND
+            else v
+        )
+        for k, v in updates.items()
+    }
+    stream = pickle.dumps((wrapped, removed), protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    head = len(stream).to_bytes(_LENGTH, "big") + len(views).to_bytes(_LENGTH, "big")
+    head += b"".join(len(v).to_bytes(_LENGTH, "big") for v in views)
+    parts: list[bytes | memoryview] = [head, stream, *views]
+    check, size = 0, 0
+    for part in parts:
+        check, size = zlib.crc32(part, check), size + len(part)
+    return [size.to_bytes(_LENGTH, "big") + check.to_bytes(4, "big"), *parts]
+
+
+def _unpickled(
+    raw: Any, view: memoryview, start: int, end: int, modules: frozenset[str]
+) -> tuple[dict[Any, Any], tuple[Any, ...]]:
+    """A record's payload (see `_record_parts`): its big values are views of `view`."""
+    size = int.from_bytes(view[start : start + _LENGTH], "big")
+    count = int.from_bytes(view[start + _LENGTH : start + 2 * _LENGTH], "big")
+    at = start + 2 * _LENGTH
+    lengths = [
+        int.from_bytes(view[at + i * _LENGTH : at + (i + 1) * _LENGTH], "big") for i in range(count)
+    ]
+    at += count * _LENGTH
+    stream_end = at + size
+    buffers, offset = [], stream_end
+    for length in lengths:
+        buffers.append(view[offset : offset + length])
+        offset += length
+    if offset != end:
+        raise pickle.UnpicklingError("record lengths do not add up")
+    raw.seek(at)
+    updates, removed = _Unpickler(raw, modules, buffers).load()
+    if raw.tell() != stream_end:
+        raise pickle.UnpicklingError("record pickle does not end where it says")
+    return updates, removed
+
+
+def _mapped(path: Path) -> mmap.mmap | None:
+    """The file mapped read-only (docgen only ever appends to its logs or replaces them
+    whole, never truncates one in place); None if missing, empty or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return None
+            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+            return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
+    except (OSError, ValueError):
+        return None

@@ -266,6 +266,30 @@ def test_the_log_appends_changes_and_stops_at_damage(tmp_path: Path) -> None:
     assert SealedLog(log.path, b"magic", "other key", ()).load() == {"c": "d"}
 
 
+def test_big_bytes_are_kept_beside_the_pickle_and_read_in_place(tmp_path: Path) -> None:
+    """Big bytes values (pieces of JSON) are stored out of band: a load gives views of
+    the mapped file, equal to what was saved, through appends and rewrites; a flipped
+    bit in one of them is caught like any other damage."""
+    log = SealedLog(tmp_path / "log", b"magic", "key", ())
+    first = {f"k{i}": bytes([i]) * (2000 + i) for i in range(20)} | {"small": b"x", "t": ("a",)}
+    log.save(first)
+    loaded = log.load()
+    assert loaded == first
+    assert isinstance(loaded["k3"], memoryview) and isinstance(loaded["small"], bytes)
+    second = dict(loaded, k1=b"\xff" * 5000)
+    log.save(second)  # appended: the unchanged views are not written again
+    again = SealedLog(log.path, b"magic", "key", ())
+    assert again.load() == second
+    third = dict(again.load(), k0=b"\x01" * 3000)
+    SealedLog(log.path, b"magic", "key", ()).save(third)  # not loaded: rewritten whole
+    assert SealedLog(log.path, b"magic", "key", ()).load() == third
+    whole = log.path.read_bytes()
+    damaged = bytearray(whole)
+    damaged[whole.index(bytes([7]) * 2007) + 1000] ^= 0x01  # inside one big value
+    log.path.write_bytes(bytes(damaged))
+    assert SealedLog(log.path, b"magic", "key", ()).load() == {}  # its record is refused
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()

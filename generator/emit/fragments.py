@@ -75,8 +75,11 @@ def active() -> Fragments | None:
 
 def reuse(key: Hashable | None, make: Callable[[], T]) -> T:
     """The piece for `key` from the active store, else `make()` (also when the key is
-    None: see `key`)."""
-    return make() if _active is None or key is None else _active.get(key, make)
+    None: see `key`). (Big bytes are kept as views of the store's file: see `sealed`;
+    `jsontext` takes those as they are, anything else gets bytes.)"""
+    if _active is None or key is None:
+        return make()
+    return _plain(_active.get(key, make))
 
 
 def json_piece(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
@@ -102,7 +105,12 @@ def keep(
         value()
         return made[0][1]
 
-    return value, (extra() if _active is None or key is None else _active.get(key, extra))
+    return value, (extra() if _active is None or key is None else _plain(_active.get(key, extra)))
+
+
+def _plain(value: T) -> T:
+    """Bytes for a view of the store's file (see `reuse`)."""
+    return bytes(value) if isinstance(value, memoryview) else value  # type: ignore[return-value]
 
 
 def stamp_of(element: object) -> str | None:
