@@ -42,6 +42,39 @@ def test_edit_rewrites_only_what_changed_and_keeps_user_files(docs: Path, tmp_pa
     assert "Read the properties" in (out / "model.json").read_text()
 
 
+def test_replaced_big_files_are_freed_by_the_next_build_never_left_in_out(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big file an update replaces keeps a second name in the cache (freeing it is
+    slow, so the next build does it while a CPU is idle): never inside OUT, never
+    without a cache. The manifest written with the update vouches for the new files
+    at once: the next build with nothing to do reads none of them."""
+    monkeypatch.setattr(output, "_ASIDE_MIN", 0)  # every file is big here
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build = ("build", str(docs), "-o", str(out), "--cache-dir", str(cache), "-t", "model")
+    assert run(*build)[0] == 0
+    old = (out / "model.json").read_bytes()
+    page = docs / "api" / "group-get.md"
+    page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
+    assert run(*build)[0] == 0
+    trash = output.trash_dir(output.staging_dir(out, cache), cache)
+    assert trash is not None and old in {p.read_bytes() for p in trash.iterdir()}
+    assert set(folder_state(out)) == {"model.json", output.MANIFEST}
+    middle = (out / "model.json").read_bytes()
+    manifest = output.read_manifest(out)
+    assert manifest.stamps == {"model.json": output._stamp(out / "model.json")}
+    assert output.is_current(out, manifest, manifest.inputs)  # by stamps: nothing read
+    page.write_text(page.read_text().replace("Read the properties", "See the properties"))
+    assert run(*build)[0] == 0
+    aside = {p.read_bytes() for p in trash.iterdir()}
+    assert old not in aside  # freed by this build
+    assert middle in aside  # the one this build replaced
+    plain = tmp_path / "plain"
+    assert run("build", str(docs), "-o", str(plain), "-t", "model", "--no-cache")[0] == 0
+    assert run("build", str(docs), "-o", str(plain), "-t", "model", "--no-cache")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "docs", "out", "plain"]
+
+
 def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

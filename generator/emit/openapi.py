@@ -382,6 +382,10 @@ def _collection_wrapper(item: Json) -> Json:
     }
 
 
+def _wrapper_of(name: str) -> Json:
+    return _collection_wrapper(_ref(name))
+
+
 def _components(model: ApiModel, types: _Types, shape: str | None) -> Json:
     if shape is not None:
         schemas: Json = {}
@@ -397,7 +401,9 @@ def _components(model: ApiModel, types: _Types, shape: str | None) -> Json:
     else:
         schemas = {n: _resource_schema(r, types) for n, r in types.resources.items()}
         schemas |= {n: _enum_schema(e, types.titles[n]) for n, e in types.enums.items()}
-    schemas |= {w: _collection_wrapper(_ref(n)) for n, w in types.collections.items()}
+    for n, w in types.collections.items():
+        make = functools.partial(_wrapper_of, n)
+        schemas[w] = make() if shape is None else fragments.json_piece(("collection", n), make)
     components: Json = {"schemas": dict(sorted(schemas.items()))}
     if schemes := _security_schemes(model):
         components["securitySchemes"] = schemes

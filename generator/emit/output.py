@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -146,8 +147,19 @@ def stage(
         if staging is not None:
             tmp = staging / "files" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
+            _write_staged(tmp, data)
     return Staged(digests, changed)
+
+
+def _write_staged(path: Path, data: bytes) -> None:
+    """A big file's blocks are reserved before it is written: renaming a file whose
+    blocks are not yet allocated over another makes some filesystems (ext4) flush
+    it first, which would be the slowest step of an update."""
+    with open(path, "wb") as handle:
+        if len(data) >= _ASIDE_MIN and hasattr(os, "posix_fallocate"):
+            with contextlib.suppress(OSError):  # not supported here: written as it is
+                os.posix_fallocate(handle.fileno(), 0, len(data))
+        handle.write(data)
 
 
 def plan(out: Path, staged: Iterable[Staged], manifest: Manifest) -> Plan:
@@ -205,15 +217,48 @@ def _recover_from(out: Path, staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _apply_steps(out: Path, staging: Path, steps: dict[str, list[str]]) -> None:
+def _apply_steps(
+    out: Path, staging: Path, steps: dict[str, list[str]], trash: Path | None = None
+) -> None:
     for rel in steps.get("write", []):
         source = staging / "files" / rel
         if source.exists():
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            if trash is not None:
+                _keep_aside(out / rel, trash)
             os.replace(source, out / rel)
     for rel in steps.get("remove", []):
         (out / rel).unlink(missing_ok=True)
         _prune_empty_dirs(out, (out / rel).parent)
+
+
+_ASIDE_MIN = 1 << 20  # replaced files this big are freed by a later build (see `_keep_aside`)
+
+
+def trash_dir(staging: Path, cache_dir: Path | None) -> Path | None:
+    """Where big replaced files wait to be freed: beside the staging folder when that
+    is in the cache folder (on OUT's filesystem); else nowhere, nothing waits."""
+    if cache_dir is None or not staging.absolute().is_relative_to(cache_dir.absolute()):
+        return None
+    return staging.with_name(staging.name + ".old")
+
+
+def _keep_aside(path: Path, trash: Path) -> None:
+    """Give a big file about to be replaced a second name in `trash`, so that the
+    rename frees nothing: freeing tens of megabytes of cached pages is the slowest
+    part of an update, and `empty_trash` does it while a later build has a CPU idle."""
+    try:
+        st = os.stat(path)
+        if st.st_size >= _ASIDE_MIN:
+            trash.mkdir(parents=True, exist_ok=True)
+            os.link(path, trash / str(st.st_ino))
+    except OSError:  # none then: the rename frees it, as it would anyway
+        pass
+
+
+def empty_trash(trash: Path | None) -> None:
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _prune_empty_dirs(out: Path, folder: Path) -> None:
@@ -229,15 +274,29 @@ def apply(
     staging: Path,
     rendered: str = "",
     previous: Manifest | None = None,
+    trash: Path | None = None,
 ) -> None:
     """Commit a plan whose files are staged: the journal, the renames, the manifest.
     Nothing in `out` changes before the commit point, not even its creation. (`build`
     has refused an `out` that is not a folder before rendering anything.) An unchanged
-    file keeps the size and mtime `previous` recorded, when it recorded them."""
+    file keeps the size and mtime `previous` recorded, when it recorded them. With
+    `trash`, the big files replaced are left there to be freed later (`_keep_aside`)."""
+    known = previous.stamps if previous is not None else {}
+    written = set(the_plan.write)
+    staged = staging / "files"
+    # a staged file keeps its size and mtime when renamed: the manifest says them already
+    stamps = {
+        rel: (
+            _stamp(os.path.join(staged, rel))
+            if rel in written
+            else known[rel] if rel in known else _stamp(out / rel)
+        )
+        for rel in the_plan.digests
+    }
     try:
-        manifest_data = _manifest_bytes(the_plan.digests, inputs, {}, rendered)
-        (staging / "files").mkdir(parents=True, exist_ok=True)
-        (staging / "files" / MANIFEST).write_bytes(manifest_data)
+        manifest_data = _manifest_bytes(the_plan.digests, inputs, stamps, rendered)
+        staged.mkdir(parents=True, exist_ok=True)
+        (staged / MANIFEST).write_bytes(manifest_data)
         steps = {"write": [*the_plan.write, MANIFEST], "remove": the_plan.remove}
         journal_tmp = staging / (JOURNAL + ".tmp")
         journal_tmp.write_text(json.dumps(steps), encoding="utf-8")
@@ -245,15 +304,8 @@ def apply(
     except BaseException:
         discard(staging)
         raise
-    _apply_steps(out, staging, steps)
+    _apply_steps(out, staging, steps, trash)
     shutil.rmtree(staging, ignore_errors=True)
-    known = previous.stamps if previous is not None else {}
-    written = set(the_plan.write)
-    stamps = {
-        rel: known[rel] if rel in known and rel not in written else _stamp(out / rel)
-        for rel in the_plan.digests
-    }
-    _write_manifest(out, _manifest_bytes(the_plan.digests, inputs, stamps, rendered))
 
 
 def discard(staging: Path) -> None:

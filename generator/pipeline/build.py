@@ -213,6 +213,7 @@ def build(
     )
     key = inputs_key(raw.fingerprint, options)
     staging = output.staging_dir(out, options.cache_dir)
+    trash = output.trash_dir(staging, options.cache_dir)
     if not options.check:
         output.recover(out, staging)
     manifest = output.read_manifest(out)
@@ -242,6 +243,11 @@ def build(
         if state is not None:
             state.save(resolved.work)  # appends only what changed
 
+    def meanwhile() -> None:  # while another process renders, when there is one
+        remember()
+        if not options.check:
+            output.empty_trash(trash)  # the big files the last update replaced
+
     rendered = rendered_key(model, resolved.stamps, options)
     if manifest.rendered == rendered and output.files_intact(out, manifest):
         remember()
@@ -257,7 +263,7 @@ def build(
             out,
             None if options.check else staging,
             stamps=resolved.stamps,
-            meanwhile=remember,
+            meanwhile=meanwhile,
             manifest=manifest,
         )
         the_plan = output.plan(out, staged, manifest)
@@ -275,7 +281,7 @@ def build(
         if the_plan.empty and manifest.inputs == key:
             output.discard(staging)
             return result
-        output.apply(out, the_plan, key, staging, rendered, manifest)
+        output.apply(out, the_plan, key, staging, rendered, manifest, trash)
     except BaseException:
         if not options.check:
             output.discard(staging)
