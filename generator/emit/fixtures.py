@@ -49,11 +49,12 @@ from generator.emit.server import (
     response_headers,
     response_status,
     server_package,
+    type_data,
     types_data,
 )
 from generator.emit.shapes import Types
 from generator.model.paths import _compile
-from generator.model.types import ApiModel, Endpoint, Example, ExampleResponse
+from generator.model.types import ApiModel, Endpoint, Enum, Example, ExampleResponse, Resource
 
 Files = dict[str, str | bytes]
 Json = dict[str, Any]
@@ -98,7 +99,12 @@ class _Context:
     routes: Mapping[str, str | None]
     operations: Mapping[str, OperationName]
     findings: _Findings
-    types: Types
+    model: ApiModel
+
+    @functools.cached_property
+    def types(self) -> Types:
+        """The types as the typed client reads bodies: only a fixture made reads them."""
+        return Types(types_data(self.model), strict=True)
 
 
 def _source(file: str, line: int) -> str:
@@ -361,7 +367,7 @@ def _context(model: ApiModel) -> _Context:
         routes=example_routes(model),
         operations=operation_names(model),
         findings=_Findings(model.diagnostics),
-        types=Types(types_data(model), strict=True),  # as the typed client reads bodies
+        model=model,
     )
 
 
@@ -384,7 +390,7 @@ def _fixture_files(model: ApiModel) -> dict[str, bytes]:
     its example and endpoints, its route, operation and twin, the findings of its
     page and a digest of the types."""
     ctx = _context(model)
-    types = fragments.digest(types_data(model))
+    types = _types_digest(model)
     findings: dict[str, str] = {}
     out: dict[str, bytes] = {}
     for name, example, twin in _named(model, ctx):
@@ -409,6 +415,24 @@ def _fixture_files(model: ApiModel) -> dict[str, bytes]:
         make = functools.partial(_fixture_bytes, example, ctx, twin)
         out[name] = fragments.reuse(key, make)
     return out
+
+
+def _types_digest(model: ApiModel) -> str:
+    """`types_data(model)` as a digest of each type's part of it, kept by the type's
+    stamp: a build reads no type whose stamp is unchanged."""
+    elements: list[Resource | Enum] = [*model.resources, *model.enums]
+    parts = [
+        fragments.reuse(
+            fragments.key("type data digest", fragments.stamp_of(element)),
+            functools.partial(_type_digest, element),
+        )
+        for element in elements
+    ]
+    return fragments.digest(parts)
+
+
+def _type_digest(element: Resource | Enum) -> str:
+    return fragments.digest(type(element).__name__, element.name, type_data(element))
 
 
 def _fixture_bytes(example: Example, ctx: _Context, twin: str | None) -> bytes:

@@ -14,7 +14,6 @@ import importlib.util
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -443,6 +442,8 @@ def format_many(texts: dict[str, str]) -> dict[str, str]:
             misses[rel] = text
     if _format_jobs > 1 and len(misses) > 1:
         order = sorted(misses, key=lambda r: -len(misses[r]))
+        from concurrent.futures import ProcessPoolExecutor  # only when many files need black
+
         with ProcessPoolExecutor(min(_format_jobs, len(order))) as pool:
             results = pool.map(_black, [misses[r] for r in order])
             for rel, formatted in zip(order, results, strict=True):

@@ -186,6 +186,11 @@ def types_data(model: ApiModel, *, lazy: bool = False) -> Json:
     }
 
 
+def type_data(element: Resource | Enum) -> Json:
+    """One type's entry in `types_data`."""
+    return _resource_data(element) if isinstance(element, Resource) else _enum_data(element)
+
+
 def _enum_data(enum: Enum) -> Json:
     return {"members": [m.name for m in enum.members], "flags": enum.flags}
 

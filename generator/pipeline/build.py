@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
+import pickle
 import sys
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -154,6 +155,44 @@ def _render_share_in_worker(out: Path, staging: Path | None) -> list[tuple[str, 
     return _render_share(out, staging)
 
 
+class _Forked:
+    """A function run in a forked process, its result (or exception) sent back pickled.
+    (A process pool costs more to start than the render of an edit can spare.)"""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: never returns into the caller's code
+            os.close(read)
+            try:
+                payload = pickle.dumps((True, function(*args)))
+            except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
+                payload = _pickled_error(error)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(0)
+        os.close(write)
+        self.read = read
+
+    def result(self) -> Any:
+        with os.fdopen(self.read, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not payload:
+            raise RuntimeError(f"a render process ended with no result (status {status})")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value
+
+
+def _pickled_error(error: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, error))
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
+        return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
+
+
 def render_and_stage(
     model: ApiModel,
     options: BuildOptions,
@@ -190,12 +229,16 @@ def render_and_stage(
     try:
         if not parallel:
             return [staged for _, staged in _render_share(out, staging)]
-        workers = min(options.jobs, len(names)) - 1
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_render_share_in_worker, out, staging) for _ in range(workers)]
+        workers = [
+            _Forked(_render_share_in_worker, out, staging)
+            for _ in range(min(options.jobs, len(names)) - 1)
+        ]
+        try:
             done = dict(_render_share(out, staging))
-            for future in futures:
-                done.update(future.result())
+        finally:  # every worker waited for, whatever happened here
+            results = [worker.result() for worker in workers]
+        for result in results:
+            done.update(result)
         return [done[n] for n in names]
     finally:
         _RENDER = None

@@ -13,7 +13,6 @@ import multiprocessing as mp
 import os
 import signal
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +92,8 @@ def _parse_all(
         return out
     size = max(8, len(sources) // (jobs * 8))
     results: list[PageFacts] = []
+    from concurrent.futures import ProcessPoolExecutor  # not loaded by a build of an edit
+
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
         for chunk in pool.map(_parse_chunk, _chunks(sources, size)):
             results.extend(chunk)
