@@ -202,8 +202,9 @@ class Imports:
         return tuple(sorted((m, n) for m, names in self.names.items() for n in names))
 
     def use_all(self, used: Iterable[tuple[str, str]]) -> None:
+        names = self.names
         for module, name in used:
-            self.use(module, name)
+            names[module].add(name)
 
     def groups(self, depth: int, own: str = "") -> list[list[tuple[str, tuple[str, ...]]]]:
         """(module, names) for a module `depth` packages below the package root: the
@@ -285,6 +286,13 @@ def class_names(model: ApiModel) -> dict[str, str]:
         desired.setdefault(t.name, name)
     allocator = NameAllocator(IMPORTED_NAMES)
     return {key: allocator.allocate(desired[key]) for key in sorted(desired)}
+
+
+def _kept_class_names(model: ApiModel) -> dict[str, str]:
+    """`class_names`, kept by what it reads: every type's name, short name and namespace."""
+    types: list[Resource | Enum] = [*model.resources, *model.enums]
+    read = fragments.digest(model.namespace, [(t.name, t.short_name, t.namespace) for t in types])
+    return dict(fragments.reuse(("class names", read), lambda: tuple(class_names(model).items())))
 
 
 def free_form(model: ApiModel) -> set[str]:
@@ -795,7 +803,7 @@ def build_context(
     base_url = settings.get("base_url") or next(
         (u for u in model.base_urls if "://" in u), "http://localhost"
     )
-    classes = class_names(model)
+    classes = _kept_class_names(model)
     loose = free_form(model)
     types = _Types(classes, loose)
     context = fragments.digest(sorted(classes.items()), sorted(loose), types_shape(model))

@@ -374,9 +374,17 @@ def _context(model: ApiModel) -> _Context:
 def _named(model: ApiModel, ctx: _Context) -> Iterator[tuple[str, Example, str | None]]:
     """(file name, example, its twin) for every example: stable, unique names."""
     twins = _twins(model, ctx.routes)
+    examples = sorted(model.examples, key=lambda x: x.id)
+    ids = tuple(example.id for example in examples)
+    names = fragments.reuse(("fixture names", fragments.digest(ids)), lambda: _file_names(ids))
+    for name, example in zip(names, examples, strict=True):
+        yield name, example, twins.get(example.id)
+
+
+def _file_names(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """A unique file name for each example id, in order (kept by the ids' digest)."""
     names = NameAllocator()
-    for example in sorted(model.examples, key=lambda x: x.id):
-        yield f"{names.allocate(safe_file_stem(example.id))}.json", example, twins.get(example.id)
+    return tuple(f"{names.allocate(safe_file_stem(i))}.json" for i in ids)
 
 
 def fixtures(model: ApiModel) -> dict[str, Json]:
