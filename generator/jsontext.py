@@ -250,7 +250,14 @@ class _Writer:
                     break
                 stop += 1
             run_names = tuple(names[start:stop]) if names is not None else None
-            key = ("run", self.indent, level + 1, run_names, tuple(keys[start:stop]))
+            key = (
+                "run",
+                self.indent,
+                self.sort_keys,
+                level + 1,
+                run_names,
+                tuple(keys[start:stop]),
+            )
             make = functools.partial(self.run_bytes, run_names, items[start:stop], inner, level + 1)
             self.take(key, make, pieces)
             start = stop

@@ -239,6 +239,8 @@ def _unpickled(
     size = int.from_bytes(view[start : start + _LENGTH], "big")
     count = int.from_bytes(view[start + _LENGTH : start + 2 * _LENGTH], "big")
     at = start + 2 * _LENGTH
+    if at + count * _LENGTH > end:
+        raise pickle.UnpicklingError("record lengths do not add up")
     lengths = [
         int.from_bytes(view[at + i * _LENGTH : at + (i + 1) * _LENGTH], "big") for i in range(count)
     ]
@@ -264,6 +266,8 @@ def _mapped(path: Path) -> mmap.mmap | None:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size == 0:
                 return None
+            if not hasattr(mmap, "MAP_SHARED"):  # not a POSIX system
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
             return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
     except (OSError, ValueError):

@@ -174,19 +174,22 @@ class _Forked:
         os.close(write)
         self.read = read
 
-    def result(self) -> Any:
+    def outcome(self) -> tuple[bool, Any]:
+        """(True, the result) or (False, the exception), once the process has ended."""
         with os.fdopen(self.read, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         if not payload:
-            raise RuntimeError(f"a render process ended with no result (status {status})")
+            return False, RuntimeError(f"a render process ended with no result ({status})")
         ok, value = pickle.loads(payload)
-        if not ok:
-            raise value
-        return value
+        return ok, value
 
 
 def _pickled_error(error: BaseException) -> bytes:
+    """The exception, with where it was raised in the render process as a note."""
+    import traceback
+
+    error.add_note("raised in a render process:\n" + "".join(traceback.format_exception(error)))
     try:
         return pickle.dumps((False, error))
     except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
@@ -235,10 +238,12 @@ def render_and_stage(
         ]
         try:
             done = dict(_render_share(out, staging))
-        finally:  # every worker waited for, whatever happened here
-            results = [worker.result() for worker in workers]
-        for result in results:
-            done.update(result)
+        finally:  # every worker waited for, whatever happened here (and that is raised)
+            outcomes = [worker.outcome() for worker in workers]
+        for ok, value in outcomes:
+            if not ok:
+                raise value
+            done.update(value)
         return [done[n] for n in names]
     finally:
         _RENDER = None
