@@ -73,17 +73,21 @@ def client_package(model: ApiModel, settings: Mapping[str, str]) -> str:
 # ----- why an example cannot be replayed -------------------------------------------------------
 
 
+def _fields_of(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    return (d.file, d.line, d.col, d.code, d.message, d.severity.value)
+
+
 class _Findings:
     """The model's diagnostics by file, to name the one that explains a skipped example."""
 
     def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.by_file: dict[str, list[Diagnostic]] = {}
-        for d in sorted(diagnostics):
+        for d in sorted(diagnostics, key=_fields_of):  # their own order, compared in C
             self.by_file.setdefault(d.file, []).append(d)
 
     def digest(self, file: str) -> str:
-        """What `find` can answer for `file`."""
-        return fragments.digest([(d.line, d.code, d.format()) for d in self.by_file.get(file, [])])
+        """What `find` can answer for `file`: its diagnostics' fields."""
+        return fragments.digest([_fields_of(d) for d in self.by_file.get(file, [])])
 
     def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
         """The first diagnostic of `codes` on `lines` of `file`, else `file:line: fallback`."""
