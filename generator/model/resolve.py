@@ -503,9 +503,16 @@ def resolve(
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         endpoints=tuple(sorted(endpoints.values(), key=lambda e: (e.path, e.method))),
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
-        diagnostics=tuple(sorted(set(diagnostics), key=_diagnostic_order)),
+        diagnostics=_unique_in_order(diagnostics),
     )
     for diag in model.diagnostics:  # small: their fields are their stamp
         fields = (diag.file, diag.line, diag.col, diag.code, diag.message, diag.severity.value)
         stamps[id(diag)] = repr(fields)
     return Resolution(model, work, stamps)
+
+
+def _unique_in_order(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Each diagnostic once, in their own order: by their fields as tuples (hashed and
+    compared in C, not through the dataclass's methods)."""
+    unique = {_diagnostic_order(d): d for d in diagnostics}
+    return tuple(unique[fields] for fields in sorted(unique))
