@@ -288,6 +288,45 @@ class _Writer:
         out.append("\n" + self.indent * level + brackets[1] if opened else brackets)
 
 
+class Chunks:
+    """Encoded JSON as the parts it was made of, never joined in memory: written and
+    hashed part by part (a big file's kept pieces are views of the store's file)."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self, parts: list[bytes | memoryview]) -> None:
+        self.parts = parts
+        self.size = sum(map(len, parts))
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.parts)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Chunks):
+            other = bytes(other)
+        return isinstance(other, bytes | bytearray | memoryview) and bytes(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def encode_chunks(
+    value: Any,
+    indent: int,
+    default: Callable[[Any], Any] | None = None,
+    sort_keys: bool = False,
+    pieces: Pieces | None = None,
+) -> Chunks:
+    """`encode`, as its parts (for a file written as it is made: see `Chunks`)."""
+    writer = _Writer(indent, default, sort_keys, pieces)
+    writer.value(value, 0)
+    writer.out.append("\n")
+    writer.flush()
+    return Chunks(writer.parts)
+
+
 def encode(
     value: Any,
     indent: int,

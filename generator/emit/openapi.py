@@ -97,11 +97,20 @@ _PRIMITIVES: dict[str, Json] = {
 
 
 def openapi_bytes(model: ApiModel, settings: Mapping[str, str] | None = None) -> bytes:
-    """`openapi.json` as written: UTF-8. In a build with a cache, each operation and
-    schema is a piece the next build reuses while what it reads is unchanged."""
+    """`openapi.json` as written: UTF-8."""
+    return bytes(openapi_encoded(model, settings))
+
+
+def openapi_encoded(
+    model: ApiModel, settings: Mapping[str, str] | None = None
+) -> bytes | jsontext.Chunks:
+    """`openapi_bytes`; in a build with a cache, as its parts (`jsontext.Chunks`), each
+    operation and schema a piece the next build reuses while what it reads is unchanged."""
     pieces = fragments.active()
     document = openapi_document(model, settings, lazy=pieces is not None)
-    return jsontext.encode(document, indent=2, pieces=pieces)
+    if pieces is None:
+        return jsontext.encode(document, indent=2)
+    return jsontext.encode_chunks(document, indent=2, pieces=pieces)
 
 
 def openapi_target(model: ApiModel, settings: Mapping[str, str] | None = None) -> dict[str, str]:

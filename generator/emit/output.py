@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.jsontext import Chunks
+
 MANIFEST = ".docgen-manifest.json"
 STAGING = ".docgen-tmp"  # inside OUT: only when no folder beside it shares its filesystem
 JOURNAL = "JOURNAL.json"
@@ -116,21 +118,30 @@ def files_intact(out: Path, manifest: Manifest) -> bool:
 def stage(
     out: Path,
     staging: Path | None,
-    files: Mapping[str, str | bytes],
+    files: Mapping[str, str | bytes | Chunks],
     manifest: Manifest | None = None,
 ) -> Staged:
     """Compare `files` with OUT; write those that differ under `staging` (None: only
     compare, for `--check`). Runs where the files were rendered, so no process ever
     holds every output at once. A file the manifest lists with the new bytes' digest,
-    and whose size and mtime are as docgen left them, is not read again."""
+    and whose size and mtime are as docgen left them, is not read again. JSON made of
+    kept pieces (`Chunks`) is hashed and written part by part, never joined."""
     digests: dict[str, str] = {}
     changed: list[str] = []
     known = manifest or Manifest()
     root = str(out)  # paths as strings: thousands of files, a Path each costs
     for rel, content in files.items():
         rel = safe_rel(rel)
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        digest = digests[rel] = sha(data)
+        if isinstance(content, Chunks):
+            parts, size = content.parts, content.size
+            hashed = hashlib.sha256()
+            for part in parts:
+                hashed.update(part)
+            digest = hashed.hexdigest()
+        else:
+            data = content if isinstance(content, bytes) else content.encode("utf-8")
+            parts, size, digest = [data], len(data), sha(data)
+        digests[rel] = digest
         target = os.path.join(root, rel)
         before = known.files.get(rel)
         as_left = before is not None and known.stamps.get(rel) == _stamp(target)
@@ -139,7 +150,7 @@ def stage(
         if not as_left:  # as docgen left it, with other bytes: it differs, no need to read it
             try:
                 with open(target, "rb") as handle:
-                    if handle.read() == data:
+                    if handle.read() == (parts[0] if len(parts) == 1 else b"".join(parts)):
                         continue
             except OSError:  # missing, a folder, unreadable: staged, and the rename tells
                 pass
@@ -147,19 +158,19 @@ def stage(
         if staging is not None:
             tmp = staging / "files" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
-            _write_staged(tmp, data)
+            _write_staged(tmp, parts, size)
     return Staged(digests, changed)
 
 
-def _write_staged(path: Path, data: bytes) -> None:
+def _write_staged(path: Path, parts: list[bytes | memoryview], size: int) -> None:
     """A big file's blocks are reserved before it is written: renaming a file whose
     blocks are not yet allocated over another makes some filesystems (ext4) flush
     it first, which would be the slowest step of an update."""
     with open(path, "wb") as handle:
-        if len(data) >= _ASIDE_MIN and hasattr(os, "posix_fallocate"):
+        if size >= _ASIDE_MIN and hasattr(os, "posix_fallocate"):
             with contextlib.suppress(OSError):  # not supported here: written as it is
-                os.posix_fallocate(handle.fileno(), 0, len(data))
-        handle.write(data)
+                os.posix_fallocate(handle.fileno(), 0, size)
+        handle.writelines(parts)
 
 
 def plan(out: Path, staged: Iterable[Staged], manifest: Manifest) -> Plan:

@@ -36,7 +36,7 @@ from generator.emit.routes import RouteSpec, example_routes, route_specs
 from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
 
-Files = dict[str, str | bytes]
+Files = dict[str, "str | bytes | jsontext.Chunks"]
 Json = dict[str, Any]
 
 NO_BODY_STATUSES = frozenset({204, 205, 304})
@@ -269,8 +269,11 @@ def shapes_source() -> str:
     return Path(shapes.__file__).read_text(encoding="utf-8")
 
 
-def _data_file(value: Any) -> bytes:
-    return jsontext.encode(value, indent=1, pieces=fragments.active())
+def _data_file(value: Any) -> bytes | jsontext.Chunks:
+    pieces = fragments.active()
+    if pieces is None:
+        return jsontext.encode(value, indent=1)
+    return jsontext.encode_chunks(value, indent=1, pieces=pieces)
 
 
 def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from generator.jsontext import Chunks
 from generator.model.types import ApiModel
 
-Files = dict[str, str | bytes]  # bytes: JSON, encoded as it is made
+Files = Mapping[str, "str | bytes | Chunks"]  # bytes, Chunks: JSON, encoded as it is made
 Settings = Mapping[str, str]
 Target = Callable[[ApiModel, Settings], Files]
 
@@ -27,15 +28,18 @@ def client_target(model: ApiModel, settings: Settings) -> Files:
 
 def model_target(model: ApiModel, settings: Settings) -> Files:
     from generator.emit.fragments import active
-    from generator.model.serialize import model_json_bytes
+    from generator.model.serialize import model_json_bytes, model_json_chunks
 
-    return {"model.json": model_json_bytes(model, active())}
+    pieces = active()
+    if pieces is None:
+        return {"model.json": model_json_bytes(model)}
+    return {"model.json": model_json_chunks(model, pieces)}
 
 
 def openapi_target(model: ApiModel, settings: Settings) -> Files:
-    from generator.emit.openapi import openapi_bytes
+    from generator.emit.openapi import openapi_encoded
 
-    return {"openapi.json": openapi_bytes(model, settings)}
+    return {"openapi.json": openapi_encoded(model, settings)}
 
 
 def server_target(model: ApiModel, settings: Settings) -> Files:

@@ -32,5 +32,10 @@ def model_json_bytes(model: ApiModel | Any, pieces: jsontext.Pieces | None = Non
     return jsontext.encode(model, indent=1, default=_fields, pieces=pieces)
 
 
+def model_json_chunks(model: ApiModel, pieces: jsontext.Pieces) -> jsontext.Chunks:
+    """`model_json_bytes` as its parts, for a build that writes them (`jsontext.Chunks`)."""
+    return jsontext.encode_chunks(model, indent=1, default=_fields, pieces=pieces)
+
+
 def model_to_json(model: ApiModel | Any) -> str:
     return model_json_bytes(model).decode("utf-8", "surrogatepass")
