@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,21 @@ def test_jobs_do_not_change_bytes(docs: Path, tmp_path: Path) -> None:
     c, d = folder_state(tmp_path / "c"), folder_state(tmp_path / "d")
     assert len(c) > 20 and c.keys() == d.keys()
     assert all(c[rel][0] == d[rel][0] for rel in c if rel != output.MANIFEST)
+
+
+def test_render_processes_are_collected(docs: Path, tmp_path: Path) -> None:
+    """A build does not wait for its render processes to free their memory, but they
+    are collected: the next build in this process waits for any still exiting."""
+    from generator.pipeline import build as build_module
+
+    for name in ("a", "b"):
+        run("build", str(docs), "-o", str(tmp_path / name), "-j", "3", "--no-cache")
+        exiting = list(build_module._EXITING)
+        build_module.reap(wait=True)
+        assert build_module._EXITING == []
+        for pid in exiting:
+            with pytest.raises(ChildProcessError):  # collected: no longer a child
+                os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_target_failing_in_any_process_leaves_previous_output(

@@ -8,6 +8,7 @@ page cache where unchanged, and only files whose bytes changed are written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing as mp
 import os
@@ -178,14 +179,29 @@ class _Forked:
         self.read = read
 
     def outcome(self) -> tuple[bool, Any]:
-        """(True, the result) or (False, the exception), once the process has ended."""
+        """(True, the result) or (False, the exception), once the process has sent it.
+        It is collected later (`reap`): nothing needs to wait while its memory is freed."""
         with os.fdopen(self.read, "rb") as pipe:
             payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
         if not payload:
+            _, status = os.waitpid(self.pid, 0)
             return False, RuntimeError(f"a render process ended with no result ({status})")
+        _EXITING.append(self.pid)
         ok, value = pickle.loads(payload)
         return ok, value
+
+
+_EXITING: list[int] = []  # render processes that sent their result
+
+
+def reap(wait: bool) -> None:
+    """Collect the render processes that sent their results (`wait`: every one; else
+    those already gone; a command that ends leaves the rest to the system)."""
+    for pid in list(_EXITING):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
+                continue  # still exiting
+        _EXITING.remove(pid)
 
 
 def _pickled_error(error: BaseException) -> bytes:
@@ -307,6 +323,7 @@ def build(
         return BuildResult(up_to_date=True, model=model, unchanged=len(manifest.files), stats=stats)
     if out.exists() and not out.is_dir():
         raise output.OutputError(f"{out}: exists and is not a folder")
+    reap(wait=True)  # any an earlier build in this process left: long gone
     try:
         staged = render_and_stage(
             model,
@@ -337,6 +354,8 @@ def build(
         if not options.check:
             output.discard(staging)
         raise
+    finally:
+        reap(wait=False)
     result.written = the_plan.write
     result.removed = the_plan.remove
     return result
