@@ -56,7 +56,7 @@ from generator.emit.shapes import Types
 from generator.model.paths import _compile
 from generator.model.types import ApiModel, Endpoint, Enum, Example, ExampleResponse, Resource
 
-Files = dict[str, str | bytes]
+Files = dict[str, "str | bytes | jsontext.Chunks"]
 Json = dict[str, Any]
 
 SUITE = ("conftest.py", "docgen_replay.py", "test_server_examples.py", "test_client_examples.py")
@@ -397,14 +397,14 @@ def fixtures(model: ApiModel) -> dict[str, Json]:
     return {name: _fixture(example, ctx, twin) for name, example, twin in _named(model, ctx)}
 
 
-def _fixture_files(model: ApiModel) -> dict[str, bytes]:
+def _fixture_files(model: ApiModel) -> dict[str, bytes | jsontext.Chunks]:
     """`fixtures()` encoded, each file a piece (see `fragments`) keyed by the stamps of
     its example and endpoints, its route, operation and twin, the findings of its
     page and a digest of the types."""
     ctx = _context(model)
     types = _types_digest(model)
     findings: dict[str, str] = {}
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | jsontext.Chunks] = {}
     for name, example, twin in _named(model, ctx):
         file = example.source.file
         if file not in findings:
@@ -425,7 +425,7 @@ def _fixture_files(model: ApiModel) -> dict[str, bytes]:
             types,
         )
         make = functools.partial(_fixture_bytes, example, ctx, twin)
-        out[name] = fragments.reuse(key, make)
+        out[name] = fragments.reuse_bytes(key, make)
     return out
 
 
@@ -462,7 +462,7 @@ def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         ),
         "namespace": model.namespace or "the API",
     }
-    files: dict[str, str | bytes] = {
+    files: dict[str, str | bytes | jsontext.Chunks] = {
         name: format_python(render_kept(f"tests/{name}.jinja", **context)) for name in SUITE
     }
     for name, data in _fixture_files(model).items():

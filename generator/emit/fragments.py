@@ -82,6 +82,15 @@ def reuse(key: Hashable | None, make: Callable[[], T]) -> T:
     return _plain(_active.get(key, make))
 
 
+def reuse_bytes(key: Hashable | None, make: Callable[[], bytes]) -> bytes | jsontext.Chunks:
+    """`reuse` for bytes written as they are: a kept piece stays a view of the store's
+    file (see `sealed`), never copied."""
+    if _active is None or key is None:
+        return make()
+    value = _active.get(key, make)
+    return jsontext.Chunks([value]) if isinstance(value, memoryview) else value
+
+
 def json_piece(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
     """A JSON value `jsontext` takes from the store by `key` (made only if not there);
     `make()` itself when the key is None."""
