@@ -292,11 +292,12 @@ class Chunks:
     """Encoded JSON as the parts it was made of, never joined in memory: written and
     hashed part by part (a big file's kept pieces are views of the store's file)."""
 
-    __slots__ = ("parts", "size")
+    __slots__ = ("parts", "size", "digest")
 
-    def __init__(self, parts: list[bytes | memoryview]) -> None:
+    def __init__(self, parts: list[bytes | memoryview], digest: str | None = None) -> None:
         self.parts = parts
         self.size = sum(map(len, parts))
+        self.digest = digest  # the SHA-256 of the bytes, when known already
 
     def __bytes__(self) -> bytes:
         return b"".join(self.parts)

@@ -83,12 +83,17 @@ def reuse(key: Hashable | None, make: Callable[[], T]) -> T:
 
 
 def reuse_bytes(key: Hashable | None, make: Callable[[], bytes]) -> bytes | jsontext.Chunks:
-    """`reuse` for bytes written as they are: a kept piece stays a view of the store's
-    file (see `sealed`), never copied."""
+    """`reuse` for a file's bytes, written as they are: kept with their SHA-256 (the
+    build need not hash them again), a view of the store's file (see `sealed`)."""
     if _active is None or key is None:
         return make()
-    value = _active.get(key, make)
-    return jsontext.Chunks([value]) if isinstance(value, memoryview) else value
+
+    def kept() -> bytes:
+        data = make()
+        return hashlib.sha256(data).digest() + data
+
+    value = memoryview(_active.get(key, kept))
+    return jsontext.Chunks([value[32:]], value[:32].hex())
 
 
 def json_piece(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:

@@ -133,11 +133,12 @@ def stage(
     for rel, content in files.items():
         rel = safe_rel(rel)
         if isinstance(content, Chunks):
-            parts, size = content.parts, content.size
-            hashed = hashlib.sha256()
-            for part in parts:
-                hashed.update(part)
-            digest = hashed.hexdigest()
+            parts, size, digest = content.parts, content.size, content.digest
+            if digest is None:
+                hashed = hashlib.sha256()
+                for part in parts:
+                    hashed.update(part)
+                digest = hashed.hexdigest()
         else:
             data = content if isinstance(content, bytes) else content.encode("utf-8")
             parts, size, digest = [data], len(data), sha(data)
