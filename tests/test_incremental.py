@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import DocSetConfig, load_config
+from generator.emit.output import read_manifest, sha
 from generator.model.resolve import PageInput, PageWork, build_model, resolve
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
@@ -330,6 +331,10 @@ def test_builds_after_edits_give_what_cold_builds_give(tmp_path: Path) -> None:
         assert warm_files.keys() == cold_files.keys(), name
         for rel, data in cold_files.items():
             assert warm_files[rel] == data, (name, rel)
+        # the digests the manifest records (some kept with their pieces) are the files'
+        digests = read_manifest(warm).files
+        assert digests == read_manifest(cold).files, name
+        assert all(sha(data) == digests[rel] for rel, data in warm_files.items()), name
 
 
 def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) -> None:
