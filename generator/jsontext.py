@@ -337,11 +337,7 @@ def encode(
 ) -> bytes:
     """`json.dumps(value, indent=indent, ensure_ascii=False, ...)` and a newline, as UTF-8.
     With `pieces`, a value `default` converts is taken from them by its stamp."""
-    writer = _Writer(indent, default, sort_keys, pieces)
-    writer.value(value, 0)
-    writer.out.append("\n")
-    writer.flush()
-    return b"".join(writer.parts)
+    return b"".join(encode_chunks(value, indent, default, sort_keys, pieces).parts)
 
 
 def dumps(
