@@ -328,6 +328,19 @@ def encode_chunks(
     return Chunks(writer.parts)
 
 
+def encoded(
+    value: Any,
+    indent: int,
+    default: Callable[[Any], Any] | None = None,
+    pieces: Pieces | None = None,
+) -> bytes | Chunks:
+    """A file's JSON: its parts with `pieces` (a build writes them as they are, see
+    `Chunks`), else plain bytes."""
+    if pieces is None:
+        return encode(value, indent, default)
+    return encode_chunks(value, indent, default, pieces=pieces)
+
+
 def encode(
     value: Any,
     indent: int,

@@ -108,9 +108,7 @@ def openapi_encoded(
     operation and schema a piece the next build reuses while what it reads is unchanged."""
     pieces = fragments.active()
     document = openapi_document(model, settings, lazy=pieces is not None)
-    if pieces is None:
-        return jsontext.encode(document, indent=2)
-    return jsontext.encode_chunks(document, indent=2, pieces=pieces)
+    return jsontext.encoded(document, indent=2, pieces=pieces)
 
 
 def openapi_target(model: ApiModel, settings: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -270,10 +270,7 @@ def shapes_source() -> str:
 
 
 def _data_file(value: Any) -> bytes | jsontext.Chunks:
-    pieces = fragments.active()
-    if pieces is None:
-        return jsontext.encode(value, indent=1)
-    return jsontext.encode_chunks(value, indent=1, pieces=pieces)
+    return jsontext.encoded(value, indent=1, pieces=fragments.active())
 
 
 def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:

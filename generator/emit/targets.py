@@ -28,12 +28,9 @@ def client_target(model: ApiModel, settings: Settings) -> Files:
 
 def model_target(model: ApiModel, settings: Settings) -> Files:
     from generator.emit.fragments import active
-    from generator.model.serialize import model_json_bytes, model_json_chunks
+    from generator.model.serialize import model_json_encoded
 
-    pieces = active()
-    if pieces is None:
-        return {"model.json": model_json_bytes(model)}
-    return {"model.json": model_json_chunks(model, pieces)}
+    return {"model.json": model_json_encoded(model, active())}
 
 
 def openapi_target(model: ApiModel, settings: Settings) -> Files:

@@ -32,9 +32,9 @@ def model_json_bytes(model: ApiModel | Any, pieces: jsontext.Pieces | None = Non
     return jsontext.encode(model, indent=1, default=_fields, pieces=pieces)
 
 
-def model_json_chunks(model: ApiModel, pieces: jsontext.Pieces) -> jsontext.Chunks:
-    """`model_json_bytes` as its parts, for a build that writes them (`jsontext.Chunks`)."""
-    return jsontext.encode_chunks(model, indent=1, default=_fields, pieces=pieces)
+def model_json_encoded(model: ApiModel, pieces: jsontext.Pieces | None) -> bytes | jsontext.Chunks:
+    """`model_json_bytes`, as its parts in a build with pieces (see `jsontext.encoded`)."""
+    return jsontext.encoded(model, indent=1, default=_fields, pieces=pieces)
 
 
 def model_to_json(model: ApiModel | Any) -> str:

@@ -335,7 +335,7 @@ def _parse_missing(raw: RawDocSet, config: DocSetConfig, cache: PageCache) -> No
         # only the pages this build read can be new to the cache: the others were seen
         # unchanged since a build that parsed them (one whose entry is gone all the same
         # is parsed by the build, as it would be without this head start)
-        for rel in [rel for rel in raw.pages if rel in raw.contents]:
+        for rel in list(raw.contents):
             key = cache.key(raw.digests[rel])
             if not cache.has(key):
                 missing.append((rel, key))
