@@ -17,16 +17,17 @@ from pathlib import Path
 
 import click
 
-from generator import __version__, sealed
+from generator import __version__, sealed, trust
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.output import OutputError
 from generator.emit.targets import TARGETS
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.pipeline.cache import PageCache
+from generator.pipeline.lock import Busy, cache_held
+from generator.pipeline.output import MANIFEST, Conflict, OutputError
 from generator.pipeline.run import default_jobs, load_model
 from generator.pipeline.sources import SourceError
 from generator.settings import Settings, SettingsError, default_cache_dir, load_settings
@@ -54,12 +55,27 @@ def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) ->
         from generator.pipeline.state import resolve_state
 
         config = load_config(docs, config_dir)
-        cache = PageCache.at(cache_dir, config.fingerprint())
-        state = resolve_state(cache_dir, config)
-        seen = SeenPages(cache_dir, docs) if cache_dir else None
-        return load_model(docs, config, jobs=default_jobs(), cache=cache, state=state, seen=seen)
+        _warn_about_the_key(cache_dir)
+        with cache_held(cache_dir, say=_say):
+            cache = PageCache.at(cache_dir, config.fingerprint())
+            state = resolve_state(cache_dir, config)
+            seen = SeenPages(cache_dir, docs) if cache_dir else None
+            return load_model(
+                docs, config, jobs=default_jobs(), cache=cache, state=state, seen=seen
+            )
     except (SourceError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _warn_about_the_key(cache_dir: Path | None) -> None:
+    """The cache is only reused when entries can be checked with this machine's key."""
+    warning = trust.machine_key().warning if cache_dir is not None else None
+    if warning:
+        click.echo(f"docgen: warning: {warning}", err=True)
 
 
 def summary(model: ApiModel) -> str:
@@ -352,7 +368,17 @@ def serve_cmd(
     is_flag=True,
     help="Exit 1 when any file was written or removed (for pre-commit hooks).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace files in OUTPUT that docgen did not write (default: stop and list them).",
+)
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Fail at once when another docgen is building OUTPUT or using the cache.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written or removed.")
 @CONFIG_DIR
 def build_cmd(
@@ -366,11 +392,17 @@ def build_cmd(
     package: str | None,
     base_path: str | None,
     fail_on_change: bool,
+    force: bool,
+    no_wait: bool,
     quiet: bool,
     verbose: bool,
     config_dir: Path | None,
 ) -> None:
-    """Generate the targets for DOCS into OUTPUT (only files whose bytes changed are written)."""
+    """Generate the targets for DOCS into OUTPUT (only files whose bytes changed are written).
+
+    Exit 2 when OUTPUT holds files docgen did not write at paths it generates (listed;
+    --force replaces them), or, with --no-wait, when another build holds OUTPUT or the cache.
+    """
     settings = _settings()
     docs = docs or settings.path("docs")
     output = output or settings.path("output")
@@ -400,19 +432,30 @@ def build_cmd(
         cache_dir=cache,
         check=check_only,
         settings=tuple(sorted(target_settings.items())),
+        force=force or bool(settings.get("force", False)),
+        wait=not no_wait,
     )
     try:
         config = load_config(docs, config_dir or settings.path("config_dir"))
+        if not no_cache:
+            _warn_about_the_key(cache)
         with _sigterm_unwinds(), _progress(quiet) as tick:
-            result = build(docs, output, config, options, progress=tick)
+            result = build(docs, output, config, options, progress=tick, say=_say)
+    except (Conflict, Busy) as exc:
+        for warning in getattr(exc, "warnings", []):
+            click.echo(f"docgen: warning: {warning}", err=True)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
     except (SourceError, ConfigError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
+    for warning in result.warnings:
+        click.echo(f"docgen: warning: {warning}", err=True)
     _report_build(result, output, check_only, quiet, verbose)
     if check_only and not result.up_to_date:
         sys.exit(1)
-    if fail_on_change and (result.written or result.removed):
+    if fail_on_change and (result.written or result.removed or result.manifest_written):
         sys.exit(1)
 
 
@@ -466,6 +509,8 @@ def _report_build(
             click.echo(f"wrote {output / name}", err=True)
         for name in result.removed:
             click.echo(f"removed {output / name}", err=True)
+        if result.manifest_written:
+            click.echo(f"wrote {output / MANIFEST}", err=True)
     if quiet:
         return
     if result.model is not None:
@@ -473,9 +518,10 @@ def _report_build(
     if result.up_to_date and result.model is None:
         click.echo(f"{output}: up to date", err=True)
     else:
+        manifest = " (manifest updated)" if result.manifest_written else ""
         click.echo(
             f"{output}: {len(result.written)} written, {len(result.removed)} removed, "
-            f"{result.unchanged} unchanged",
+            f"{result.unchanged} unchanged{manifest}",
             err=True,
         )
 

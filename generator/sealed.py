@@ -3,10 +3,12 @@
 Two shapes: a sealed file (one value) and a sealed log (a dict saved by
 appending its changes, see `SealedLog`).
 
-A sealed file is a header (magic, key, SHA-256 of the payload) and a pickle.
-Opening one checks the header and the payload's hash, and unpickles only
-docgen's own data classes from the modules named and plain builtins: a
-truncated, foreign or planted file is a miss, never trusted and never run.
+A sealed file is a header (magic, key), a tag and a pickle. The tag is an
+HMAC of header and pickle under the machine's key (`generator.trust`): a
+truncated or damaged file, or one written by anyone without the key (a cache
+restored from elsewhere, a planted or forged entry), is a miss. Unpickling
+is restricted all the same to docgen's own data classes from the modules
+named and plain builtins, so even a file that passed would run no code.
 """
 
 from __future__ import annotations
@@ -14,17 +16,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import gc
-import hashlib
 import io
 import mmap
 import os
 import pickle
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from generator import trust
 from generator.emit.writer import write_bytes_atomic
 
 _ALLOWED_BUILTINS = frozenset(
@@ -62,17 +63,19 @@ def loads(payload: bytes, modules: Iterable[str]) -> Any | None:
 
 
 def seal(magic: bytes, key: str, value: Any) -> bytes:
+    head = magic + key.encode() + b"\n"
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return magic + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    return head + trust.tag(head, payload) + payload
 
 
 def unseal(magic: bytes, key: str, raw: bytes, modules: Iterable[str]) -> Any | None:
-    """The value sealed under `key`, or None when anything is off."""
+    """The value sealed under `key` on this machine, or None when anything is off."""
     head = magic + key.encode() + b"\n"
-    if not raw.startswith(head) or len(raw) < len(head) + 32:
+    end = len(head) + trust.TAG_BYTES
+    if not raw.startswith(head) or len(raw) < end:
         return None
-    check, payload = raw[len(head) : len(head) + 32], raw[len(head) + 32 :]
-    if hashlib.sha256(payload).digest() != check:
+    payload = raw[end:]
+    if not trust.vouches(raw[len(head) : end], head, payload):
         return None
     return loads(payload, modules)
 
@@ -94,9 +97,9 @@ def write_sealed(path: Path, data: bytes) -> None:
 
 
 _LENGTH = 8
-# a record's length and CRC-32: a check against damage (a truncated or torn write); what
-# guards against a planted record is the unpickler, which runs no code (`_Unpickler`)
-_RECORD_HEAD = _LENGTH + 4
+# a record's length and tag (an HMAC under the machine's key, of the log's header and the
+# record): a truncated, torn, damaged, planted or forged record ends the log
+_RECORD_HEAD = _LENGTH + trust.TAG_BYTES
 
 
 _freeze = False
@@ -128,7 +131,7 @@ def _settled() -> Iterator[None]:
 
 class SealedLog:
     """A dict kept as a sealed log: a header, then records of changes (entries set,
-    keys removed), each with its length and CRC-32.
+    keys removed), each with its length and tag (see `_RECORD_HEAD`).
 
     Saving appends only what changed since loading, so a build that changed one
     page writes a few kilobytes, not the whole store; the log is rewritten whole
@@ -138,7 +141,7 @@ class SealedLog:
 
     The file is mapped, not read, and big bytes values (pieces of JSON output) are
     kept beside the pickle: they load as views of the mapping, checked by the
-    record's CRC-32 but never copied (a build joins them straight into its output).
+    record's tag but never copied (a build joins them straight into its output).
     """
 
     def __init__(self, path: Path, magic: bytes, key: str, modules: Iterable[str]) -> None:
@@ -162,9 +165,10 @@ class SealedLog:
         view = memoryview(raw)  # records are read in place, big values never copied
         while pos + _RECORD_HEAD <= len(raw):
             size = int.from_bytes(view[pos : pos + _LENGTH], "big")
-            check = int.from_bytes(view[pos + _LENGTH : pos + _RECORD_HEAD], "big")
             start, end = pos + _RECORD_HEAD, pos + _RECORD_HEAD + size
-            if end > len(raw) or zlib.crc32(view[start:end]) != check:
+            if end > len(raw) or not trust.vouches(
+                view[pos + _LENGTH : start], self.head, view[start:end]
+            ):
                 break
             try:
                 updates, removed = _unpickled(raw, view, start, end, self.modules)
@@ -186,12 +190,12 @@ class SealedLog:
         if not updates and not removed:
             return
         if not self._whole or self._stored + len(updates) > 2 * len(current) + 64:
-            write_sealed(self.path, self.head + _record(dict(current), ()))
+            write_sealed(self.path, self.head + _record(self.head, dict(current), ()))
             self._stored, self._whole = len(current), True
         else:
             try:
                 with self.path.open("ab") as handle:
-                    handle.writelines(_record_parts(updates, removed))
+                    handle.writelines(_record_parts(self.head, updates, removed))
             except OSError:
                 self._whole = False
                 return
@@ -202,16 +206,19 @@ class SealedLog:
 _MISSING = object()
 
 
-def _record(updates: dict[Any, Any], removed: tuple[Any, ...]) -> bytes:
-    return b"".join(_record_parts(updates, removed))
+def _record(head: bytes, updates: dict[Any, Any], removed: tuple[Any, ...]) -> bytes:
+    return b"".join(_record_parts(head, updates, removed))
 
 
 _OUT_OF_BAND = 1024  # bytes values this long are kept beside the pickle, read in place
 
 
-def _record_parts(updates: dict[Any, Any], removed: tuple[Any, ...]) -> list[bytes | memoryview]:
-    """A record: its length and CRC-32, then the number and lengths of its big bytes
-    values, the pickle, and those values (out of band: a load maps them, not copies)."""
+def _record_parts(
+    head: bytes, updates: dict[Any, Any], removed: tuple[Any, ...]
+) -> list[bytes | memoryview]:
+    """A record of the log with header `head`: its length and tag, then the number and
+    lengths of its big bytes values, the pickle, and those values (out of band: a load
+    maps them, not copies)."""
     buffers: list[pickle.PickleBuffer] = []
     wrapped = {
         k: (
@@ -223,13 +230,11 @@ def _record_parts(updates: dict[Any, Any], removed: tuple[Any, ...]) -> list[byt
     }
     stream = pickle.dumps((wrapped, removed), protocol=5, buffer_callback=buffers.append)
     views = [b.raw() for b in buffers]
-    head = len(stream).to_bytes(_LENGTH, "big") + len(views).to_bytes(_LENGTH, "big")
-    head += b"".join(len(v).to_bytes(_LENGTH, "big") for v in views)
-    parts: list[bytes | memoryview] = [head, stream, *views]
-    check, size = 0, 0
-    for part in parts:
-        check, size = zlib.crc32(part, check), size + len(part)
-    return [size.to_bytes(_LENGTH, "big") + check.to_bytes(4, "big"), *parts]
+    lengths = len(stream).to_bytes(_LENGTH, "big") + len(views).to_bytes(_LENGTH, "big")
+    lengths += b"".join(len(v).to_bytes(_LENGTH, "big") for v in views)
+    parts: list[bytes | memoryview] = [lengths, stream, *views]
+    size = sum(len(part) for part in parts)
+    return [size.to_bytes(_LENGTH, "big") + trust.tag(head, *parts), *parts]
 
 
 def _unpickled(

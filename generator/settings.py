@@ -27,6 +27,7 @@ KNOWN_KEYS = {
     "ignore": list,
     "baseline": str,
     "relaxed": bool,
+    "force": bool,
 }
 
 

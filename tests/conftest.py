@@ -32,6 +32,26 @@ def docs(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _a_cache_key_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The machine key (`generator.trust`) of this test session, never the user's own;
+    commands the tests start inherit it through the environment."""
+    from generator import trust
+
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ.pop(trust.KEY_ENV, None)
+    trust.machine_key.cache_clear()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = previous
+        trust.machine_key.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Commands default their page cache to the current folder: keep it out of the repo."""

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.config import load_config
-from generator.emit import output
 from generator.emit.targets import TARGETS
+from generator.pipeline import output, update
+from generator.pipeline.build import code_key
 from generator.pipeline.cache import PageCache
 from generator.pipeline.run import parse_doc_set
 from tests.conftest import folder_state
@@ -50,7 +51,7 @@ def test_replaced_big_files_are_freed_by_the_next_build_never_left_in_out(
     slow, so the next build does it while a CPU is idle): never inside OUT, never
     without a cache. The manifest written with the update vouches for the new files
     at once: the next build with nothing to do reads none of them."""
-    monkeypatch.setattr(output, "_ASIDE_MIN", 0)  # every file is big here
+    monkeypatch.setattr(output, "ASIDE_MIN", 0)  # every file is big here
     out, cache = tmp_path / "out", tmp_path / "cache"
     build = ("build", str(docs), "-o", str(out), "--cache-dir", str(cache), "-t", "model")
     assert run(*build)[0] == 0
@@ -58,13 +59,18 @@ def test_replaced_big_files_are_freed_by_the_next_build_never_left_in_out(
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
     assert run(*build)[0] == 0
-    trash = output.trash_dir(output.staging_dir(out, cache), cache)
+    trash = update.trash_of(out, cache)
     assert trash is not None and old in {p.read_bytes() for p in trash.iterdir()}
     assert set(folder_state(out)) == {"model.json", output.MANIFEST}
     middle = (out / "model.json").read_bytes()
-    manifest = output.read_manifest(out)
-    assert manifest.stamps == {"model.json": output._stamp(out / "model.json")}
-    assert output.is_current(out, manifest, manifest.inputs)  # by stamps: nothing read
+    manifest, _ = output.read_manifest(out)
+    record = output.read_record(cache, out)
+    assert record is not None
+    assert record.stamps == {"model.json": output.stamp_of(out / "model.json")}
+    monkeypatch.setattr(output, "read_file", lambda path: pytest.fail(f"read {path}"))
+    assert output.is_current(out, manifest, record, manifest.inputs, code_key())  # by stamps
+    monkeypatch.undo()
+    monkeypatch.setattr(output, "ASIDE_MIN", 0)
     page.write_text(page.read_text().replace("Read the properties", "See the properties"))
     assert run(*build)[0] == 0
     aside = {p.read_bytes() for p in trash.iterdir()}
@@ -83,7 +89,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     same files: nothing renders, and the next build takes the no-work fast path."""
     out = tmp_path / "out"
     run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")
-    before, inputs = folder_state(out), output.read_manifest(out).inputs
+    before, inputs = folder_state(out), output.read_manifest(out)[0].inputs
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text() + "\nA closing remark.\n")
     from generator.pipeline import build as build_module
@@ -99,7 +105,7 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
     assert {k: v for k, v in after.items() if k != output.MANIFEST} == {
         k: v for k, v in before.items() if k != output.MANIFEST
     }
-    assert output.read_manifest(out).inputs != inputs  # the new docs are recorded
+    assert output.read_manifest(out)[0].inputs != inputs  # the new docs are recorded
     monkeypatch.setattr(build_module, "resolve_doc_set", lambda *a, **k: pytest.fail("parsed"))
     assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "client")[0] == 0
     monkeypatch.undo()
@@ -109,16 +115,27 @@ def test_an_edit_that_leaves_the_model_alone_renders_nothing(
 
 
 def test_files_no_longer_generated_are_removed(docs: Path, tmp_path: Path) -> None:
+    """Removed when as docgen wrote them; kept, with a warning, when changed since."""
     out = tmp_path / "out"
-    manifest = output.Manifest(inputs="old", files={"gone/old.py": "x"})
-    (out / "gone").mkdir(parents=True)
-    (out / "gone" / "old.py").write_text("x")
-    (out / output.MANIFEST).write_text(
-        '{"inputs": "old", "files": {"gone/old.py": "x"}}', encoding="utf-8"
+    (out / "gone" / "deeper").mkdir(parents=True)
+    (out / "gone" / "deeper" / "old.py").write_text("x")
+    (out / "changed.py").write_text("mine now")
+    text = (
+        f'{{"inputs": "old", "files": {{"gone/deeper/old.py": "{output.sha(b"x")}", '
+        f'"changed.py": "{output.sha(b"y")}"}}}}'
     )
-    assert output.read_manifest(out) == manifest
-    run("build", str(docs), "-o", str(out), "-t", "model")
-    assert not (out / "gone").exists() and (out / "model.json").is_file()
+    (out / output.MANIFEST).write_text(text, encoding="utf-8")
+    manifest, warnings = output.read_manifest(out)
+    assert manifest.files == {
+        "gone/deeper/old.py": output.sha(b"x"),
+        "changed.py": output.sha(b"y"),
+    }
+    assert manifest.inputs == "old" and not warnings
+    code, _, err = run("build", str(docs), "-o", str(out), "-t", "model")
+    assert code == 0 and not (out / "gone").exists() and (out / "model.json").is_file()
+    assert (out / "changed.py").read_text() == "mine now"
+    assert "changed.py: no longer generated, but changed since docgen wrote it; kept" in err
+    assert "changed.py" not in output.read_manifest(out)[0].files  # the user's file now
 
 
 def test_check_reports_stale_missing_and_extra(docs: Path, tmp_path: Path) -> None:
@@ -144,27 +161,43 @@ def test_failure_before_commit_leaves_previous_output(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected")
 
-    monkeypatch.setattr(output, "_manifest_bytes", boom)
+    monkeypatch.setattr(output, "manifest_bytes", boom)
     code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model")
     assert code != 0
     assert folder_state(out) == before
-    assert not output.staging_dir(out, tmp_path / ".docgen-cache").exists()
+    assert update.staging_folders(out, tmp_path / ".docgen-cache") == []
 
 
-def test_journal_is_rolled_forward(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+@pytest.mark.parametrize("cached", [True, False])
+def test_journal_is_rolled_forward(
+    cached: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update interrupted after its commit point is finished by `recover`."""
+    out, cache = tmp_path / "out", (tmp_path / "cache" if cached else None)
     out.mkdir()
     (out / "a.txt").write_text("old")
-    staged = out / output.STAGING / "files"
-    staged.mkdir(parents=True)
-    (staged / "a.txt").write_text("new")
-    (out / output.STAGING / output.JOURNAL).write_text('{"write": ["a.txt"], "remove": []}')
-    output.recover(out, out / output.STAGING)
-    assert (out / "a.txt").read_text() == "new" and not (out / output.STAGING).exists()
+    (out / "b.txt").write_text("b")
+    staging = update.begin(out, cache)
+    (staging.files / "a.txt").write_text("new")
+    digests = {"a.txt": output.sha(b"new")}
+    the_plan = output.Plan(["a.txt"], ["b.txt"], [], digests)
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(update, "_apply", killed)
+    with pytest.raises(KeyboardInterrupt):
+        update.commit(staging, the_plan, output.manifest_bytes(digests, "x"))
+    monkeypatch.undo()
+    assert (out / "a.txt").read_text() == "old" and update.staging_folders(out, cache)
+    assert update.recover(out, cache) == []
+    assert (out / "a.txt").read_text() == "new" and not (out / "b.txt").exists()
+    assert output.read_manifest(out)[0].files == digests
+    assert update.staging_folders(out, cache) == []
 
 
 def test_paths_outside_the_output_are_refused() -> None:
-    for bad in ("../x", "/etc/x", "a/../../x", ".docgen-manifest.json"):
+    for bad in ("../x", "/etc/x", "a/../../x", ".docgen-manifest.json", "a//b", "./a", "a\\b"):
         with pytest.raises(output.OutputError):
             output.safe_rel(bad)
 
@@ -303,12 +336,13 @@ def test_crash_after_the_commit_point_is_rolled_forward(
     monkeypatch.setattr(output.os, "replace", dying_replace)
     run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")
     monkeypatch.setattr(output.os, "replace", real_replace)
-    staging = output.staging_dir(out, tmp_path / ".docgen-cache")
-    assert (staging / output.JOURNAL).exists()  # interrupted mid-way
+    cache = tmp_path / ".docgen-cache"
+    (staging,) = update.staging_folders(out, cache)
+    assert (staging / update.JOURNAL).exists()  # interrupted mid-way
     code, _, _ = run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "--check")
     assert code == 1  # --check writes nothing, not even the recovery
     assert run("build", str(docs), "-o", str(out), "-t", "model", "-t", "openapi")[0] == 0
-    assert not staging.exists()
+    assert update.staging_folders(out, cache) == []
     assert "Read the properties" in (out / "model.json").read_text()
     assert "Read the properties" in (out / "openapi.json").read_text()
     assert (

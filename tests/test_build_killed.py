@@ -1,9 +1,11 @@
 """A build killed at a chosen point of its update: SIGKILL (no cleanup runs) or SIGTERM.
 
-The child process pauses right after the first file of the update is staged,
-or right after the first file is renamed into place, and the test kills it
-there: before the commit point OUT must be exactly as it was (bytes, mtimes,
-no new files); after it, the next build must finish the update.
+The child process pauses right after the new manifest is staged (the last
+write before the commit point), or right after the first file is renamed
+into place, and the test kills it there: before the commit point OUT must be
+exactly as it was (bytes, mtimes, no new files); after it, the next build
+must finish the update, to the bytes a build from nothing gives (manifest
+included).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.emit import output
+from generator.pipeline import update
 from tests.conftest import GROUPS, folder_state
 
 _CHILD = r"""
 import os, sys, time
 from pathlib import Path
-from generator.emit import output
+from generator.pipeline import output
 from generator.cli import main
 
 marker, phase, staging, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -37,7 +39,7 @@ real_write, real_replace = Path.write_bytes, os.replace
 
 def write_bytes(self, data):
     result = real_write(self, data)
-    if phase == "staging" and str(self).startswith(staging):
+    if phase == "staging" and str(self).startswith(staging) and self.name == output.MANIFEST:
         pause()
     return result
 
@@ -70,7 +72,8 @@ def test_a_build_killed_mid_update(phase: str, sig: int, tmp_path: Path) -> None
     page = docs / "api" / "group-get.md"
     page.write_text(page.read_text().replace("Get the properties", "Read the properties"))
 
-    staging = output.staging_dir(out, tmp_path / ".docgen-cache")
+    cache = tmp_path / ".docgen-cache"
+    staging = cache / "staging"
     marker = tmp_path / "paused"
     args = [str(docs), "-o", str(out), "-t", "model", "-t", "openapi", "-j", "1"]
     child = subprocess.Popen(
@@ -85,13 +88,15 @@ def test_a_build_killed_mid_update(phase: str, sig: int, tmp_path: Path) -> None
 
     if phase == "staging":
         assert folder_state(out) == before  # same files, same bytes, same mtimes; nothing new
-    if sig == signal.SIGTERM:
-        assert not staging.exists()  # SIGTERM unwinds: the staged files are removed
+    if sig == signal.SIGTERM:  # SIGTERM unwinds: the staged files are removed
+        assert update.staging_folders(out, cache) == []
+    else:
+        assert len(update.staging_folders(out, cache)) == 1
     _build(docs, out)  # the next run sweeps (staging) or finishes (renaming) the update
-    assert not staging.exists()
+    assert update.staging_folders(out, cache) == []
     fresh = tmp_path / "fresh"
     _build(docs, fresh)
-    assert {k: v[0] for k, v in folder_state(out).items() if k != output.MANIFEST} == {
-        k: v[0] for k, v in folder_state(fresh).items() if k != output.MANIFEST
+    assert {k: v[0] for k, v in folder_state(out).items()} == {
+        k: v[0] for k, v in folder_state(fresh).items()
     }
     assert "Read the properties" in (out / "model.json").read_text()

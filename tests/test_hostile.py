@@ -14,7 +14,6 @@ import black
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.emit.output import safe_rel
 from generator.emit.targets import TARGETS
 from generator.model.types import (
     ApiModel,
@@ -31,6 +30,7 @@ from generator.model.types import (
     Source,
     TypeRef,
 )
+from generator.pipeline.output import safe_rel
 from tests.conftest import GROUPS
 
 EXAMPLES = int(os.environ.get("DOCGEN_FUZZ_EXAMPLES", "8"))

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from generator.config import DocSetConfig, load_config
-from generator.emit.output import read_manifest, sha
 from generator.model.resolve import PageInput, PageWork, build_model, resolve
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.parse.page import parse_page
+from generator.pipeline.output import MANIFEST, read_manifest, sha
 from generator.pipeline.state import ResolveState
 from generator.sealed import SealedLog, _record
 from tests.conftest import GROUPS
@@ -222,10 +222,10 @@ def test_a_damaged_or_foreign_state_is_no_state(tmp_path: Path, config: DocSetCo
     assert ResolveState(tmp_path, "key").load() == {}
     # a planted pickle in a well-formed record still cannot run code
     head = raw[: raw.index(b"\n") + 1]
-    state.path.write_bytes(head + _record({"x": print}, ()))  # type: ignore[dict-item]
+    state.path.write_bytes(head + _record(head, {"x": print}, ()))  # type: ignore[dict-item]
     assert ResolveState(tmp_path, "key").load() == {}
     # nor call a function of a module whose data classes are allowed
-    state.path.write_bytes(head + _record({"x": resolve}, ()))  # type: ignore[dict-item]
+    state.path.write_bytes(head + _record(head, {"x": resolve}, ()))  # type: ignore[dict-item]
     assert ResolveState(tmp_path, "key").load() == {}
 
 
@@ -295,7 +295,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".docgen-manifest.json"
+        if p.is_file()
     }
 
 
@@ -332,9 +332,10 @@ def test_builds_after_edits_give_what_cold_builds_give(tmp_path: Path) -> None:
         for rel, data in cold_files.items():
             assert warm_files[rel] == data, (name, rel)
         # the digests the manifest records (some kept with their pieces) are the files'
-        digests = read_manifest(warm).files
-        assert digests == read_manifest(cold).files, name
-        assert all(sha(data) == digests[rel] for rel, data in warm_files.items()), name
+        digests = read_manifest(warm)[0].files
+        assert digests == read_manifest(cold)[0].files, name
+        files = {rel: data for rel, data in warm_files.items() if rel != MANIFEST}
+        assert all(sha(data) == digests[rel] for rel, data in files.items()), name
 
 
 def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) -> None:

@@ -17,10 +17,11 @@ from generator.check import baseline as baselines
 from generator.check.context import CheckOptions
 from generator.check.runner import run_checks
 from generator.check.suppress import Selection, page_suppressions, split_codes
-from generator.config import ConfigError, load_config
+from generator.config import ConfigError, DocSetConfig, load_config
 from generator.diagnostics import Diagnostic, Severity
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
+from generator.pipeline.lock import cache_held
 from generator.pipeline.run import default_jobs, parse_doc_set, read_doc_set, resolve_parsed
 from generator.pipeline.seen import SeenPages
 from generator.pipeline.sources import SourceError
@@ -102,11 +103,26 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
     """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
     try:
         config = load_config(request.docs, request.config_dir)
+    except (SourceError, ConfigError) as exc:
+        raise CheckUsageError(str(exc)) from None
+    with cache_held(request.cache_dir, say=_say):
+        return _findings_of(request, config)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _findings_of(
+    request: Request, config: DocSetConfig
+) -> tuple[ApiModel, list[Diagnostic], int, list[Diagnostic]]:
+    """`_all_findings`, with the cache folder held."""
+    try:
         cache = PageCache.at(request.cache_dir, config.fingerprint())
         seen = SeenPages(request.cache_dir, request.docs) if request.cache_dir else None
         raw = read_doc_set(request.docs, config, seen)
         parsed = parse_doc_set(request.docs, config, jobs=request.jobs, cache=cache, raw=raw)
-    except (SourceError, ConfigError) as exc:
+    except SourceError as exc:
         raise CheckUsageError(str(exc)) from None
     # the work `build` keeps (see `resolve`): a re-check re-resolves the pages that changed
     state = resolve_state(request.cache_dir, config)

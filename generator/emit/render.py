@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 import jinja2
 
 import generator
+from generator import trust
 from generator.emit import fragments
-from generator.emit.writer import write_text_atomic
+from generator.emit.writer import write_bytes_atomic
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that str.splitlines() or the tokenizer treat as line ends, or
@@ -348,24 +349,30 @@ def _cache_path(text: str) -> Path | None:
 
 
 def _cached(path: Path | None) -> str | None:
-    """A cached result, or None; an entry whose checksum fails is corrupt and ignored."""
+    """A cached result, or None; an entry not tagged on this machine for this text's
+    key (damaged, planted, or moved from another key) is ignored (see `generator.trust`)."""
     if path is None:
         return None
     try:
-        stored = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         return None
-    check, _, cached = stored.partition("\n")
-    digest = hashlib.sha256(cached.encode("utf-8", "surrogatepass")).hexdigest()
-    return cached if cached and digest == check else None
+    formatted = trust.verified(_FORMAT_PURPOSE + path.stem.encode(), raw)
+    try:
+        return formatted.decode("utf-8", "surrogatepass") if formatted else None
+    except UnicodeDecodeError:
+        return None
 
 
 def _store(path: Path | None, formatted: str) -> None:
     if path is None:
         return
-    digest = hashlib.sha256(formatted.encode("utf-8", "surrogatepass")).hexdigest()
+    data = formatted.encode("utf-8", "surrogatepass")
     with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-        write_text_atomic(path, f"{digest}\n{formatted}")
+        write_bytes_atomic(path, trust.signed(_FORMAT_PURPOSE + path.stem.encode(), data))
+
+
+_FORMAT_PURPOSE = b"docgen black result for "
 
 
 def _black(text: str) -> str:

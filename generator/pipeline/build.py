@@ -1,9 +1,12 @@
 """`docgen build`: docs → model → targets → output folder, as little work as possible.
 
-The fast path: when the docs' bytes, docgen's code, the targets and options
-are what the manifest recorded, and every generated file is as docgen left
-it, nothing is parsed, rendered or written. Otherwise pages come from the
-page cache where unchanged, and only files whose bytes changed are written.
+The fast path: when the docs' bytes, the targets and options are what the
+manifest recorded, docgen's code is what this machine's record of OUT says,
+and every generated file is as docgen left it, nothing is parsed, rendered or
+written. Otherwise pages come from the page cache where unchanged, and only
+files whose bytes changed are written. One build at a time per OUT and per
+cache folder (`lock`); what is read back from either is checked first
+(`output.read_manifest`, `update.recover`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import DocSetConfig
-from generator.emit import output
 from generator.emit.targets import TARGETS, prepare
 from generator.model.types import ApiModel
+from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
 from generator.pipeline.run import Progress, kept_work, read_doc_set, resolve_doc_set
 from generator.pipeline.seen import SeenPages
@@ -36,6 +39,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     check: bool = False
     settings: tuple[tuple[str, str], ...] = ()  # target settings (package name, base path...)
+    force: bool = False  # replace files docgen did not write
+    wait: bool = True  # for another build of the same OUT or cache to finish
 
 
 @dataclass
@@ -48,6 +53,8 @@ class BuildResult:
     stale: list[str] = field(default_factory=list)  # --check: files that differ
     missing: list[str] = field(default_factory=list)  # --check: files not there
     stats: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what was refused or kept, for the user
+    manifest_written: bool = False  # the manifest changed (new inputs, files or docgen)
 
 
 @lru_cache(maxsize=8)
@@ -85,10 +92,17 @@ def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptio
 
 
 def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
+    """The docs, targets and options: the same on every machine (it is committed, in
+    the manifest, beside docgen's version)."""
     digest = hashlib.sha256(docs_fingerprint.encode())
-    digest.update(docgen_fingerprint().encode())
     digest.update(repr((sorted(options.targets), options.settings)).encode())
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """docgen's code and Python on this machine (kept in the cache's record of OUT)."""
+    return hashlib.sha256(f"{docgen_fingerprint()}\0{sys.version}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,7 @@ class _Render:
     salt: str
     pieces: Path | None  # the cache folder, where pieces of output are kept
     manifest: output.Manifest  # what OUT held when the build began
+    record: output.Record | None  # and how this machine last saw it
     tasks: tuple[str, ...]  # targets in the order they are taken; "" is `meanwhile`
     meanwhile: Callable[[], None]
     taken: Any  # a counter shared by the processes that render: the next task to take
@@ -135,7 +150,7 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     assert job is not None
     with fragments.collecting(job.pieces, name, job.salt, job.stamps):
         files = TARGETS[name](job.model, job.settings)
-    return output.stage(out, staging, files, job.manifest)
+    return output.stage(out, staging, files, job.manifest, job.record)
 
 
 def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
@@ -223,6 +238,7 @@ def render_and_stage(
     stamps: Mapping[int, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
     manifest: output.Manifest | None = None,
+    record: output.Record | None = None,
 ) -> list[output.Staged]:
     """Every target, compared with `out` and staged where it differs (None: compare
     only). With `jobs` > 1, targets render side by side in this process and `jobs - 1`
@@ -244,6 +260,7 @@ def render_and_stage(
         salt,
         options.cache_dir,
         manifest or output.Manifest(),
+        record,
         (*sorted(names, key=_in_order), ""),
         meanwhile,
         mp.get_context("fork" if parallel else None).Value("i", 0),
@@ -274,18 +291,50 @@ def build(
     config: DocSetConfig,
     options: BuildOptions,
     progress: Progress | None = None,
+    say: Callable[[str], None] = lambda message: None,
+) -> BuildResult:
+    """Build `docs` into `out`, holding the locks of the cache folder and of OUT (`say`
+    tells the user when waiting for another build)."""
+    if out.is_symlink():
+        raise output.OutputError(f"{out}: is a symbolic link; give the folder it points to")
+    if out.exists() and not out.is_dir():
+        raise output.OutputError(f"{out}: exists and is not a folder")
+    with contextlib.ExitStack() as held:
+        held.enter_context(lock.cache_held(options.cache_dir, wait=options.wait, say=say))
+        made = not options.check and not out.exists()
+        if made:  # the lock is the folder's own: it must exist (removed again on failure)
+            out.mkdir(parents=True, exist_ok=True)
+        if out.is_dir():
+            where = f"the output folder {out}"
+            held.enter_context(
+                lock.holding(out, where, shared=options.check, wait=options.wait, say=say)
+            )
+        try:
+            return _build(docs, out, config, options, progress)
+        except BaseException:
+            if made:
+                with contextlib.suppress(OSError):
+                    out.rmdir()  # only if still empty
+            raise
+
+
+def _build(
+    docs: Path,
+    out: Path,
+    config: DocSetConfig,
+    options: BuildOptions,
+    progress: Progress | None,
 ) -> BuildResult:
     raw = read_doc_set(
         docs, config, SeenPages(options.cache_dir, docs) if options.cache_dir else None
     )
     key = inputs_key(raw.fingerprint, options)
-    staging = output.staging_dir(out, options.cache_dir)
-    trash = output.trash_dir(staging, options.cache_dir)
-    if not options.check:
-        output.recover(out, staging)
-    manifest = output.read_manifest(out)
-    if output.is_current(out, manifest, key):
-        return BuildResult(up_to_date=True)
+    warnings = [] if options.check else update.recover(out, options.cache_dir)
+    manifest, refused = output.read_manifest(out)
+    warnings += refused
+    record = output.read_record(options.cache_dir, out)
+    if output.is_current(out, manifest, record, key, code_key()):
+        return BuildResult(up_to_date=True, warnings=warnings)
     cache = PageCache.at(options.cache_dir, config.fingerprint())
     from generator.emit import render as render_module
 
@@ -305,6 +354,7 @@ def build(
     )
     stats, model = resolved.stats, resolved.model
     del raw  # page bytes are not needed past the model: free them
+    trash = update.trash_of(out, options.cache_dir)
 
     def remember() -> None:
         if state is not None:
@@ -313,49 +363,96 @@ def build(
     def meanwhile() -> None:  # while another process renders, when there is one
         remember()
         if not options.check:
-            output.empty_trash(trash)  # the big files the last update replaced
+            update.empty_trash(trash)  # the big files the last update replaced
 
     rendered = rendered_key(model, resolved.stamps, options)
-    if manifest.rendered == rendered and output.files_intact(out, manifest):
+    result = BuildResult(up_to_date=False, model=model, stats=stats, warnings=warnings)
+    if (
+        record is not None
+        and record.rendered == rendered
+        and output.is_current(out, manifest, record, manifest.inputs, code_key())
+    ):  # the model is what OUT was rendered from: only the manifest's inputs may change
         remember()
-        if not options.check:
-            output.record_inputs(out, manifest, key)
-        return BuildResult(up_to_date=True, model=model, unchanged=len(manifest.files), stats=stats)
-    if out.exists() and not out.is_dir():
-        raise output.OutputError(f"{out}: exists and is not a folder")
+        the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
+        return _finish(out, options, the_plan, key, manifest, record, rendered, None, result)
     reap(wait=True)  # any an earlier build in this process left: long gone
+    staging = None if options.check else update.begin(out, options.cache_dir)
     try:
         staged = render_and_stage(
             model,
             options,
             out,
-            None if options.check else staging,
+            staging.files if staging is not None else None,
             stamps=resolved.stamps,
             meanwhile=meanwhile,
             manifest=manifest,
+            record=record,
         )
-        the_plan = output.plan(out, staged, manifest)
-        result = BuildResult(
-            up_to_date=the_plan.empty,
-            model=model,
-            unchanged=len(the_plan.unchanged),
-            stats=stats,
-        )
-        if options.check:
-            result.stale = [rel for rel in the_plan.write if (out / rel).exists()]
-            result.missing = [rel for rel in the_plan.write if not (out / rel).exists()]
-            result.removed = the_plan.remove
-            return result
-        if the_plan.empty and manifest.inputs == key:
-            output.discard(staging)
-            return result
-        output.apply(out, the_plan, key, staging, rendered, manifest, trash)
+        the_plan = output.plan(out, staged, manifest, options.force)
+        return _finish(out, options, the_plan, key, manifest, record, rendered, staging, result)
     except BaseException:
-        if not options.check:
-            output.discard(staging)
+        if staging is not None:
+            update.discard(staging)
         raise
     finally:
         reap(wait=False)
-    result.written = the_plan.write
+
+
+def _finish(
+    out: Path,
+    options: BuildOptions,
+    the_plan: output.Plan,
+    inputs: str,
+    manifest: output.Manifest,
+    record: output.Record | None,
+    rendered: str,
+    staging: update.Staging | None,
+    result: BuildResult,
+) -> BuildResult:
+    """Report (`--check`) or commit the plan, its manifest and this machine's record."""
+    new_manifest = output.manifest_bytes(the_plan.digests, inputs)
+    manifest_changed = output.sha(new_manifest) != manifest.digest
+    result.up_to_date = the_plan.empty and not manifest_changed
+    result.unchanged = len(the_plan.unchanged)
     result.removed = the_plan.remove
+    if options.check:
+        result.stale = [rel for rel in the_plan.write if os.path.lexists(out / rel)]
+        result.missing = [rel for rel in the_plan.write if not os.path.lexists(out / rel)]
+        if manifest_changed:
+            (result.stale if manifest.digest else result.missing).append(output.MANIFEST)
+        return result
+    if the_plan.foreign:
+        shown = ", ".join(str(out / rel) for rel in the_plan.foreign)
+        raise output.Conflict(
+            f"would replace {len(the_plan.foreign)} file(s) docgen did not write: {shown} "
+            "(move them away, or use --force to replace them)",
+            result.warnings,
+        )
+    result.warnings += [
+        f"{out / rel}: no longer generated, but changed since docgen wrote it; kept "
+        "(--force removes it)"
+        for rel in the_plan.kept
+    ]
+    result.warnings += [
+        f"{out / rel}: not removed: {out / blocker} on the way is not a folder docgen made "
+        "(links are not followed)"
+        for rel, blocker in the_plan.blocked.items()
+    ]
+    known = record.stamps if record is not None else {}
+    stamps = {rel: known.get(rel) or output.stamp_of(out / rel) for rel in the_plan.unchanged}
+    if not result.up_to_date:
+        staging = staging or update.begin(out, options.cache_dir)
+        stamps.update({rel: output.stamp_of(staging.files / rel) for rel in the_plan.write})
+        update.commit(staging, the_plan, new_manifest)
+    elif staging is not None:
+        update.discard(staging)
+    result.written = the_plan.write
+    result.manifest_written = manifest_changed
+    current = output.Record(
+        output.sha(new_manifest),
+        code_key(),
+        rendered,
+        {rel: stamp for rel, stamp in stamps.items() if stamp is not None},
+    )
+    output.write_record(options.cache_dir, out, current)
     return result
