@@ -303,9 +303,22 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--base-path", default=None, help="Path to serve under (default: from the base URL).")
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection idle this long (nothing received, nothing being answered).",
+)
 @CONFIG_DIR
 def serve_cmd(
-    docs: Path, host: str, port: int, base_path: str | None, config_dir: Path | None
+    docs: Path,
+    host: str,
+    port: int,
+    base_path: str | None,
+    idle_timeout: float,
+    config_dir: Path | None,
 ) -> None:
     """Serve the documented examples of DOCS as a stub API (no build step; needs fastapi+uvicorn)."""
     try:
@@ -316,7 +329,7 @@ def serve_cmd(
         ) from None
     model = _load(docs, config_dir)
     click.echo(f"serving {len(model.endpoints)} endpoints on http://{host}:{port}", err=True)
-    serve(model, host=host, port=port, base_path=base_path)
+    serve(model, host=host, port=port, base_path=base_path, idle_timeout=idle_timeout)
 
 
 @main.command("build")

@@ -45,9 +45,14 @@ def stub_app(model: ApiModel, base_path: str | None = None) -> Any:
 
 
 def serve(
-    model: ApiModel, host: str = "127.0.0.1", port: int = 8000, base_path: str | None = None
+    model: ApiModel,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base_path: str | None = None,
+    idle_timeout: float | None = None,
 ) -> None:
-    """Serve the stub for `model` with uvicorn (loopback unless `host` says otherwise)."""
-    import uvicorn
-
-    uvicorn.run(stub_app(model, base_path), host=host, port=port)
+    """Serve the stub for `model` with uvicorn as the generated server does (loopback unless
+    `host` says otherwise; idle connections closed after `idle_timeout`, default the runtime's)."""
+    runtime = runtime_module()
+    timeout = runtime.IDLE_TIMEOUT if idle_timeout is None else idle_timeout
+    runtime.serve(stub_app(model, base_path), host=host, port=port, idle_timeout=timeout)

@@ -6,16 +6,26 @@ import asyncio
 import dataclasses
 import importlib
 import json
+import os
+import queue
+import re
+import socket
 import subprocess
 import sys
+import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from syrupy.assertion import SnapshotAssertion
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from generator.cli import main as docgen
 from generator.emit import fixtures as tests_module
 from generator.emit.render import format_python
 from generator.emit.server import server_data, server_target
@@ -36,7 +46,7 @@ from generator.model.types import (
     TypeRef,
 )
 from generator.pipeline.run import load_model
-from generator.serve import serve, stub_app
+from generator.serve import runtime_module, serve, stub_app
 from tests.conftest import GROUPS, as_text
 
 SRC = Source("api/x.md", 1)
@@ -230,16 +240,20 @@ def _write(files: dict[str, str], root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def groups_package(
-    groups_model: ApiModel, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Any]:
+def groups_root(groups_model: ApiModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated server for the sample, written out (in `server/`)."""
     root = tmp_path_factory.mktemp("groups")
     _write(as_text(server_target(groups_model, {})), root)
-    sys.path.insert(0, str(root / "server"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def groups_package(groups_root: Path) -> Iterator[Any]:
+    sys.path.insert(0, str(groups_root / "server"))
     try:
         yield importlib.import_module("microsoft_graph_server")
     finally:
-        sys.path.remove(str(root / "server"))
+        sys.path.remove(str(groups_root / "server"))
         for name in [n for n in sys.modules if n.startswith("microsoft_graph_server")]:
             del sys.modules[name]
 
@@ -314,6 +328,7 @@ def test_serve_runs_the_same_stub_on_loopback(
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(kw, app=app))
     serve(groups_model, port=8123)
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert issubclass(seen["http"], AutoHTTPProtocol) and seen["http"].idle_timeout == 60
     built = groups_package.create_app()
     for url in ("/v1.0/groups", "/v1.0/groups/$count", "/v1.0/groups/x/threads/y/posts"):
         ours, theirs = call(seen["app"], "GET", url), call(built, "GET", url)
@@ -350,3 +365,210 @@ def test_numbers_check_any_json_value_without_raising() -> None:
     assert _primitive_problem({"a": 1}, "Edm.Double") == "expected a number, got an object"
     assert _primitive_problem([1], "Edm.Double") is not None
     assert _primitive_problem("NaN", "Edm.Double") is None
+
+
+# ----- limits: deeply nested bodies, idle connections -------------------------------------------
+
+JSON = {"content-type": "application/json"}
+
+
+def _nested(depth: int, kind: str) -> bytes:
+    """JSON arrays (`[[...]]`) or objects (`{"a": {"a": ... 1}}`) nested `depth` deep."""
+    if kind == "array":
+        return b"[" * depth + b"]" * depth
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@pytest.fixture(scope="module", params=["generated", "serve"])
+def groups_app(request: pytest.FixtureRequest, groups_model: ApiModel, groups_package: Any) -> Any:
+    """The sample's stub twice: the generated package's app and `docgen serve`'s in-process one."""
+    if request.param == "generated":
+        return groups_package.create_app()
+    return stub_app(groups_model)
+
+
+@pytest.mark.parametrize("kind", ["array", "object"])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("POST", "/v1.0/groups"), ("PATCH", "/v1.0/groups/g/threads/t"), ("GET", "/v1.0/groups")],
+)
+def test_a_body_nested_too_deeply_gets_400_in_the_error_shape(
+    groups_app: Any, kind: str, method: str, url: str
+) -> None:
+    """5,000 deep made json.loads raise RecursionError (a plain-text 500); 900 deep parsed but
+    could overflow whatever recursed through it next (examples, type checks, handlers)."""
+    limit = runtime_module().MAX_BODY_DEPTH
+    for depth in (5000, 900, limit + 1):
+        for headers in (JSON, {}):  # declared JSON, or sniffed as JSON
+            response = call(groups_app, method, url, content=_nested(depth, kind), headers=headers)
+            message = _error(response, 400, "BadRequest")
+            assert message == f"The request body is nested too deeply (over {limit} levels)."
+
+
+def test_a_body_just_under_the_depth_limit_is_answered_as_before(groups_app: Any) -> None:
+    limit = runtime_module().MAX_BODY_DEPTH
+    arrays = call(groups_app, "POST", "/v1.0/groups", content=_nested(limit, "array"), headers=JSON)
+    assert "body: expected an object, got an array" in _error(arrays, 400, "BadRequest")
+    objects = call(groups_app, "POST", "/v1.0/groups", content=_nested(limit, "object"))
+    assert objects.status_code == 201 and objects.headers["x-docgen-example"]
+
+
+def test_a_handler_gets_a_body_just_under_the_depth_limit(groups_package: Any) -> None:
+    class Echo(groups_package.Handlers):  # type: ignore[misc]
+        def groups_create_group(self, call: Any) -> Any:
+            return {"body": call.body}
+
+    app = groups_package.create_app(handlers=Echo())
+    body = _nested(groups_package.runtime.MAX_BODY_DEPTH, "object")
+    assert call(app, "POST", "/v1.0/groups", content=body).json() == {"body": json.loads(body)}
+
+
+def test_nesting_depth_is_measured_without_recursion() -> None:
+    nested_over = runtime_module().nested_over
+    assert not nested_over(1, 0) and not nested_over([], 1) and nested_over([], 0)
+    assert nested_over({"a": [1, {"b": {}}]}, 4) is False  # object, array, object, object
+    assert nested_over({"a": [1, {"b": {}}]}, 3) is True
+    deep: list[Any] = []
+    for _ in range(100_000):  # far past the recursion limit: built, not parsed
+        deep = [deep]
+    assert nested_over(deep, 64) and not nested_over(deep, 100_001)
+    assert not nested_over([[0] * 1000] * 1000, 2)
+
+
+def _listening_port(process: subprocess.Popen[str]) -> int:
+    """The port uvicorn says it listens on (started with `--port 0`), read from its log."""
+    stderr = process.stderr
+    assert stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:  # to the end, so that the pipe never fills
+        for line in stderr:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            seen.append(lines.get(timeout=1))
+        except queue.Empty:
+            continue
+        found = re.search(r"running on http://127\.0\.0\.1:(\d+)", seen[-1])
+        if found:
+            return int(found.group(1))
+    raise AssertionError("the server did not start:\n" + "".join(seen))
+
+
+@pytest.fixture(scope="module")
+def run_server(groups_root: Path) -> Iterator[Any]:
+    """Starts the generated server (`python -m` or a script) on a free port; stops it after."""
+    processes: list[subprocess.Popen[str]] = []
+    env = {**os.environ, "PYTHONPATH": str(groups_root / "server")}
+
+    def start(*args: str) -> int:
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=groups_root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        return _listening_port(process)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def idle_server(run_server: Any) -> int:
+    """`python -m microsoft_graph_server --idle-timeout 1`: its port."""
+    return int(run_server("-m", "microsoft_graph_server", "--port", "0", "--idle-timeout", "1"))
+
+
+def _until_closed(port: int, data: bytes) -> bytes:
+    """What the server sends after `data` until it closes the connection (10 s at most)."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except TimeoutError:
+            raise AssertionError(f"still open after 10 s; received {received[:200]!r}") from None
+    return received
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",
+        b"GET /v1.0/gro",
+        b"GET /v1.0/groups HTTP/1.1\r\nHost: stub\r\nAccept: appl",
+        b'POST /v1.0/groups HTTP/1.1\r\nHost: stub\r\nContent-Length: 10\r\n\r\n{"a',
+    ],
+    ids=["nothing", "half a request line", "half the headers", "half the body"],
+)
+def test_the_server_closes_an_idle_connection(idle_server: int, sent: bytes) -> None:
+    """uvicorn alone arms its keep-alive timer only after a response: these stayed open for ever."""
+    assert _until_closed(idle_server, sent) == b""
+
+
+def test_a_request_on_a_connection_still_gets_its_answer(idle_server: int) -> None:
+    answer = _until_closed(idle_server, b"GET /v1.0/groups HTTP/1.1\r\nHost: stub\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ") and b'"value"' in answer
+
+
+SLOW_SERVER = """
+import asyncio
+
+from microsoft_graph_server import Handlers, create_app
+from microsoft_graph_server.runtime import serve
+
+
+class Slow(Handlers):
+    async def groups_list_groups(self, call):
+        await asyncio.sleep(3)  # three idle timeouts with nothing received
+        return self.documented(call)
+
+
+serve(create_app(handlers=Slow()), port=0, idle_timeout=1)
+"""
+
+
+def test_a_request_answered_for_longer_than_the_idle_timeout_gets_its_answer(
+    run_server: Any, groups_root: Path
+) -> None:
+    script = groups_root / "slow_server.py"
+    script.write_text(textwrap.dedent(SLOW_SERVER), encoding="utf-8")
+    port = run_server(str(script))
+    answer = _until_closed(port, b"GET /v1.0/groups HTTP/1.1\r\nHost: stub\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ") and b'"value"' in answer
+
+
+def test_the_idle_timeout_is_60_seconds_unless_told(
+    groups_package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = importlib.import_module("microsoft_graph_server.__main__")
+    seen: list[float] = []
+    monkeypatch.setattr(entry, "serve", lambda app, **kw: seen.append(kw["idle_timeout"]))
+    entry.main([])
+    entry.main(["--idle-timeout", "2.5"])
+    for wrong in ("0", "-1", "soon", "nan"):
+        with pytest.raises(SystemExit):
+            entry.main(["--idle-timeout", wrong])
+    monkeypatch.setattr(
+        "generator.serve.serve", lambda model, **kw: seen.append(kw["idle_timeout"])
+    )
+    for args in ([], ["--idle-timeout", "2.5"]):
+        result = CliRunner().invoke(docgen, ["serve", str(GROUPS), *args])
+        assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(docgen, ["serve", str(GROUPS), "--idle-timeout", "0"]).exit_code == 2
+    assert seen == [60, 2.5, 60, 2.5]
