@@ -52,6 +52,12 @@ RULES: dict[str, Rule] = _rules(
     ("F002", W, "front-matter-invalid", "The YAML front matter does not parse."),
     ("F003", W, "front-matter-key-missing", "A front-matter key the doc set requires is missing."),
     ("F004", W, "page-too-large", "A page is over the size limit and was skipped."),
+    (
+        "F005",
+        W,
+        "page-too-complex",
+        "A page would make more Markdown tokens than the limit; it was read up to that line.",
+    ),
     # Annotations
     (
         "A001",

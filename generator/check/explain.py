@@ -11,6 +11,8 @@ EXAMPLES: dict[str, str] = {
     "F002": "---\ntitle: [unclosed\n---",
     "F003": "---\ntitle: Get user\n---   (schema-config.json requires author, ms.prod, doc_type...)",
     "F004": "A generated page of 5 MB.",
+    "F005": "A generated page of 200,000 table rows (|p1|String|d|, ...): under the size limit, "
+    "but its tokens would take a gigabyte to parse.",
     "A001": '<!-- { "blockType": "request" "name": } -->',
     "A002": "<!-- { blockType: 'request', } -->",
     "A003": '<!-- { "blockType": "reqest" } -->',

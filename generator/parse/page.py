@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
-from generator.parse import http
+from generator.parse import budget, http
 from generator.parse.annotations import (
     KNOWN_BLOCK_TYPES,
     block_type,
@@ -183,16 +183,19 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
     """Parse one page's text; `path` is relative to the doc set root."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:  # line ends as markdown-it reads them, for the budget and the row checks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, _ = split_front_matter(text)
     walk = _Walk(path, config)
     front_matter: dict[str, Any] = {}
     if front is not None:
         front_matter, diags = _load_front_matter(front, path)
         walk.diagnostics.extend(diags)
+    body = _within_budget(walk, body)
     tokens = _MD.parse(body)
     walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
-    walk.drop_pending(len(body.split("\n")))
+    walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
     page_kind = _page_kind(front_matter, walk)
     tables = tuple(_finish_table(walk, raw, page_kind) for raw in walk.tables)
     title = str(front_matter.get("title") or "") or next(
@@ -210,6 +213,27 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         prose=tuple(walk.prose),
         diagnostics=tuple(walk.diagnostics),
     )
+
+
+def _within_budget(walk: _Walk, body: str) -> str:
+    """The part of `body` markdown-it can parse in bounded memory. It builds all of a
+    page's tokens at once, so a page past the budget (see `budget`) is read up to the
+    line where it passes it (F005); the lines before keep their numbers."""
+    cut = budget.cut_at(body)
+    if cut is None:
+        return body
+    index, offset = cut
+    walk.diagnostics.append(
+        make(
+            "F005",
+            walk.file,
+            index + 1,
+            1,
+            f"page not read from this line on: it would make over {budget.MAX_PAGE_TOKENS} "
+            "Markdown tokens, more than docgen parses in one page (split the page)",
+        )
+    )
+    return body[:offset]
 
 
 def _page_kind(front_matter: dict[str, Any], walk: _Walk) -> str:
