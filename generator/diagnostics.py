@@ -58,6 +58,12 @@ RULES: dict[str, Rule] = _rules(
         "page-too-complex",
         "A page would make more Markdown tokens than the limit; it was read up to that line.",
     ),
+    (
+        "F006",
+        W,
+        "page-link-outside",
+        "A page is a symbolic link to a file outside the doc set's folder and was not read.",
+    ),
     # Annotations
     (
         "A001",
