@@ -49,7 +49,12 @@ E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
 RULES: dict[str, Rule] = _rules(
     # Input files
     ("F001", E, "unreadable-file", "A file could not be read or is not UTF-8 text."),
-    ("F002", W, "front-matter-invalid", "The YAML front matter does not parse."),
+    (
+        "F002",
+        W,
+        "front-matter-invalid",
+        "The YAML front matter does not parse, or is past the size limits, and was not read.",
+    ),
     ("F003", W, "front-matter-key-missing", "A front-matter key the doc set requires is missing."),
     ("F004", W, "page-too-large", "A page is over the size limit and was skipped."),
     (

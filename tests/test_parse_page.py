@@ -284,3 +284,27 @@ def test_fenced_content_does_not_count_toward_the_token_budget() -> None:
     assert "F005" not in codes(facts)
     assert [h.text for h in facts.headings] == ["Example", "After"]
     assert facts.blocks[0].content == rows + "\n"
+
+
+def test_front_matter_past_its_limits_is_reported_not_read() -> None:
+    """YAML can make much of little (aliases of aliases) or be large: front matter is
+    read within limits, the page's Markdown all the same."""
+    from generator.parse.page import (
+        MAX_FRONT_MATTER_CHARS,
+        MAX_FRONT_MATTER_DEPTH,
+        MAX_FRONT_MATTER_VALUES,
+    )
+
+    aliases = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    aliases += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 5)]
+    deep = "k: " + "[" * 500 + "]" * 500
+    big = "\n".join(f"k{i}: v" for i in range(MAX_FRONT_MATTER_CHARS // 8))
+    for front, says in (
+        ("\n".join(aliases), f"has over {MAX_FRONT_MATTER_VALUES} values"),
+        (deep, f"nests over {MAX_FRONT_MATTER_DEPTH} levels"),
+        (big, f"over the {MAX_FRONT_MATTER_CHARS} limit"),
+    ):
+        facts = parse_page("x.md", f"---\n{front}\n---\n# T\n", CONFIG)
+        (problem,) = facts.diagnostics
+        assert (problem.code, problem.line) == ("F002", 2) and says in problem.message
+        assert facts.front_matter == {} and facts.title == "T"

@@ -43,6 +43,7 @@ _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
 _SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
 _EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
+_FRONT_END = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")  # "---" or "...", alone
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 _HTTP_INFOS = frozenset({"", "http", "https", "msgraph-interactive", "rest", "json"})
 
@@ -61,25 +62,42 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return (front matter text, text with it blanked out, line of its start).
 
     The front matter lines are replaced by empty lines so that markdown-it's
-    line numbers stay those of the file.
+    line numbers stay those of the file. (Found by search, not by splitting the
+    page into lines: a page may have millions.)
     """
-    if not text.startswith("---"):
+    first_end = text.find("\n")
+    if not text.startswith("---") or first_end < 0 or text[:first_end].rstrip() != "---":
         return None, text, 0
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    end = _FRONT_END.search(text, first_end)
+    if end is None:
         return None, text, 0
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            front = "\n".join(lines[1:i])
-            rest = "\n" * (i + 1) + "\n".join(lines[i + 1 :])
-            return front, rest, 1
-    return None, text, 0
+    front = text[first_end + 1 : end.start()]
+    blank = "\n" * (text.count("\n", 0, end.start()) + 2)  # to the closing line's end
+    return front, blank + text[end.end() + 1 :], 1
+
+
+# Graph v1.0's largest front matter has 1,014 characters and 5 values. The limits keep
+# a page's YAML (its node objects, and the copies `_plain` makes of aliased values) small.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_FRONT_MATTER_VALUES = 10_000  # aliases expanded, as `_plain` copies them
+MAX_FRONT_MATTER_DEPTH = 50
 
 
 def _load_front_matter(front: str, file: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        return {}, [
+            make(
+                "F002",
+                file,
+                2,
+                1,
+                f"front matter has {len(front)} characters, over the "
+                f"{MAX_FRONT_MATTER_CHARS} limit; not read",
+            )
+        ]
     try:
         data = yaml.load(front, Loader=_YamlLoader)  # noqa: S506 - safe loader
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         return {}, [make("F002", file, line, 1, f"front matter is not YAML: {exc}".split("\n")[0])]
@@ -87,7 +105,30 @@ def _load_front_matter(front: str, file: str) -> tuple[dict[str, Any], list[Diag
         return {}, []
     if not isinstance(data, dict):
         return {}, [make("F002", file, 2, 1, "front matter is not a mapping")]
+    problem = _too_big(data)
+    if problem:
+        return {}, [make("F002", file, 2, 1, f"front matter {problem}; not read")]
     return {str(k): _plain(v) for k, v in data.items()}, []
+
+
+def _too_big(data: Any) -> str | None:
+    """Why `data` is too big to copy as plain data, or None. A few lines of YAML can
+    alias a value within a value many times over: counted as the copy would count it,
+    without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_FRONT_MATTER_VALUES:
+            return f"has over {MAX_FRONT_MATTER_VALUES} values (its aliases expanded)"
+        if depth > MAX_FRONT_MATTER_DEPTH:
+            return f"nests over {MAX_FRONT_MATTER_DEPTH} levels deep"
+        if isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+    return None
 
 
 def _plain(value: Any) -> Any:
