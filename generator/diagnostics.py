@@ -49,9 +49,26 @@ E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
 RULES: dict[str, Rule] = _rules(
     # Input files
     ("F001", E, "unreadable-file", "A file could not be read or is not UTF-8 text."),
-    ("F002", W, "front-matter-invalid", "The YAML front matter does not parse."),
+    (
+        "F002",
+        W,
+        "front-matter-invalid",
+        "The YAML front matter does not parse, or is past the size limits, and was not read.",
+    ),
     ("F003", W, "front-matter-key-missing", "A front-matter key the doc set requires is missing."),
     ("F004", W, "page-too-large", "A page is over the size limit and was skipped."),
+    (
+        "F005",
+        W,
+        "page-too-complex",
+        "A page would make more Markdown tokens than the limit; it was read up to that line.",
+    ),
+    (
+        "F006",
+        W,
+        "page-link-outside",
+        "A page is a symbolic link to a file outside the doc set's folder and was not read.",
+    ),
     # Annotations
     (
         "A001",

@@ -1,4 +1,5 @@
-"""`make bench`: timings on the real corpus, printed, never asserted.
+"""`make bench`: timings on the real corpus, and peak memory on hostile pages, printed,
+never asserted (`python -m tests.bench --hostile`: the hostile pages alone).
 
 Every figure comes from one run so that ratios hold on a noisy machine. Each
 docgen command runs as a child process, so its peak RSS is its own (read
@@ -123,6 +124,59 @@ def edit_description(page: Path, original: str, n: list[int]) -> Callable[[], No
     return edit
 
 
+# Pages at the size limit whose every line makes many markdown-it tokens: the parse
+# must stay under HOSTILE_MIB whatever the shape (the page is read up to the token budget)
+HOSTILE_MIB = 200
+HOSTILE_PAGES: dict[str, tuple[str, Callable[[int], str], str]] = {  # head, lines, tail
+    "table rows": (
+        "# T\n\n## Properties\n\n| Property | Type | Description |\n|---|---|---|\n",
+        lambda i: f"|p{i}|S|d|\n",
+        "",
+    ),
+    "list items": ("# T\n\n", lambda i: f"- item {i}\n", ""),
+    "one paragraph of short lines": ("# T\n\n", lambda i: f"w {i}\n", ""),
+    "many small paragraphs": ("# T\n\n", lambda i: f"p{i}\n\n", ""),
+    "lines of a link, emphasis, code": ("# T\n\n", lambda i: f"[a](b{i}) *x* `c`\n", ""),
+    "lines of emphasis only": ("# T\n\n", lambda i: "*a* " * 8 + "\n", ""),
+    "blank lines": ("# T\n\n", lambda i: "\n", ""),
+    "one fenced block of short lines": ("# T\n\n```\n", lambda i: "a\n", "```\n"),
+    "front matter: a list of short items": ("---\nk:\n", lambda i: "- a\n", "---\n# T\n"),
+    "front matter: aliases of aliases, 9 deep": (
+        "---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9)),
+        lambda i: "",  # 500 bytes: 10^9 values once the aliases are expanded
+        "---\n# T\n",
+    ),
+}
+
+
+def hostile_page(head: str, line: Callable[[int], str], tail: str) -> str:
+    """`head`, then lines up to the page size limit, then `tail`."""
+    from generator.pipeline.sources import MAX_PAGE_BYTES
+
+    parts, size, i = [head], len(head) + len(tail), 0
+    while (text := line(i)) and size + len(text) <= MAX_PAGE_BYTES:
+        parts.append(text)
+        size, i = size + len(text), i + 1
+    return "".join(parts) + tail
+
+
+def run_hostile(work: Path) -> None:
+    """Peak RSS of `docgen model` on a doc set of one hostile page, for each shape."""
+    print(f"--- one page of {len(HOSTILE_PAGES)} hostile shapes, up to 4 MiB (1 run each) ---")
+    print(f"{'docgen model, no page cache':<46} {'seconds':>8} {'peak MiB':>9}")
+    worst = 0
+    for n, (label, (head, line, tail)) in enumerate(HOSTILE_PAGES.items()):
+        docs = work / f"hostile{n}"
+        (docs / "api").mkdir(parents=True)
+        (docs / "api" / "page.md").write_text(hostile_page(head, line, tail), encoding="utf-8")
+        out = work / f"hostile{n}.json"
+        seconds, mib = timed(docgen("model", str(docs), "--no-cache", "-o", str(out)))
+        worst = max(worst, mib)
+        print(f"{label:<46} {seconds:8.2f} {mib:9d}", flush=True)
+    print(f"target: peak RSS <= {HOSTILE_MIB} MiB for any page (worst: {worst} MiB)")
+
+
 def row(label: str, seconds: float, mib: int, base: float, cold: float | None) -> str:
     pct = f"{100 * seconds / cold:6.1f}%" if cold else "       "
     return f"{label:<46} {seconds:8.2f} {seconds / base:8.2f}x {pct} {mib:9d}"
@@ -201,6 +255,7 @@ def run_all(corpus: Path, work: Path) -> None:
         scale.append((f"build: cold, corpus x{times}", seconds, mib))
         shutil.rmtree(big, ignore_errors=True)
     results += scale
+    run_hostile(work)
 
     cold_s = cold[0]
     print("--- summary ---")
@@ -213,5 +268,16 @@ def run_all(corpus: Path, work: Path) -> None:
     )
 
 
+def main_hostile() -> None:
+    work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    try:
+        run_hostile(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus/graph-v1.0"))
+    if sys.argv[1:] == ["--hostile"]:  # only the hostile pages: no corpus needed
+        main_hostile()
+    else:
+        main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus/graph-v1.0"))

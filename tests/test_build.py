@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -363,4 +364,71 @@ def test_find_pages_walks_as_rglob_would(tmp_path: Path) -> None:
     (root / "linked").symlink_to(root / "api")  # a link to a folder: not followed
     (root / "g.md").symlink_to(root / "a.md")  # a link to a page: a page
     (root / "broken.md").symlink_to(root / "nowhere.md")
-    assert find_pages(root, load_config(root)) == ["a.md", "api/b.md", "g.md", "x/.f.md"]
+    assert find_pages(root, load_config(root)) == (["a.md", "api/b.md", "g.md", "x/.f.md"], [])
+
+
+def _doc_set_with_links(tmp_path: Path) -> tuple[Path, Path]:
+    """A doc set whose pages link to a page inside it (by a relative and an absolute
+    path, one through a folder link) and to files outside it (directly, by a chain of
+    links, and through a link to the folder that holds it)."""
+    root, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
+    (root / "api").mkdir(parents=True)
+    elsewhere.mkdir()
+    (root / "api" / "a.md").write_text("# Page a\n\nInside.\n")
+    (elsewhere / "secret.md").write_text("# Secret\n\nOutside the doc set.\n")
+    (root / "api" / "b.md").symlink_to("a.md")
+    (root / "c.md").symlink_to(root / "api" / "a.md")
+    (tmp_path / "via").symlink_to(root)
+    (root / "d.md").symlink_to(tmp_path / "via" / "api" / "a.md")
+    (root / "api" / "out.md").symlink_to(elsewhere / "secret.md")
+    (root / "api" / "chain.md").symlink_to("b.md")  # inside: b.md is inside
+    (root / "hop.md").symlink_to(root / "api" / "out.md")  # to a link to outside
+    (root / "api" / "dotdot.md").symlink_to("../../elsewhere/secret.md")
+    return root, elsewhere
+
+
+def test_a_page_linking_outside_the_doc_set_is_not_read(tmp_path: Path) -> None:
+    """The doc set is what its folder holds: a page that is a link to a file outside it
+    (the real paths compared, every link resolved) is not read, and says so (F006)."""
+    from generator.pipeline.sources import find_pages
+
+    root, _ = _doc_set_with_links(tmp_path)
+    pages, skipped = find_pages(root, load_config(root))
+    assert pages == ["api/a.md", "api/b.md", "api/chain.md", "c.md", "d.md"]
+    assert [(d.code, d.file, d.line, d.col) for d in skipped] == [
+        ("F006", "api/dotdot.md", 1, 1),
+        ("F006", "api/out.md", 1, 1),
+        ("F006", "hop.md", 1, 1),
+    ]
+    assert "outside the doc set (../../elsewhere/secret.md); not read" in skipped[0].message
+    # the same through a link to the doc set's folder: its real path is the root's
+    assert find_pages(tmp_path / "via", load_config(root)) == (pages, skipped)
+
+
+def test_model_and_check_report_a_page_linking_outside(tmp_path: Path) -> None:
+    root, _ = _doc_set_with_links(tmp_path)
+    code, out, err = run("model", str(root), "--no-cache")
+    assert code == 0 and err.startswith("5 pages,")
+    assert "Outside the doc set" not in out
+    model = json.loads(out)
+    assert [d["file"] for d in model["diagnostics"] if d["code"] == "F006"] == [
+        "api/dotdot.md",
+        "api/out.md",
+        "hop.md",
+    ]
+    code, out, _ = run("check", str(root), "--no-cache")
+    assert f"{root}/api/out.md:1:1: F006 page is a symbolic link to a file outside" in out
+
+
+def test_a_new_link_outside_makes_the_next_build_report_it(tmp_path: Path) -> None:
+    """A page not read still changes what the build reports: not "up to date"."""
+    root, out = tmp_path / "docs", tmp_path / "out"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n")
+    (tmp_path / "secret.md").write_text("# Secret\n")
+    build = ("build", str(root), "-o", str(out), "-t", "model")
+    assert run(*build)[0] == 0
+    (root / "s.md").symlink_to(tmp_path / "secret.md")
+    code, _, err = run(*build)
+    assert code == 0 and "up to date" not in err
+    assert '"F006"' in (out / "model.json").read_text()

@@ -34,6 +34,22 @@ def test_every_page_parses(parsed: ParsedDocSet, model: ApiModel) -> None:
     assert model.pages == 3341
 
 
+def test_no_page_is_cut_short_and_every_one_is_far_under_the_token_budget(
+    parsed: ParsedDocSet, graph_corpus: Path
+) -> None:
+    """The budget (F005) is for generated or hostile pages: the real ones, the largest
+    included, parse whole, with room to grow."""
+    from generator.parse.budget import MAX_PAGE_TOKENS, quick_bound
+    from generator.parse.page import split_front_matter
+
+    assert not [d for p in parsed.pages for d in p.diagnostics if d.code == "F005"]
+    largest = max(
+        quick_bound(split_front_matter(page.read_text(encoding="utf-8"))[1])
+        for page in graph_corpus.rglob("*.md")
+    )
+    assert largest < MAX_PAGE_TOKENS / 4
+
+
 def test_every_syntax_path_yields_an_endpoint_or_a_reason(
     parsed: ParsedDocSet, model: ApiModel
 ) -> None:

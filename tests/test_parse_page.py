@@ -6,7 +6,7 @@ from textwrap import dedent
 
 from generator.config import DEFAULT_RULES, DEFAULT_TABLES, DocSetConfig, build_config
 from generator.parse.facts import PageFacts
-from generator.parse.page import parse_page
+from generator.parse.page import parse_page, split_front_matter
 
 CONFIG: DocSetConfig = build_config(DEFAULT_TABLES, DEFAULT_RULES, None, "test")
 
@@ -248,3 +248,63 @@ def test_a_table_past_the_row_limit_keeps_the_first_rows_and_says_where_it_stopp
     assert len(facts.tables[0].rows) == MAX_TABLE_ROWS
     assert [(d.code, d.line) for d in facts.diagnostics] == [("T006", 7 + MAX_TABLE_ROWS)]
     assert facts.tables[0].rows[-1][0].text == f"p{MAX_TABLE_ROWS - 1}"
+
+
+def test_a_page_past_the_token_budget_is_read_up_to_the_line_that_passes_it() -> None:
+    """markdown-it builds a page's tokens all at once: a page that would make too many
+    is read up to the line where the bound passes the budget, and says where (F005)."""
+    from generator.parse import budget
+
+    head = "---\ntitle: t\n---\n# t resource type\n\n## Properties\n\n"
+    table = "| Property | Type | Description |\n|--|--|--|\n"
+    rows = [f"| p{i} | String | The *p* of `x`. |" for i in range(budget.MAX_PAGE_TOKENS // 20)]
+    text = head + table + "\n".join(rows) + "\n\n## After\n"
+    facts = parse_page("api/x.md", text, CONFIG)
+    (cut,) = [d for d in facts.diagnostics if d.code == "F005"]
+    body_lines = split_front_matter(text)[1].split("\n")
+    assert budget.estimate("\n".join(body_lines[: cut.line - 1])) <= budget.MAX_PAGE_TOKENS
+    assert budget.estimate("\n".join(body_lines[: cut.line])) > budget.MAX_PAGE_TOKENS
+    assert facts.front_matter == {"title": "t"}
+    assert [h.text for h in facts.headings] == ["t resource type", "Properties"]
+    (table_facts,) = facts.tables
+    first_row_line = head.count("\n") + 3
+    assert table_facts.row_lines[0] == first_row_line
+    assert table_facts.row_lines[-1] == cut.line - 1  # every row before the cut is read
+    assert table_facts.rows[-1][0].text == f"p{cut.line - 1 - first_row_line}"
+    assert "split the page" in cut.message
+
+
+def test_fenced_content_does_not_count_toward_the_token_budget() -> None:
+    """A fenced block is one token however many lines it holds."""
+    from generator.parse import budget
+
+    rows = "\n".join(f"| p{i} | a | b | c | d |" for i in range(budget.MAX_PAGE_TOKENS // 25))
+    assert budget.estimate(rows) > budget.MAX_PAGE_TOKENS  # as content, it would be cut
+    facts = page(f"## Example\n\n```text\n{rows}\n```\n\n## After\n")
+    assert "F005" not in codes(facts)
+    assert [h.text for h in facts.headings] == ["Example", "After"]
+    assert facts.blocks[0].content == rows + "\n"
+
+
+def test_front_matter_past_its_limits_is_reported_not_read() -> None:
+    """YAML can make much of little (aliases of aliases) or be large: front matter is
+    read within limits, the page's Markdown all the same."""
+    from generator.parse.page import (
+        MAX_FRONT_MATTER_CHARS,
+        MAX_FRONT_MATTER_DEPTH,
+        MAX_FRONT_MATTER_VALUES,
+    )
+
+    aliases = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    aliases += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 5)]
+    deep = "k: " + "[" * 500 + "]" * 500
+    big = "\n".join(f"k{i}: v" for i in range(MAX_FRONT_MATTER_CHARS // 8))
+    for front, says in (
+        ("\n".join(aliases), f"has over {MAX_FRONT_MATTER_VALUES} values"),
+        (deep, f"nests over {MAX_FRONT_MATTER_DEPTH} levels"),
+        (big, f"over the {MAX_FRONT_MATTER_CHARS} limit"),
+    ):
+        facts = parse_page("x.md", f"---\n{front}\n---\n# T\n", CONFIG)
+        (problem,) = facts.diagnostics
+        assert (problem.code, problem.line) == ("F002", 2) and says in problem.message
+        assert facts.front_matter == {} and facts.title == "T"

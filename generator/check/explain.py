@@ -11,6 +11,9 @@ EXAMPLES: dict[str, str] = {
     "F002": "---\ntitle: [unclosed\n---",
     "F003": "---\ntitle: Get user\n---   (schema-config.json requires author, ms.prod, doc_type...)",
     "F004": "A generated page of 5 MB.",
+    "F005": "A generated page of 200,000 table rows (|p1|String|d|, ...): under the size limit, "
+    "but its tokens would take a gigabyte to parse.",
+    "F006": "api/user-get.md -> /home/me/notes/user-get.md   (a link to a file outside the doc set)",
     "A001": '<!-- { "blockType": "request" "name": } -->',
     "A002": "<!-- { blockType: 'request', } -->",
     "A003": '<!-- { "blockType": "reqest" } -->',

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
-from generator.parse import http
+from generator.parse import budget, http
 from generator.parse.annotations import (
     KNOWN_BLOCK_TYPES,
     block_type,
@@ -43,6 +43,7 @@ _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
 _SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
 _EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
+_FRONT_END = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")  # "---" or "...", alone
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 _HTTP_INFOS = frozenset({"", "http", "https", "msgraph-interactive", "rest", "json"})
 
@@ -61,25 +62,42 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return (front matter text, text with it blanked out, line of its start).
 
     The front matter lines are replaced by empty lines so that markdown-it's
-    line numbers stay those of the file.
+    line numbers stay those of the file. (Found by search, not by splitting the
+    page into lines: a page may have millions.)
     """
-    if not text.startswith("---"):
+    first_end = text.find("\n")
+    if not text.startswith("---") or first_end < 0 or text[:first_end].rstrip() != "---":
         return None, text, 0
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    end = _FRONT_END.search(text, first_end)
+    if end is None:
         return None, text, 0
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            front = "\n".join(lines[1:i])
-            rest = "\n" * (i + 1) + "\n".join(lines[i + 1 :])
-            return front, rest, 1
-    return None, text, 0
+    front = text[first_end + 1 : end.start()]
+    blank = "\n" * (text.count("\n", 0, end.start()) + 2)  # to the closing line's end
+    return front, blank + text[end.end() + 1 :], 1
+
+
+# Graph v1.0's largest front matter has 1,014 characters and 5 values. The limits keep
+# a page's YAML (its node objects, and the copies `_plain` makes of aliased values) small.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_FRONT_MATTER_VALUES = 10_000  # aliases expanded, as `_plain` copies them
+MAX_FRONT_MATTER_DEPTH = 50
 
 
 def _load_front_matter(front: str, file: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        return {}, [
+            make(
+                "F002",
+                file,
+                2,
+                1,
+                f"front matter has {len(front)} characters, over the "
+                f"{MAX_FRONT_MATTER_CHARS} limit; not read",
+            )
+        ]
     try:
         data = yaml.load(front, Loader=_YamlLoader)  # noqa: S506 - safe loader
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         return {}, [make("F002", file, line, 1, f"front matter is not YAML: {exc}".split("\n")[0])]
@@ -87,7 +105,30 @@ def _load_front_matter(front: str, file: str) -> tuple[dict[str, Any], list[Diag
         return {}, []
     if not isinstance(data, dict):
         return {}, [make("F002", file, 2, 1, "front matter is not a mapping")]
+    problem = _too_big(data)
+    if problem:
+        return {}, [make("F002", file, 2, 1, f"front matter {problem}; not read")]
     return {str(k): _plain(v) for k, v in data.items()}, []
+
+
+def _too_big(data: Any) -> str | None:
+    """Why `data` is too big to copy as plain data, or None. A few lines of YAML can
+    alias a value within a value many times over: counted as the copy would count it,
+    without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_FRONT_MATTER_VALUES:
+            return f"has over {MAX_FRONT_MATTER_VALUES} values (its aliases expanded)"
+        if depth > MAX_FRONT_MATTER_DEPTH:
+            return f"nests over {MAX_FRONT_MATTER_DEPTH} levels deep"
+        if isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -183,16 +224,19 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
     """Parse one page's text; `path` is relative to the doc set root."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:  # line ends as markdown-it reads them, for the budget and the row checks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, _ = split_front_matter(text)
     walk = _Walk(path, config)
     front_matter: dict[str, Any] = {}
     if front is not None:
         front_matter, diags = _load_front_matter(front, path)
         walk.diagnostics.extend(diags)
+    body = _within_budget(walk, body)
     tokens = _MD.parse(body)
     walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
-    walk.drop_pending(len(body.split("\n")))
+    walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
     page_kind = _page_kind(front_matter, walk)
     tables = tuple(_finish_table(walk, raw, page_kind) for raw in walk.tables)
     title = str(front_matter.get("title") or "") or next(
@@ -210,6 +254,27 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         prose=tuple(walk.prose),
         diagnostics=tuple(walk.diagnostics),
     )
+
+
+def _within_budget(walk: _Walk, body: str) -> str:
+    """The part of `body` markdown-it can parse in bounded memory. It builds all of a
+    page's tokens at once, so a page past the budget (see `budget`) is read up to the
+    line where it passes it (F005); the lines before keep their numbers."""
+    cut = budget.cut_at(body)
+    if cut is None:
+        return body
+    index, offset = cut
+    walk.diagnostics.append(
+        make(
+            "F005",
+            walk.file,
+            index + 1,
+            1,
+            f"page not read from this line on: it would make over {budget.MAX_PAGE_TOKENS} "
+            "Markdown tokens, more than docgen parses in one page (split the page)",
+        )
+    )
+    return body[:offset]
 
 
 def _page_kind(front_matter: dict[str, Any], walk: _Walk) -> str:

@@ -135,12 +135,14 @@ def read_doc_set(root: Path, config: DocSetConfig, seen: SeenPages | None = None
     """Every page's digest; with `seen`, a page whose stat is as recorded there is not
     read (and what this reading saw is recorded)."""
     pages: list[str] = []
-    errors: list[Diagnostic] = []
     digests: dict[str, bytes] = {}
     contents: dict[str, bytes] = {}
     digest = hashlib.sha256(config.fingerprint().encode())
     folder = str(root)
-    for rel in find_pages(root, config):
+    found, errors = find_pages(root, config)
+    for skipped in errors:  # pages not read still change what a build reports
+        digest.update(f"{skipped.file}\0{skipped.message}\0".encode("utf-8", "surrogateescape"))
+    for rel in found:
         stamp, page = None, None
         if seen is not None:
             try:

@@ -27,14 +27,18 @@ class PageSource:
     text: str
 
 
-def find_pages(root: Path, config: DocSetConfig) -> list[str]:
-    """Markdown files under `root`, minus the folders and files the config skips."""
+def find_pages(root: Path, config: DocSetConfig) -> tuple[list[str], list[Diagnostic]]:
+    """Markdown files under `root`, minus the folders and files the config skips; and a
+    diagnostic (F006) for each page that is a link to a file outside `root`, which is
+    not read: the doc set is what its folder holds, not whatever a link reaches."""
     if not root.exists():
         raise SourceError(f"{root}: no such folder")
     if root.is_file():
         raise SourceError(f"{root}: is a file; docgen reads a folder of Markdown pages")
     skip_dirs = {d.casefold() for d in config.folders_to_skip} | {"config"}
     found: list[str] = []
+    outside: list[Diagnostic] = []
+    real_root = os.path.realpath(root)
     # scandir, not rglob: the type of each entry comes with the listing (no stat per
     # page), and skipped folders are never entered. Like rglob, links to folders are
     # not followed; links to files are, and a broken link is no page.
@@ -57,10 +61,32 @@ def find_pages(root: Path, config: DocSetConfig) -> list[str]:
                     and name.casefold() not in config.files_to_skip
                     and entry.is_file()
                 ):
-                    found.append(prefix + name)
+                    if entry.is_symlink() and not _inside(entry.path, real_root):
+                        outside.append(_link_outside(prefix + name, entry.path))
+                    else:
+                        found.append(prefix + name)
             except OSError:
                 continue
-    return sorted(found)
+    return sorted(found), sorted(outside)
+
+
+def _inside(path: str, real_root: str) -> bool:
+    """Whether `path`, every link on the way resolved, is in the folder `real_root`."""
+    return os.path.commonpath([os.path.realpath(path), real_root]) == real_root
+
+
+def _link_outside(rel: str, path: str) -> Diagnostic:
+    try:
+        target = f" ({os.readlink(path)})"
+    except OSError:
+        target = ""
+    return make(
+        "F006",
+        rel,
+        1,
+        1,
+        f"page is a symbolic link to a file outside the doc set{target}; not read",
+    )
 
 
 def read_bytes(root: Path | str, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
