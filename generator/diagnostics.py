@@ -69,6 +69,12 @@ RULES: dict[str, Rule] = _rules(
         "page-link-outside",
         "A page is a symbolic link to a file outside the doc set's folder and was not read.",
     ),
+    (
+        "F007",
+        E,
+        "markdown-parse-failed",
+        "The Markdown parser failed on a page; the page was not read.",
+    ),
     # Annotations
     (
         "A001",

@@ -400,7 +400,7 @@ def test_a_page_linking_outside_the_doc_set_is_not_read(tmp_path: Path) -> None:
         ("F006", "api/out.md", 1, 1),
         ("F006", "hop.md", 1, 1),
     ]
-    assert "outside the doc set (../../elsewhere/secret.md); not read" in skipped[0].message
+    assert skipped[0].message == "page is a symbolic link to a file outside the doc set; not read"
     # the same through a link to the doc set's folder: its real path is the root's
     assert find_pages(tmp_path / "via", load_config(root)) == (pages, skipped)
 

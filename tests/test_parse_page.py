@@ -226,6 +226,13 @@ def test_crlf_bom_and_empty_page_do_not_crash() -> None:
     assert facts.title == "T"
 
 
+def test_a_page_the_markdown_parser_fails_on_is_a_finding() -> None:
+    """markdown-it-py 4.0 raises IndexError on this page: the page is reported (F007),
+    the front matter still read, and the run goes on."""
+    facts = parse_page("api/x.md", "---\ntitle: T\n---\n\t1. <pre>_\n> \t1. <pre>_\n> ", CONFIG)
+    assert codes(facts) == ["F007"] and facts.title == "T" and facts.blocks == ()
+
+
 def test_table_rows_with_missing_or_extra_cells_are_reported() -> None:
     facts = page("""
         ## Properties

@@ -14,6 +14,7 @@ EXAMPLES: dict[str, str] = {
     "F005": "A generated page of 200,000 table rows (|p1|String|d|, ...): under the size limit, "
     "but its tokens would take a gigabyte to parse.",
     "F006": "api/user-get.md -> /home/me/notes/user-get.md   (a link to a file outside the doc set)",
+    "F007": "A page on which markdown-it-py raises (`\\t1. <pre>_\\n> \\t1. <pre>_\\n> `, version 4.0).",
     "A001": '<!-- { "blockType": "request" "name": } -->',
     "A002": "<!-- { blockType: 'request', } -->",
     "A003": '<!-- { "blockType": "reqest" } -->',

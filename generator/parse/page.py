@@ -233,7 +233,7 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         front_matter, diags = _load_front_matter(front, path)
         walk.diagnostics.extend(diags)
     body = _within_budget(walk, body)
-    tokens = _MD.parse(body)
+    tokens = _markdown_tokens(walk, body)
     walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
     walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
@@ -254,6 +254,18 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         prose=tuple(walk.prose),
         diagnostics=tuple(walk.diagnostics),
     )
+
+
+def _markdown_tokens(walk: _Walk, body: str) -> list[Token]:
+    """markdown-it-py's tokens of `body`; none when it fails on the page (it has raised
+    `IndexError` on some 30-byte inputs): a finding about one page (F007), never the end
+    of the run."""
+    try:
+        return _MD.parse(body)  # type: ignore[no-any-return]
+    except Exception as exc:  # noqa: BLE001 - the parser's own bug, reported as a finding
+        message = f"the Markdown parser failed on this page ({type(exc).__name__}); not read"
+        walk.diagnostics.append(make("F007", walk.file, 1, 1, message))
+        return []
 
 
 def _within_budget(walk: _Walk, body: str) -> str:
