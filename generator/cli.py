@@ -26,7 +26,7 @@ from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.pipeline.cache import PageCache
-from generator.pipeline.lock import Busy, cache_held
+from generator.pipeline.lock import Busy, CacheError, cache_held
 from generator.pipeline.output import MANIFEST, Conflict, OutputError
 from generator.pipeline.run import default_jobs, load_model
 from generator.pipeline.sources import SourceError
@@ -63,7 +63,7 @@ def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) ->
             return load_model(
                 docs, config, jobs=default_jobs(), cache=cache, state=state, seen=seen
             )
-    except (SourceError, ConfigError) as exc:
+    except (SourceError, ConfigError, CacheError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -459,7 +459,7 @@ def build_cmd(
             click.echo(f"docgen: warning: {warning}", err=True)
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except (SourceError, ConfigError, OutputError) as exc:
+    except (SourceError, ConfigError, OutputError, CacheError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None

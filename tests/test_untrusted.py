@@ -308,6 +308,30 @@ def test_a_key_file_others_can_read_is_not_used(
         trust.machine_key.cache_clear()
 
 
+def test_links_in_a_restored_cache_are_not_written_through(docs: Path, tmp_path: Path) -> None:
+    """A cache tarball may hold links where docgen keeps its folders and logs."""
+    out, cache, outside = tmp_path / "out", tmp_path / ".docgen-cache", tmp_path / "outside"
+    assert build(docs, out)[0] == 0
+    outside.mkdir()
+    (outside / "kept.txt").write_text("keep me")
+    for name in ("fragments", "staging", "pages"):
+        shutil.rmtree(cache / name, ignore_errors=True)
+        (cache / name).symlink_to(outside)
+    (cache / "resolve.state").unlink()
+    (cache / "resolve.state").symlink_to(outside / "kept.txt")
+    _edit(docs)
+    code, _, err = build(docs, out)
+    assert code == 0 and "a link in the cache folder (docgen makes none); removed" in err
+    assert [p.name for p in outside.iterdir()] == ["kept.txt"]
+    assert (outside / "kept.txt").read_text() == "keep me"
+    assert "Read the properties" in (out / "model.json").read_text()
+    shutil.rmtree(cache)
+    cache.symlink_to(outside)
+    code, _, err = build(docs, out)
+    assert code == 1 and "the cache folder is a symbolic link" in err
+    assert [p.name for p in outside.iterdir()] == ["kept.txt"]
+
+
 def test_planted_sealed_files_are_misses(tmp_path: Path) -> None:
     from generator.sealed import read_sealed, seal, write_sealed
 

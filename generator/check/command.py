@@ -21,7 +21,7 @@ from generator.config import ConfigError, DocSetConfig, load_config
 from generator.diagnostics import Diagnostic, Severity
 from generator.model.types import ApiModel
 from generator.pipeline.cache import PageCache
-from generator.pipeline.lock import cache_held
+from generator.pipeline.lock import CacheError, cache_held
 from generator.pipeline.run import default_jobs, parse_doc_set, read_doc_set, resolve_parsed
 from generator.pipeline.seen import SeenPages
 from generator.pipeline.sources import SourceError
@@ -105,8 +105,11 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
         config = load_config(request.docs, request.config_dir)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None
-    with cache_held(request.cache_dir, say=_say):
-        return _findings_of(request, config)
+    try:
+        with cache_held(request.cache_dir, say=_say):
+            return _findings_of(request, config)
+    except CacheError as exc:
+        raise CheckUsageError(str(exc)) from None
 
 
 def _say(message: str) -> None:

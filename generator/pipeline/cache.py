@@ -1,11 +1,11 @@
 """A persistent cache of per-page parse results, keyed by content hash.
 
 The key covers everything a page's facts depend on: its bytes, its path,
-docgen's version and parser source, and the doc set's config. An entry is a
-small header (magic, key, payload hash) and a pickle; a corrupt or foreign
-entry fails the header check and is rebuilt, never trusted. Unpickling is
-restricted to docgen's own fact classes and builtins, so a planted file
-cannot run code.
+docgen's version and parser source, and the doc set's config. An entry is
+sealed (see `generator.sealed`): a header, a tag made with the machine key
+(`generator.trust`) and a pickle. A damaged, foreign, planted or forged entry
+fails the check and is rebuilt, never trusted; unpickling is restricted to
+docgen's own fact classes and builtins all the same.
 """
 
 from __future__ import annotations

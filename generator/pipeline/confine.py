@@ -7,12 +7,19 @@ part, no backslash or NUL, not docgen's own bookkeeping (`.docgen*` at the
 top). And a file is written, replaced, removed or read only when every folder
 on the way to it is a real folder: a symbolic link inside OUT is never
 followed out of it (`Tree.blocker`).
+
+The cache folder's entries are named by docgen (digests), never read from it;
+but a cache restored from elsewhere may hold links where docgen keeps its
+folders and logs. docgen makes no links there, so `drop_links` removes any it
+finds before the cache is used (the link, never what it points to).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from pathlib import Path
 
 
 def unsafe(rel: object) -> str | None:
@@ -93,3 +100,24 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise IsADirectoryError(f"{os.fspath(path)}: not a regular file")
         return handle.read()
+
+
+def drop_links(root: Path, depth: int = 2) -> list[str]:
+    """Remove the symbolic links in `root` and in its folders, `depth` levels down (the
+    levels where docgen keeps folders and logs); what was removed, for a warning."""
+    removed: list[str] = []
+    pending = [(str(root), depth)]
+    while pending:
+        folder, left = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(entry.path)
+            elif left > 1 and entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, left - 1))
+    return sorted(removed)

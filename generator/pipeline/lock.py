@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from generator.pipeline.confine import drop_links
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not a POSIX system
@@ -29,6 +31,10 @@ _POLL = 0.05
 
 class Busy(Exception):
     """Another docgen holds the lock and we were told not to wait."""
+
+
+class CacheError(Exception):
+    """The cache folder cannot be used as it is."""
 
 
 @contextlib.contextmanager
@@ -83,10 +89,18 @@ def _acquire(fd: int, what: str, shared: bool, wait: bool, say: Callable[[str], 
 def cache_held(
     cache_dir: Path | None, *, wait: bool = True, say: Callable[[str], None] = lambda m: None
 ) -> Iterator[None]:
-    """Hold the cache folder's lock while within (nothing without a cache folder)."""
+    """Hold the cache folder's lock while within (nothing without a cache folder). The
+    folder may not be a link, and links found where docgen keeps its files are removed
+    first (see `confine.drop_links`), so that nothing is written outside it."""
     if cache_dir is None:
         yield
         return
+    if cache_dir.is_symlink():
+        raise CacheError(
+            f"{cache_dir}: the cache folder is a symbolic link; give the folder itself"
+        )
     cache_dir.mkdir(parents=True, exist_ok=True)
+    for link in drop_links(cache_dir):
+        say(f"docgen: warning: {link}: a link in the cache folder (docgen makes none); removed")
     with holding(cache_dir / "lock", f"the cache folder {cache_dir}", wait=wait, say=say):
         yield

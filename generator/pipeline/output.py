@@ -166,8 +166,14 @@ _RECORD_MAGIC = b"docgen-output-record\x01"
 _RECORD_MODULES = ("generator.pipeline.output",)
 
 
+def absolute(path: Path) -> Path:
+    """`path` made absolute, `..` resolved by name (links are not followed): one
+    spelling of a folder, for the keys of its record and staging folders."""
+    return Path(os.path.abspath(path))
+
+
 def _record_path(cache_dir: Path, out: Path) -> tuple[Path, str]:
-    key = sha(str(out.absolute()).encode("utf-8", "surrogateescape"))
+    key = sha(str(absolute(out)).encode("utf-8", "surrogateescape"))
     return cache_dir / "outputs" / key[:32], key
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from generator import trust
 from generator.pipeline import output
 from generator.pipeline.confine import Tree, unsafe
-from generator.pipeline.output import MANIFEST, OutputError, Plan, sha
+from generator.pipeline.output import MANIFEST, OutputError, Plan, absolute, sha
 
 OWNER = "OWNER"
 JOURNAL = "JOURNAL"
@@ -57,20 +57,19 @@ class Staging:
         return self.folder / "files"
 
 
-def _root_and_prefix(out: Path, cache_dir: Path | None) -> tuple[Path, str, bool]:
-    """Where OUT's staging folders are made, their name's prefix, and whether that is
-    in the cache (docgen's own folder)."""
-    out = out.absolute()
+def _root_and_prefix(out: Path, cache_dir: Path | None) -> tuple[Path, str]:
+    """Where OUT's staging folders are made, and their name's prefix."""
+    out = absolute(out)
     if cache_dir is not None:
         key = sha(str(out).encode("utf-8", "surrogateescape"))[:16]
-        return cache_dir.absolute() / "staging", f"{key}-", True
-    return out.parent, f".{out.name}.docgen-", False
+        return absolute(cache_dir) / "staging", f"{key}-"
+    return out.parent, f".{out.name}.docgen-"
 
 
 def begin(out: Path, cache_dir: Path | None) -> Staging:
     """A new staging folder (private, never one that existed) for an update of `out`."""
-    out = out.absolute()
-    root, prefix, in_cache = _root_and_prefix(out, cache_dir)
+    out = absolute(out)
+    root, prefix = _root_and_prefix(out, cache_dir)
     root.mkdir(parents=True, exist_ok=True)
     while True:
         build = secrets.token_hex(8)
@@ -92,8 +91,10 @@ def begin(out: Path, cache_dir: Path | None) -> Staging:
 def trash_of(out: Path, cache_dir: Path | None) -> Path | None:
     """Where the big files an update of `out` replaced wait to be freed: in the cache
     folder; without one, nowhere (nothing waits)."""
-    root, prefix, in_cache = _root_and_prefix(out, cache_dir)
-    return root / f"{prefix}old" if in_cache else None
+    if cache_dir is None:
+        return None
+    root, prefix = _root_and_prefix(out, cache_dir)
+    return root / f"{prefix}old"
 
 
 def _identity(out: Path, build: str) -> bytes:
@@ -129,34 +130,39 @@ def commit(staging: Staging, the_plan: Plan, manifest: bytes) -> None:
 
 
 def staging_folders(out: Path, cache_dir: Path | None) -> list[Path]:
-    """Every entry named as a staging folder of `out` would be (docgen's or not)."""
-    root, prefix, _ = _root_and_prefix(out, cache_dir)
-    try:
-        names = os.listdir(root)
-    except OSError:
-        return []
-    return sorted(
-        root / name
-        for name in names
-        if name.startswith(prefix) and _BUILD_ID.fullmatch(name[len(prefix) :])
-    )
+    """Every entry named as a staging folder of `out` would be (docgen's or not): in
+    the cache folder, and beside OUT (where builds without a cache stage theirs)."""
+    places = [_root_and_prefix(out, None)]
+    if cache_dir is not None:
+        places.insert(0, _root_and_prefix(out, cache_dir))
+    found = []
+    for root, prefix in places:
+        try:
+            names = os.listdir(root)
+        except OSError:
+            continue
+        found += sorted(
+            root / name
+            for name in names
+            if name.startswith(prefix) and _BUILD_ID.fullmatch(name[len(prefix) :])
+        )
+    return found
 
 
 def recover(out: Path, cache_dir: Path | None) -> list[str]:
     """Finish (signed journal) or remove (none) the interrupted updates of `out`;
     what is not docgen's own is never replayed. Warnings for what was refused."""
-    out = out.absolute()
-    in_cache = cache_dir is not None
+    out = absolute(out)
+    cache = absolute(cache_dir) if cache_dir is not None else None
     warnings = []
     for folder in staging_folders(out, cache_dir):
-        build = folder.name[-16:]
-        staging = Staging(out, folder, build, None)
+        staging = Staging(out, folder, folder.name[-16:], None)
         if not folder.is_symlink() and _owned(staging):
             steps = _journal(staging)
             if steps is not None:
                 _apply(staging, steps)
             shutil.rmtree(folder, ignore_errors=True)
-        elif in_cache:
+        elif cache is not None and folder.is_relative_to(cache):  # docgen's own folder
             _remove_entry(folder)
             warnings.append(
                 f"{folder}: not a staging folder docgen wrote here; removed, not replayed"
