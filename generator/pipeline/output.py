@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,10 +137,11 @@ def read_manifest(out: Path) -> tuple[Manifest, list[str]]:
     )
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha256(value: object) -> bool:
-    return (
-        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-    )
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
 
 
 def _line_of(raw: bytes, needle: str) -> int:
