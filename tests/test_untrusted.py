@@ -500,3 +500,54 @@ def test_after_writes_fail_the_next_build_succeeds(tmp_path: Path) -> None:
         fresh = {k: v[0] for k, v in folder_state(tmp_path / "fresh").items()}
         assert {k: v[0] for k, v in folder_state(tmp_path / "out").items()} == fresh, limit
         assert update.staging_folders(tmp_path / "out", tmp_path / ".docgen-cache") == []
+
+
+# --- committed output in a team -------------------------------------------------------
+
+
+def test_branches_that_both_regenerated_merge(tmp_path: Path) -> None:
+    """Two branches edit different pages and commit what docgen made; after the merge,
+    whatever git could not merge in OUT (the manifest's lines among it), one build
+    puts right: the files either side of the manifest lists are docgen's."""
+    repo = tmp_path / "repo"
+    shutil.copytree(GROUPS, repo / "docs")
+    (repo / "docgen.toml").write_text(
+        'docs = "docs"\noutput = "generated"\ntargets = ["model", "openapi"]\njobs = 1\n'
+    )
+
+    def git(*args: str) -> int:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+        return done.returncode
+
+    def build_and_commit(message: str) -> None:
+        code, _, err = run("build")
+        assert code == 0, err
+        git("add", "-A")
+        assert git("commit", "-q", "-m", message) == 0
+
+    os.chdir(repo)
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    build_and_commit("base")
+    for branch, page, old, new in (  # lines far apart in the page, next to each other in OUT
+        ("a", "api/group-get.md", "\nGet the properties", "\nRead the properties"),
+        ("b", "api/group-get.md", 'title: "Get group"', 'title: "Get a group"'),
+    ):
+        git("checkout", "-q", "-b", branch, "main")
+        path = repo / "docs" / page
+        path.write_text(path.read_text().replace(old, new))
+        build_and_commit(branch)
+    assert git("merge", "-q", "a") != 0  # the docs merge; what docgen made conflicts
+    assert b"<<<<<<<" not in (repo / "docs" / "api" / "group-get.md").read_bytes()
+    for name in (output.MANIFEST, "model.json"):
+        assert b"<<<<<<<" in (repo / "generated" / name).read_bytes()
+    code, _, err = run("build")
+    assert code == 0 and "has merge conflicts" in err
+    fresh = tmp_path / "fresh"
+    assert run("build", "docs", "-o", str(fresh), "-t", "model", "-t", "openapi")[0] == 0
+    assert {k: v[0] for k, v in folder_state(repo / "generated").items()} == {
+        k: v[0] for k, v in folder_state(fresh).items()
+    }
+    model = (repo / "generated" / "model.json").read_text()
+    assert "Read the properties" in model and "Get a group" in model

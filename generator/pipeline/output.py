@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import generator
 from generator.jsontext import Chunks
@@ -110,31 +111,72 @@ def read_manifest(out: Path) -> tuple[Manifest, list[str]]:
     except OSError as exc:
         return Manifest(), [f"{path}: cannot read ({exc.strerror or exc}); ignored"]
     digest = sha(raw)
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+    sides, merged = _sides(raw)
+    if sides is None:
         return Manifest(digest=digest), [f"{path}: not a docgen manifest; ignored"]
-    files: dict[str, str] = {}
     warnings = []
-    for rel, file_digest in data["files"].items():
-        problem = unsafe(rel) or (None if _is_sha256(file_digest) else "no SHA-256 digest")
-        if problem is None:
-            files[rel] = file_digest
-        else:
-            line = _line_of(raw, json.dumps(rel))
-            warnings.append(f"{path}:{line}: entry {rel!r} refused ({problem}); ignored")
-    inputs, version = data.get("inputs"), data.get("docgen")
+    if merged:
+        warnings.append(f"{path}: has merge conflicts; the files either side lists are docgen's")
+    files: dict[str, str] = {}
+    for side in reversed(sides):  # ours last: where both list a file, our digest
+        for rel, file_digest in side["files"].items():
+            problem = unsafe(rel) or (None if _is_sha256(file_digest) else "no SHA-256 digest")
+            if problem is None:
+                files[rel] = file_digest
+            else:
+                line = _line_of(raw, json.dumps(rel))
+                warnings.append(f"{path}:{line}: entry {rel!r} refused ({problem}); ignored")
+    inputs, version = sides[0].get("inputs"), sides[0].get("docgen")
     return (
         Manifest(
             files,
-            inputs if isinstance(inputs, str) else "",
+            inputs if isinstance(inputs, str) and not merged else "",
             version if isinstance(version, str) else "",
             digest,
         ),
-        warnings,
+        list(dict.fromkeys(warnings)),
     )
+
+
+def _sides(raw: bytes) -> tuple[list[dict[str, Any]] | None, bool]:
+    """The manifest's JSON object, or the two a merge conflict holds (OUT is committed:
+    branches that both regenerated it conflict there); None when it is neither. And
+    whether it was a merge conflict."""
+    whole = _json_object(raw)
+    merged = whole is None and (raw.startswith(b"<<<<<<<") or b"\n<<<<<<<" in raw)
+    found = [_json_object(side) for side in _merge_sides(raw)] if merged else [whole]
+    sides = [side for side in found if side is not None and isinstance(side.get("files"), dict)]
+    return (sides if len(sides) == len(found) else None), merged
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _merge_sides(raw: bytes) -> tuple[bytes, bytes]:
+    """The two versions git's conflict markers hold, ours first (a diff3 base part is
+    left out)."""
+    ours: list[bytes] = []
+    theirs: list[bytes] = []
+    keep: tuple[list[bytes], ...] = (ours, theirs)
+    for line in raw.splitlines(keepends=True):
+        marker = line[:8]
+        if marker in (b"<<<<<<< ", b"<<<<<<<\n"):
+            keep = (ours,)
+        elif marker in (b"||||||| ", b"|||||||\n"):
+            keep = ()
+        elif marker in (b"=======\n", b"=======\r"):
+            keep = (theirs,)
+        elif marker in (b">>>>>>> ", b">>>>>>>\n"):
+            keep = (ours, theirs)
+        else:
+            for side in keep:
+                side.append(line)
+    return b"".join(ours), b"".join(theirs)
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
