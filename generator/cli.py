@@ -71,11 +71,15 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"docgen: warning: {warning}", err=True)
+
+
 def _warn_about_the_key(cache_dir: Path | None) -> None:
     """The cache is only reused when entries can be checked with this machine's key."""
     warning = trust.machine_key().warning if cache_dir is not None else None
-    if warning:
-        click.echo(f"docgen: warning: {warning}", err=True)
+    _warn([warning] if warning else [])
 
 
 def summary(model: ApiModel) -> str:
@@ -455,16 +459,14 @@ def build_cmd(
         with _sigterm_unwinds(), _progress(quiet) as tick:
             result = build(docs, output, config, options, progress=tick, say=_say)
     except (Conflict, Busy) as exc:
-        for warning in getattr(exc, "warnings", []):
-            click.echo(f"docgen: warning: {warning}", err=True)
+        _warn(getattr(exc, "warnings", []))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except (SourceError, ConfigError, OutputError, CacheError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
-    for warning in result.warnings:
-        click.echo(f"docgen: warning: {warning}", err=True)
+    _warn(result.warnings)
     _report_build(result, output, check_only, quiet, verbose)
     if check_only and not result.up_to_date:
         sys.exit(1)
