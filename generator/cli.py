@@ -21,7 +21,7 @@ from generator import __version__, sealed, trust
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.targets import TARGETS
+from generator.emit.targets import available
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
@@ -350,8 +350,10 @@ def serve_cmd(
     "--target",
     "targets",
     multiple=True,
-    type=click.Choice(sorted(TARGETS)),
-    help="Target to build (repeatable; default: all).",
+    metavar="NAME",
+    help="Target to build (repeatable; default: all): "
+    + ", ".join(sorted(available()))
+    + ", or one a plugin adds.",
 )
 @click.option(
     "-j",
@@ -425,10 +427,14 @@ def build_cmd(
     output = output or settings.path("output")
     if docs is None or output is None:
         raise click.UsageError("give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]")
-    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(TARGETS))
-    unknown = sorted(set(chosen) - set(TARGETS))
+    known = available()
+    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(known))
+    unknown = sorted(set(chosen) - set(known))
     if unknown:
-        raise click.UsageError(f"unknown target(s) in settings: {', '.join(unknown)}")
+        where = "-t" if targets else f"the settings ({settings.source})"
+        raise click.UsageError(
+            f"unknown target(s) in {where}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
     target_settings = {
         k: v
         for k, v in {

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from generator.digest import Digested
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -26,7 +28,7 @@ class Rule:
 
 
 @dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(Digested):
     """A finding at `file:line:col` (1-based; file relative to the doc set root)."""
 
     file: str
@@ -38,6 +40,10 @@ class Diagnostic:
 
     def format(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}"
+
+    def _content_digest(self) -> str:
+        """Small: its fields are its digest (cheaper than hashing a pickle)."""
+        return repr((self.file, self.line, self.col, self.code, self.message, self.severity.value))
 
 
 def _rules(*rules: tuple[str, Severity, str, str]) -> dict[str, Rule]:

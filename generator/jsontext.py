@@ -23,6 +23,9 @@ import zlib
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
+from generator.emit.content import Piece as Deferred
+from generator.emit.content import made_now as _made_now
+
 _BATCH = 1 << 16
 _string = json.encoder.encode_basestring  # the C encoder when available
 _float_repr = float.__repr__
@@ -94,26 +97,25 @@ def _mark(key: Hashable) -> str:
     return repr(key)
 
 
+def _deferred_key(piece: Deferred) -> Hashable | None:
+    digest = piece.digest
+    return None if digest is None else ("piece", digest)
+
+
 def _dict_key(item: dict[Any, Any]) -> Hashable | None:
     """A small dict of `Piece`s (one per HTTP method, say) as one member: its names and
     their pieces' keys; None for any other dict."""
     if not item or len(item) > 8:
         return None
-    keys = []
+    keys: list[tuple[Any, Hashable]] = []
     for name, value in item.items():
-        if type(value) is not Piece:
+        if type(value) is Piece:
+            keys.append((name, value.key))
+        elif type(value) is Deferred and (key := _deferred_key(value)) is not None:
+            keys.append((name, key))
+        else:
             return None
-        keys.append((name, value.key))
     return tuple(keys)
-
-
-def _made(item: Any, default: Callable[[Any], Any] | None) -> Any:
-    """A run's member as values `value` encodes (a dict's `Piece`s are made then)."""
-    if type(item) is Piece:
-        return item.make()
-    if isinstance(item, dict) or default is None:
-        return item
-    return default(item)
 
 
 class _Writer:
@@ -124,18 +126,20 @@ class _Writer:
         sort_keys: bool,
         pieces: Pieces | None = None,
         batch: int = _BATCH,
+        made: Callable[[Deferred], Any] | None = None,
     ):
         self.indent = " " * indent
         self.default = default
         self.sort_keys = sort_keys
         self.pieces = pieces
+        self.made = made or _made_now
         self.batch = batch
         self.parts: list[bytes | memoryview] = []
         self.out: list[str] = []
 
     def piece(self, o: Any, level: int) -> bytes:
         """`o` encoded alone, as it would be at `level`."""
-        alone = _Writer(len(self.indent), self.default, self.sort_keys, self.pieces)
+        alone = _Writer(len(self.indent), self.default, self.sort_keys, self.pieces, made=self.made)
         alone.value(o, level)
         alone.flush()
         return b"".join(alone.parts)
@@ -167,6 +171,17 @@ class _Writer:
             self.array(o, level)
         elif isinstance(o, dict):
             self.object(o, level)
+        elif type(o) is Deferred:
+            digest = o.digest if self.pieces is not None else None
+            if digest is None or self.pieces is None:
+                self.value(self.made(o), level)
+            else:
+                self.flush()
+                self.parts.append(
+                    self.pieces.get(
+                        ("json", digest, level), lambda: self.piece(self.made(o), level)
+                    )
+                )
         elif isinstance(o, Piece):
             if self.pieces is None:
                 self.value(o.make(), level)
@@ -211,9 +226,17 @@ class _Writer:
         assert self.pieces is not None
         first = items[0]
         keys: list[Hashable | None]
-        if isinstance(first, (Piece, dict)):
+        if isinstance(first, (Piece, Deferred, dict)):
             keys = [
-                item.key if type(item) is Piece else _dict_key(item) if type(item) is dict else None
+                (
+                    item.key
+                    if type(item) is Piece
+                    else (
+                        _deferred_key(item)
+                        if type(item) is Deferred
+                        else _dict_key(item) if type(item) is dict else None
+                    )
+                )
                 for item in items
             ]
         elif isinstance(first, (str, int, float, list, tuple)) or first is None or not self.default:
@@ -267,12 +290,27 @@ class _Writer:
 
     def run_bytes(self, names: tuple[str, ...] | None, items: Any, inner: str, level: int) -> bytes:
         """A run's members encoded here, as they would be in place."""
-        alone = _Writer(len(self.indent), self.default, self.sort_keys, None)
+        alone = _Writer(len(self.indent), self.default, self.sort_keys, None, made=self.made)
         for i, item in enumerate(items):
             alone.out.append(("," + inner if i else "") + (names[i] if names is not None else ""))
-            alone.value(_made(item, self.default), level)
+            alone.value(self.member(item), level)
         alone.flush()
         return b"".join(alone.parts)
+
+    def member(self, item: Any) -> Any:
+        """A run's member as values `value` encodes (a dict's pieces are made then)."""
+        if type(item) is Piece:
+            return item.make()
+        if type(item) is Deferred:
+            return self.made(item)
+        if type(item) is dict:
+            return {
+                name: self.made(v) if type(v) is Deferred else v.make() if type(v) is Piece else v
+                for name, v in item.items()
+            }
+        if isinstance(item, dict) or self.default is None:
+            return item
+        return self.default(item)
 
     def members(self, brackets: str, pairs: Iterable[tuple[Any, Any]], level: int) -> None:
         """An array (keys None) or object, one member a line; empty as `[]` / `{}`."""
@@ -319,9 +357,11 @@ def encode_chunks(
     default: Callable[[Any], Any] | None = None,
     sort_keys: bool = False,
     pieces: Pieces | None = None,
+    made: Callable[[Deferred], Any] | None = None,
 ) -> Chunks:
-    """`encode`, as its parts (for a file written as it is made: see `Chunks`)."""
-    writer = _Writer(indent, default, sort_keys, pieces)
+    """`encode`, as its parts (for a file written as it is made: see `Chunks`). `made`
+    gives a `Piece`'s value (by default: its function on its arguments)."""
+    writer = _Writer(indent, default, sort_keys, pieces, made=made)
     writer.value(value, 0)
     writer.out.append("\n")
     writer.flush()

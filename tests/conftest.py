@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,23 @@ def folder_state(folder: Path) -> dict[str, tuple[bytes, int]]:
 def as_text(files: Mapping[str, str | bytes]) -> dict[str, str]:
     """A target's files as text (JSON data comes as UTF-8 bytes, encoded as it is made)."""
     return {rel: v.decode("utf-8") if isinstance(v, bytes) else v for rel, v in files.items()}
+
+
+def render_target(
+    name: str, model: Any, settings: dict[str, str] | None = None, reuse: Any = None
+) -> dict[str, str]:
+    """A built-in target's files as text, rendered as a build renders it (`reuse`: a
+    `pieces.Reuse` to take kept pieces from)."""
+    from generator.emit.targets import Context, Templates, available
+    from generator.pipeline.pieces import render
+
+    target = available()[name]
+    context = Context(
+        settings or {},
+        Templates.of(name, target.templates, None),
+        *([reuse.value] if reuse is not None else []),
+    )
+    return {
+        rel: bytes(data).decode("utf-8", "surrogatepass")
+        for rel, data in render(target, model, context, reuse).items()
+    }

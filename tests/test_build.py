@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.config import load_config
-from generator.emit.targets import TARGETS
+from generator.emit.targets import available
 from generator.pipeline import output, update
 from generator.pipeline.build import code_key
 from generator.pipeline.cache import PageCache
@@ -246,9 +247,13 @@ def test_a_target_failing_in_any_process_leaves_previous_output(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected")
 
-    for failing in sorted(TARGETS):  # the first is taken by a forked process
+    from generator.pipeline import build as build_module
+
+    targets = available()
+    for failing in sorted(targets):  # the first is taken by a forked process
         with monkeypatch.context() as patch:
-            patch.setitem(TARGETS, failing, boom)
+            broken = {**targets, failing: replace(targets[failing], render=boom)}
+            patch.setattr(build_module, "available", lambda broken=broken: broken)
             code, _, err = run("build", str(docs), "-o", str(out), "-j", "3")
         assert code == 1 and "injected" in err, failing
         assert folder_state(out) == before

@@ -14,16 +14,15 @@ import black
 import pytest
 
 from generator.emit.render import Wrap, black_mode, layout, needs_black
-from generator.emit.targets import TARGETS
 from generator.pipeline.run import load_model
-from tests.conftest import GROUPS
+from tests.conftest import GROUPS, render_target
 
 
 def _python_files(docs: Path) -> dict[str, str]:
     model = load_model(docs)
     files: dict[str, str] = {}
     for name in ("client", "server", "tests"):
-        files.update(TARGETS[name](model, {}))
+        files.update(render_target(name, model))
     return {rel: text for rel, text in files.items() if rel.endswith(".py")}
 
 

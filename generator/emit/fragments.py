@@ -34,8 +34,7 @@ class Fragments:
     """One target's store for one build: the pieces the last build kept, and the ones
     this build uses (which become the store)."""
 
-    def __init__(self, stamps: Mapping[int, str], previous: Mapping[Hashable, Any]) -> None:
-        self._stamps = stamps
+    def __init__(self, previous: Mapping[Hashable, Any]) -> None:
         self._previous = previous
         self.used: dict[Hashable, Any] = {}
         self.hits = 0
@@ -43,7 +42,8 @@ class Fragments:
 
     def stamp(self, element: object) -> str | None:
         """The element's stamp; None for anything that is not a model element."""
-        return self._stamps.get(id(element))
+        digest = getattr(element, "digest", None)
+        return digest if isinstance(digest, str) else None
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         """The piece for `key`: the last build's, else `make()`."""
@@ -148,9 +148,7 @@ def digest(*parts: object) -> str:
 
 
 @contextmanager
-def collecting(
-    folder: Path | None, target: str, key: str, stamps: Mapping[int, str]
-) -> Iterator[Fragments | None]:
+def collecting(folder: Path | None, target: str, key: str) -> Iterator[Fragments | None]:
     """Within: the target's emitters reuse pieces from `folder`; after a render that
     did not fail, the store holds the pieces it used. No folder: no store."""
     global _active
@@ -158,7 +156,7 @@ def collecting(
         yield None
         return
     log = SealedLog(folder / "fragments" / f"{target}.pieces", MAGIC, key, MODULES)
-    _active = Fragments(stamps, log.load())
+    _active = Fragments(log.load())
     try:
         yield _active
         log.save(_active.used)

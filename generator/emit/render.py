@@ -251,7 +251,7 @@ def import_line(module: str, names: Iterable[str], indent: int = 0) -> str:
     return layout(Wrap(f"from {module} import ", tuple(names), explode=True, optional=True), indent)
 
 
-def _wrap(
+def wrap(
     head: str,
     items: Iterable[str | Wrap | Chain],
     tail: str = "",
@@ -275,7 +275,7 @@ def environment() -> jinja2.Environment:
     env.filters["pystr"] = pystr
     env.filters["docstring"] = docstring
     env.globals["layout"] = layout
-    env.globals["wrap"] = _wrap
+    env.globals["wrap"] = wrap
     env.globals["import_line"] = import_line
     env.globals["toml"] = json.dumps  # a TOML basic string is a JSON string
     return env

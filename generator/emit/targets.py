@@ -1,54 +1,118 @@
-"""The registry of output targets: each maps the model to {relative path: text}.
+"""What a target is: data. A name, a pure render function, a template folder, the
+settings it reads.
 
-A new target is one function here plus its template folder; nothing
-upstream knows which targets exist. `settings` carries the user's target
-options (package name, base path, ...) from the CLI or `[tool.docgen]`.
+`render(model, context)` maps the model to files ({relative path: content},
+see `generator.emit.content`); `context` carries the target's settings (only
+the keys it declares) and its templates (`generator.emit.templates`). The
+build decides what to write and what it can reuse from an earlier build: a
+target never touches a file or a cache.
 
-Each entry imports its emitter when first called: a build that finds nothing
-to do (the common case in a pre-commit hook) never imports Jinja or black.
+Built-in targets are listed here; other packages add theirs through the
+entry-point group `docgen.targets` (see `available` and the README's "Writing a
+target"). Each built-in entry imports its emitter when first called: a build
+that finds nothing to do (the common case in a pre-commit hook) never imports
+Jinja or black.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from generator.jsontext import Chunks
+from generator.emit.content import Files, Json, Piece
+from generator.emit.templates import Templates
 from generator.model.types import ApiModel
 
-Files = Mapping[str, "str | bytes | Chunks"]  # bytes, Chunks: JSON, encoded as it is made
-Settings = Mapping[str, str]
-Target = Callable[[ApiModel, Settings], Files]
+__all__ = ["Context", "Files", "Json", "Piece", "Target", "Templates", "available"]
 
 
-def client_target(model: ApiModel, settings: Settings) -> Files:
+@dataclass(frozen=True)
+class Context:
+    """What a target renders with, besides the model."""
+
+    settings: Mapping[str, str]  # the settings the target declares, as the user set them
+    templates: Templates
+    value: Callable[[Piece], Any] = lambda piece: piece.fn(*piece.args)  # see `Piece`
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    render: Callable[[ApiModel, Context], Files]
+    templates: Path | None = None  # the target's own template folder, if it has one
+    settings: tuple[str, ...] = ()  # the settings it reads (`--package`, `base_url`...)
+    summary: str = ""  # one line for `docgen build --help`
+
+
+def _builtin_templates(name: str) -> Path:
+    from generator.emit.render import templates_dir
+
+    return templates_dir() / name
+
+
+def _client(model: ApiModel, context: Context) -> Files:
     from generator.emit.client import client_target as emit
 
-    return emit(model, settings)
+    return emit(model, context.settings)
 
 
-def model_target(model: ApiModel, settings: Settings) -> Files:
+def _model(model: ApiModel, context: Context) -> Files:
     from generator.emit.fragments import active
     from generator.model.serialize import model_json_encoded
 
     return {"model.json": model_json_encoded(model, active())}
 
 
-def openapi_target(model: ApiModel, settings: Settings) -> Files:
+def _openapi(model: ApiModel, context: Context) -> Files:
     from generator.emit.openapi import openapi_encoded
 
-    return {"openapi.json": openapi_encoded(model, settings)}
+    return {"openapi.json": openapi_encoded(model, context.settings)}
 
 
-def server_target(model: ApiModel, settings: Settings) -> Files:
+def _server(model: ApiModel, context: Context) -> Files:
     from generator.emit.server import server_target as emit
 
-    return emit(model, settings)
+    return emit(model, context.settings)
 
 
-def tests_target(model: ApiModel, settings: Settings) -> Files:
+def _tests(model: ApiModel, context: Context) -> Files:
     from generator.emit.fixtures import tests_target as emit
 
-    return emit(model, settings)
+    return emit(model, context.settings)
+
+
+BUILTIN: tuple[Target, ...] = (
+    Target(
+        "client",
+        _client,
+        _builtin_templates("client"),
+        ("package", "base_url"),
+        "a typed Python client (pydantic models, httpx sync and async)",
+    ),
+    Target("model", _model, None, (), "model.json: the intermediate model"),
+    Target("openapi", _openapi, None, ("base_url",), "openapi.json: an OpenAPI 3.1 document"),
+    Target(
+        "server",
+        _server,
+        _builtin_templates("server"),
+        ("package", "base_path"),
+        "FastAPI server stubs answering every documented request",
+    ),
+    Target(
+        "tests",
+        _tests,
+        _builtin_templates("tests"),
+        ("package", "base_path"),
+        "fixtures and a pytest suite replaying them against the server and client",
+    ),
+)
+
+
+def available() -> dict[str, Target]:
+    """Every target by name: the built-in ones."""
+    return {target.name: target for target in BUILTIN}
 
 
 def prepare(model: ApiModel) -> None:
@@ -58,12 +122,3 @@ def prepare(model: ApiModel) -> None:
 
     route_specs(model)
     example_routes(model)
-
-
-TARGETS: dict[str, Target] = {
-    "client": client_target,
-    "model": model_target,
-    "openapi": openapi_target,
-    "server": server_target,
-    "tests": tests_target,
-}

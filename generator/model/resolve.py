@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from typing import Generic, TypeVar
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
+from generator.digest import Digested, carry
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
 from generator.model.paths import PathIndex, PathTemplate
@@ -74,38 +74,16 @@ class DraftInfo:
 T = TypeVar("T")
 
 
-class _Sink:
-    """A file-like sink that only hashes what is written to it."""
-
-    def __init__(self) -> None:
-        self.sha = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.sha.update(data)
-        return len(data)
-
-
-def stamp(value: object) -> str:
-    """A digest of a model element's content: equal stamps, equal elements. Carried
-    with the element between builds, so outputs rendered from it can be reused.
-    Pickled in "fast" mode (no memo): equal values give equal bytes whichever of
-    their parts share an object (facts from the cache or freshly parsed)."""
-    sink = _Sink()
-    pickler = pickle.Pickler(sink, protocol=5)
-    pickler.fast = True
-    pickler.dump(value)
-    return sink.sha.hexdigest()[:32]
-
-
 @dataclass(frozen=True)
 class Part(Generic[T]):
     """Model elements derived from one page in a context (a digest of what was read
-    from other pages), with the diagnostics raised and each element's stamp."""
+    from other pages), with the diagnostics raised and each element's digest (kept
+    beside them: an element does not pickle its digest, see `generator.digest`)."""
 
     context: str
     items: tuple[T, ...]
     diagnostics: tuple[Diagnostic, ...]
-    stamps: tuple[str, ...]
+    digests: tuple[str, ...]
     asked: tuple[tuple[str, bool | None], ...] = ()  # example names asked and taken
 
     @classmethod
@@ -117,7 +95,27 @@ class Part(Generic[T]):
         asked: Iterable[tuple[str, bool | None]] = (),
     ) -> Part[T]:
         items = tuple(items)
-        return cls(context, items, tuple(diagnostics), tuple(map(stamp, items)), tuple(asked))
+        return cls(context, items, tuple(diagnostics), tuple(map(_digest_of, items)), tuple(asked))
+
+    def carried(self) -> tuple[T, ...]:
+        """The items, each given its digest (see `generator.digest.carry`)."""
+        for item, digest in zip(self.items, self.digests, strict=True):
+            carry(_element(item), digest)
+        return self.items
+
+
+def _element(item: object) -> Digested:
+    """The model element of an item: itself, an (enum, line) pair's enum, a page endpoint's."""
+    if isinstance(item, tuple):
+        item = item[0]
+    if isinstance(item, PageEndpoint):
+        item = item.endpoint
+    assert isinstance(item, Digested)
+    return item
+
+
+def _digest_of(item: object) -> str:
+    return _element(item).digest
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,6 @@ class PageWork:
 class Resolution:
     model: ApiModel
     work: dict[str, PageWork]  # to remember for the next build
-    stamps: dict[int, str]  # id() of a model element -> its stamp
 
 
 def _enum_page_first(page: PageFacts) -> tuple[int, str]:
@@ -356,18 +353,15 @@ def _typed_work(
     facts: _Pages,
     index: TypeIndex,
     base_urls: tuple[str, ...],
-    stamps: dict[int, str],
-) -> tuple[
-    dict[tuple[str, int], tuple[Resource, str]], dict[str, list[PageEndpoint]], list[Diagnostic]
-]:
+) -> tuple[dict[tuple[str, int], Resource], dict[str, list[PageEndpoint]], list[Diagnostic]]:
     """Each page's resources and endpoints (which resolve types against the index),
-    redone where the index changed or the page is new; `work` is updated, `stamps`
-    gets the endpoints' and enums'. Returns the resources by (page, block) with
-    their stamps, the endpoints by page, and the diagnostics."""
+    redone where the index changed or the page is new; `work` is updated. Returns
+    the resources by (page, block), the endpoints by page, and the diagnostics;
+    every element with its digest."""
     resource_builder = ResourceBuilder(index)
     endpoint_builder = EndpointBuilder(index, base_urls)
     index_digest = index.digest()
-    built: dict[tuple[str, int], tuple[Resource, str]] = {}
+    built: dict[tuple[str, int], Resource] = {}
     per_page: dict[str, list[PageEndpoint]] = {}
     diagnostics: list[Diagnostic] = []
     for path, w in work.items():
@@ -383,13 +377,10 @@ def _typed_work(
             part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
             w = work[path] = replace(w, endpoints=part_e)
         assert w.resources is not None and w.endpoints is not None
-        for i, resource in enumerate(w.resources.items):
-            built[(path, i)] = (resource, w.resources.stamps[i])
-        per_page[path] = list(w.endpoints.items)
-        for pe, s in zip(w.endpoints.items, w.endpoints.stamps, strict=True):
-            stamps[id(pe.endpoint)] = s
-        for (enum, _), s in zip(w.enums.items, w.enums.stamps, strict=True):
-            stamps[id(enum)] = s
+        for i, resource in enumerate(w.resources.carried()):
+            built[(path, i)] = resource
+        per_page[path] = list(w.endpoints.carried())
+        w.enums.carried()
         diagnostics += w.resources.diagnostics + w.endpoints.diagnostics
     return built, per_page, diagnostics
 
@@ -400,11 +391,10 @@ def _example_work(
     per_page: Mapping[str, list[PageEndpoint]],
     chosen: list[tuple[str, PathTemplate, Endpoint]],
     base_urls: tuple[str, ...],
-    stamps: dict[int, str],
 ) -> tuple[list[Example], list[Diagnostic]]:
     """Each page's examples, matched against its own endpoints then all (`chosen`),
     redone where the endpoint index changed or an example name it asked about is
-    answered differently; `work` is updated, `stamps` gets the examples'."""
+    answered differently; `work` is updated."""
     everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
     example_builder = ExampleBuilder(base_urls, functools.partial(PathIndex, chosen))
     names = example_builder.names
@@ -423,9 +413,7 @@ def _example_work(
             part = Part.made(everything_digest, made, example_builder.diagnostics[mark:], names.log)
             w = work[path] = replace(w, examples=part)
         assert w.examples is not None
-        examples += w.examples.items
-        for example, s in zip(w.examples.items, w.examples.stamps, strict=True):
-            stamps[id(example)] = s
+        examples += w.examples.carried()
         diagnostics += w.examples.diagnostics
     return examples, diagnostics
 
@@ -469,18 +457,13 @@ def resolve(
     for enum in enums:
         index.add(enum.name, ENUM, enum.source.file)
 
-    stamps: dict[int, str] = {}
-    built, per_page, diags = _typed_work(work, facts, index, config.base_urls, stamps)
+    built, per_page, diags = _typed_work(work, facts, index, config.base_urls)
     diagnostics += diags
     resources = []
     where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
     for d in owners:
-        owner, owner_stamp = built[where[id(d)]]
-        others = [built[where[id(o)]] for o in parts[d.name]]
-        resource = _with_parts(owner, (r for r, _ in others))
-        resources.append(resource)
-        merged = " ".join([owner_stamp, *(s for _, s in others)])
-        stamps[id(resource)] = owner_stamp if resource is owner else stamp(merged)
+        owner = built[where[id(d)]]
+        resources.append(_with_parts(owner, (built[where[id(o)]] for o in parts[d.name])))
     diagnostics += _check_resources(resources, index)
 
     endpoints, diags = _choose_owners(per_page)
@@ -491,7 +474,7 @@ def resolve(
         for pe in built_here
         if endpoints[pe.endpoint.id] is pe.endpoint
     ]
-    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, stamps)
+    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls)
     diagnostics += diags
 
     model = ApiModel(
@@ -505,10 +488,7 @@ def resolve(
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
         diagnostics=_unique_in_order(diagnostics),
     )
-    for diag in model.diagnostics:  # small: their fields are their stamp
-        fields = (diag.file, diag.line, diag.col, diag.code, diag.message, diag.severity.value)
-        stamps[id(diag)] = repr(fields)
-    return Resolution(model, work, stamps)
+    return Resolution(model, work)
 
 
 def _unique_in_order(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

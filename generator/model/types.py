@@ -1,6 +1,7 @@
 """The API model: the contract every target (ours and users') is written against.
 
-Plain frozen dataclasses. Collections are tuples sorted by a stable key when
+Plain frozen dataclasses. Resources, enums, endpoints, examples and diagnostics
+know their content digest (`generator.digest`). Collections are tuples sorted by a stable key when
 the model is built, so `model.json` has the same bytes for the same docs.
 """
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from generator.diagnostics import Diagnostic
+from generator.digest import Digested
 
 SCHEMA_VERSION = 1
 
@@ -64,7 +66,7 @@ class Property:
 
 
 @dataclass(frozen=True)
-class Resource:
+class Resource(Digested):
     name: str  # qualified: microsoft.graph.conversationThread
     namespace: str
     short_name: str
@@ -85,7 +87,7 @@ class EnumMember:
 
 
 @dataclass(frozen=True)
-class Enum:
+class Enum(Digested):
     name: str  # qualified
     namespace: str
     short_name: str
@@ -117,7 +119,7 @@ class ResponseSpec:
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Endpoint(Digested):
     id: str  # stable: "<METHOD> <template>"
     method: str
     path: str  # normalised template with named parameters
@@ -159,7 +161,7 @@ class ExampleResponse:
 
 
 @dataclass(frozen=True)
-class Example:
+class Example(Digested):
     id: str  # stable, unique: the annotation name or "<page stem>-<n>"
     name: str | None
     endpoint: str | None  # Endpoint.id, None when no endpoint matches

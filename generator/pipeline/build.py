@@ -17,14 +17,14 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from generator.config import DocSetConfig
-from generator.emit.targets import TARGETS, prepare
+from generator.emit.targets import Context, Target, Templates, available, prepare
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
@@ -41,6 +41,7 @@ class BuildOptions:
     settings: tuple[tuple[str, str], ...] = ()  # target settings (package name, base path...)
     force: bool = False  # replace files docgen did not write
     wait: bool = True  # for another build of the same OUT or cache to finish
+    templates: Path | None = None  # the user's template overrides (see `emit.templates`)
 
 
 @dataclass
@@ -68,12 +69,11 @@ def _render_salt(targets: tuple[str, ...], settings: tuple[tuple[str, str], ...]
     return digest.hexdigest()
 
 
-def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptions) -> str:
+def rendered_key(model: ApiModel, options: BuildOptions) -> str:
     """What the output files are a function of: the model (not the docs: an edit to
     prose no page fact keeps gives the same model, hence the same files), docgen,
-    black, Python, and the options. The model by its elements' stamps (see
-    `resolve.stamp`): no need to hash it whole again."""
-    from generator.model.resolve import stamp
+    black, Python, and the options. The model by its elements' digests (see
+    `generator.digest`): no need to hash it whole again."""
 
     digest = hashlib.sha256(_render_salt(options.targets, options.settings).encode())
     digest.update(repr((model.schema_version, model.namespace, model.base_urls)).encode())
@@ -87,7 +87,7 @@ def rendered_key(model: ApiModel, stamps: Mapping[int, str], options: BuildOptio
     ):
         digest.update(b"\0")
         for element in group:
-            digest.update((stamps.get(id(element)) or stamp(element)).encode())
+            digest.update(element.digest.encode())
     return digest.hexdigest()
 
 
@@ -110,8 +110,7 @@ class _Render:
     """What a target renders from; forked render workers inherit it."""
 
     model: ApiModel
-    stamps: Mapping[int, str]
-    settings: dict[str, str]
+    options: BuildOptions
     salt: str
     pieces: Path | None  # the cache folder, where pieces of output are kept
     manifest: output.Manifest  # what OUT held when the build began
@@ -142,15 +141,34 @@ def _in_order(name: str) -> tuple[int, str]:
     return (_ORDER.index(name) if name in _ORDER else len(_ORDER), name)
 
 
+def target_context(target: Target, options: BuildOptions, value: Any = None) -> Context:
+    """What `target` renders with: the settings it declares, its templates."""
+    chosen = dict(options.settings)
+    settings = {key: chosen[key] for key in target.settings if chosen.get(key) is not None}
+    templates = Templates.of(target.name, target.templates, options.templates)
+    return Context(settings, templates, value) if value else Context(settings, templates)
+
+
 def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
     from generator.emit import fragments
+    from generator.pipeline.pieces import Reuse
+    from generator.sealed import SealedLog
 
     job = _RENDER
     assert job is not None
-    with fragments.collecting(job.pieces, name, job.salt, job.stamps):
-        files = TARGETS[name](job.model, job.settings)
-    return output.stage(out, staging, files, job.manifest, job.record)
+    target = available()[name]
+    log = None
+    if job.pieces is not None:
+        log = SealedLog(job.pieces / "pieces" / f"{name}.log", b"docgen-pieces\x01", job.salt, ())
+    reuse = Reuse(log.load() if log is not None else {})
+    context = target_context(target, job.options, reuse.value)
+    with fragments.collecting(job.pieces, name, job.salt):
+        files = target.render(job.model, context)
+        made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+    if log is not None:
+        log.save(reuse.used)
+    return output.stage(out, staging, made, job.manifest, job.record)
 
 
 def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
@@ -235,7 +253,6 @@ def render_and_stage(
     options: BuildOptions,
     out: Path,
     staging: Path | None,
-    stamps: Mapping[int, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
     manifest: output.Manifest | None = None,
     record: output.Record | None = None,
@@ -251,12 +268,11 @@ def render_and_stage(
     names = sorted(options.targets)
     parallel = options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
     salt = _render_salt(options.targets, options.settings)
-    with fragments.collecting(options.cache_dir, "shared", salt, stamps or {}):
+    with fragments.collecting(options.cache_dir, "shared", salt):
         prepare(model)
     _RENDER = _Render(
         model,
-        stamps or {},
-        dict(options.settings),
+        options,
         salt,
         options.cache_dir,
         manifest or output.Manifest(),
@@ -365,7 +381,7 @@ def _build(
         if not options.check:
             update.empty_trash(trash)  # the big files the last update replaced
 
-    rendered = rendered_key(model, resolved.stamps, options)
+    rendered = rendered_key(model, options)
     result = BuildResult(up_to_date=False, model=model, stats=stats, warnings=warnings)
     if (
         record is not None
@@ -383,7 +399,6 @@ def _build(
             options,
             out,
             staging.files if staging is not None else None,
-            stamps=resolved.stamps,
             meanwhile=meanwhile,
             manifest=manifest,
             record=record,

@@ -255,7 +255,6 @@ def model_of(parsed: ParsedDocSet) -> ApiModel:
 class Resolved:
     model: ApiModel
     work: dict[str, PageWork]
-    stamps: dict[int, str]  # see `Resolution`
     stats: dict[str, int]
 
 
@@ -306,7 +305,7 @@ def resolve_doc_set(
     inputs += [PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip]
     resolution = resolve(inputs, config, previous)
     model = _with_read_errors(resolution.model, errors)
-    return Resolved(model, resolution.work, resolution.stamps, stats)
+    return Resolved(model, resolution.work, stats)
 
 
 def kept_work(
