@@ -54,12 +54,12 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in docgen's cache")
 
 
-def loads(payload: bytes, modules: Iterable[str]) -> Any | None:
-    """A pickle of docgen's own data (see `_Unpickler`), or None if it does not load."""
+def loads(payload: bytes, modules: Iterable[str], default: Any = None) -> Any:
+    """A pickle of docgen's own data (see `_Unpickler`), or `default` if it does not load."""
     try:
         return _Unpickler(io.BytesIO(payload), frozenset(modules)).load()
     except Exception:  # noqa: BLE001 - a broken pickle is no value
-        return None
+        return default
 
 
 def seal(magic: bytes, key: str, value: Any) -> bytes:

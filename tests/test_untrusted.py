@@ -227,7 +227,7 @@ def test_a_forged_page_cache_entry_is_a_miss(docs: Path, tmp_path: Path) -> None
             forged += 1
     assert forged
     shutil.rmtree(out)  # the work kept beside the pages goes too: only the pages are left
-    for name in ("resolve.state", "pages.seen"):
+    for name in ("store.sqlite", "pages.seen"):
         (cache / name).unlink(missing_ok=True)  # (pages just written are not recorded)
     for name in ("fragments", "outputs"):
         shutil.rmtree(cache / name)
@@ -253,7 +253,7 @@ def test_a_cache_without_its_key_is_simply_cold(docs: Path, tmp_path: Path) -> N
     subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path, env=env, check=True)
     assert (tmp_path / "machine-a" / "docgen" / "cache-key").stat().st_mode & 0o777 == 0o600
     stores = sorted(p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file())
-    assert {"pages", "resolve.state", "fragments", "outputs"} <= set(stores)
+    assert {"pages", "store.sqlite", "fragments", "outputs"} <= set(stores)
     fresh = folder_state(out)
     shutil.rmtree(out)
     code = (
@@ -317,8 +317,8 @@ def test_links_in_a_restored_cache_are_not_written_through(docs: Path, tmp_path:
     for name in ("fragments", "staging", "pages"):
         shutil.rmtree(cache / name, ignore_errors=True)
         (cache / name).symlink_to(outside)
-    (cache / "resolve.state").unlink()
-    (cache / "resolve.state").symlink_to(outside / "kept.txt")
+    (cache / "store.sqlite").unlink()
+    (cache / "store.sqlite").symlink_to(outside / "kept.txt")
     _edit(docs)
     code, _, err = build(docs, out)
     assert code == 0 and "a link in the cache folder (docgen makes none); removed" in err

@@ -51,7 +51,6 @@ from generator.model.types import (
     Property,
     Resource,
     TypeRef,
-    shared,
 )
 
 Files = dict[str, str | bytes]
@@ -200,10 +199,8 @@ class Imports:
         return name
 
     def used(self) -> tuple[tuple[str, str], ...]:
-        """The names used, each pair (and the whole, often the same for many methods)
-        one object however many pieces use it: kept pieces load as fewer objects."""
-        pairs = sorted((m, n) for m, names in self.names.items() for n in names)
-        return shared(tuple(shared(pair) for pair in pairs))
+        """The names used, sorted."""
+        return tuple(sorted((m, n) for m, names in self.names.items() for n in names))
 
     def use_all(self, used: Iterable[tuple[str, str]]) -> None:
         names = self.names

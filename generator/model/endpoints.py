@@ -23,7 +23,6 @@ from generator.model.types import (
     ResponseSpec,
     Source,
     TypeRef,
-    shared,
 )
 from generator.parse.facts import Cell, PageFacts, Table
 
@@ -92,7 +91,7 @@ class EndpointBuilder:
         parameters = self._parameters(page)
         request_body = self._linked_type(page, _REQUEST_BODY)
         response = self._response(page)
-        permissions = shared(self._permissions(page))
+        permissions = self._permissions(page)
         description = page_description(page)
         built: list[PageEndpoint] = []
         seen: set[str] = set()
@@ -116,7 +115,7 @@ class EndpointBuilder:
                         method=method,
                         path=template.template,
                         raw_path=raw,
-                        parameters=shared(path_params + other),
+                        parameters=path_params + other,
                         request_body=request_body,
                         response=response,
                         permissions=permissions,
@@ -194,7 +193,7 @@ class EndpointBuilder:
         required = bool(_REQUIRED.search(description)) and not _OPTIONAL.search(description)
         if location == "path":
             required = True
-        return shared(Parameter(name.text.strip().strip("`"), location, ref, required, description))
+        return Parameter(name.text.strip().strip("`"), location, ref, required, description)
 
     def _section_prose(self, page: PageFacts, title: re.Pattern[str]) -> list[tuple[str, int]]:
         return [(text, line) for section, text, line in page.prose if title.match(section)]
@@ -226,7 +225,7 @@ class EndpointBuilder:
                 _sentence_with(page, link.line, link.text), link.text, pick or name
             )
             if pick is not None:
-                return shared(TypeRef(pick, self.index.kinds[pick], collection))
+                return TypeRef(pick, self.index.kinds[pick], collection)
             return self.index.ref_for_name(name, collection)
         return None
 
@@ -243,7 +242,7 @@ class EndpointBuilder:
                 if _RESPONSE.match(section)
             )
             linked = linked if said else None
-        return shared(ResponseSpec(status, linked))
+        return ResponseSpec(status, linked)
 
     def _status(self, page: PageFacts) -> int | None:
         """The success status the Response section promises: its first 2xx code (the
@@ -265,7 +264,7 @@ class EndpointBuilder:
                 scopes = _cell_text(row, table.columns, "scope")
                 if kind is None or scopes is None:
                     continue
-                perms.append(shared(Permission(kind.text.strip(), _split_scopes(scopes.text))))
+                perms.append(Permission(kind.text.strip(), _split_scopes(scopes.text)))
         if perms:
             return tuple(perms)
         for section, text, line in page.prose:
@@ -280,7 +279,7 @@ class EndpointBuilder:
                     make("T004", page.path, line, 1, "the scopes line names no scope")
                 )
                 continue
-            perms.append(shared(Permission("", listed)))
+            perms.append(Permission("", listed))
         return tuple(perms)
 
 
@@ -303,7 +302,7 @@ def _prose_query_options(page: PageFacts, known: set[str]) -> list[Parameter]:
     for option in named:
         if option not in folded:
             folded.add(option)
-            found.append(shared(Parameter(option, "query", _STRING, False, "")))
+            found.append(Parameter(option, "query", _STRING, False, ""))
     return found
 
 
@@ -345,8 +344,8 @@ def _sentence_with(page: PageFacts, line: int, text: str) -> str:
 def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:
     for p in documented:
         if p.location == "path" and p.name.strip("{}").casefold() == name.casefold():
-            return shared(Parameter(name, "path", p.type, True, p.description))
-    return shared(Parameter(name, "path", _STRING, True, ""))
+            return Parameter(name, "path", p.type, True, p.description)
+    return Parameter(name, "path", _STRING, True, "")
 
 
 __all__ = ["EndpointBuilder", "PageEndpoint"]

@@ -34,8 +34,6 @@ from itertools import chain
 from typing import Generic, Literal, TypeVar
 from urllib.parse import unquote
 
-from generator.model.types import shared
-
 T = TypeVar("T")
 
 
@@ -263,7 +261,7 @@ def _normalize(raw: str, bases: tuple[str, ...]) -> tuple[PathTemplate, tuple[st
         pieces += [_Piece("/")] if i else []
         pieces += _segment_pieces(seg, notes)
     named = _name_pieces(pieces, notes)
-    params = tuple(shared(PathParam(name, p.text)) for p, name in named if name)
+    params = tuple(PathParam(name, p.text) for p, name in named if name)
     return PathTemplate(written, _render(named), params, query), tuple(notes)
 
 

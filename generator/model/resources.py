@@ -28,7 +28,6 @@ from generator.model.types import (
     Resource,
     Source,
     TypeRef,
-    shared,
 )
 from generator.parse.facts import Block, PageFacts, Table
 
@@ -98,7 +97,7 @@ def _description_flags(text: str) -> tuple[bool | None, bool]:
 
 def _sample_type(value: Any, index: TypeIndex) -> TypeRef:
     """Type of a property seen only in the JSON representation, from its sample value."""
-    return shared(_sample_type_of(value, index))
+    return _sample_type_of(value, index)
 
 
 def _sample_type_of(value: Any, index: TypeIndex) -> TypeRef:
@@ -167,7 +166,7 @@ class ResourceBuilder:
                 )
         nullable, read_only = _description_flags(description)
         if parsed is None:
-            ref = shared(TypeRef("", UNRESOLVED))
+            ref = TypeRef("", UNRESOLVED)
         else:
             ref, why = self.index.to_ref(parsed, page)
             if why is not None:

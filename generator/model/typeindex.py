@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from generator.model.typeref import ParsedType
-from generator.model.types import PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef, shared
+from generator.model.types import PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 
 
 @lru_cache(maxsize=65536)
@@ -107,22 +107,22 @@ class TypeIndex:
     def to_ref(self, parsed: ParsedType, page: str) -> tuple[TypeRef, str | None]:
         """Resolve a parsed Type cell; the second item is why it did not resolve."""
         if parsed.primitive:
-            return shared(TypeRef(parsed.name, PRIMITIVE, parsed.collection)), None
+            return TypeRef(parsed.name, PRIMITIVE, parsed.collection), None
         if parsed.link is not None:
             target, _ = self.resolve_link(page, parsed.link)
             pick = self.pick_on_page(target, parsed.name) if target is not None else None
             if pick is not None:
-                return shared(TypeRef(pick, self.kinds[pick], parsed.collection)), None
+                return TypeRef(pick, self.kinds[pick], parsed.collection), None
         found = self.lookup_name(parsed.name)
         if found is not None:
-            return shared(TypeRef(found, self.kinds[found], parsed.collection)), None
+            return TypeRef(found, self.kinds[found], parsed.collection), None
         return (
-            shared(TypeRef(self.qualify(parsed.name), UNRESOLVED, parsed.collection)),
+            TypeRef(self.qualify(parsed.name), UNRESOLVED, parsed.collection),
             f'type "{parsed.name}" is not defined in the doc set',
         )
 
     def ref_for_name(self, name: str, collection: bool = False) -> TypeRef:
         found = self.lookup_name(name)
         if found is None:
-            return shared(TypeRef(self.qualify(name), UNRESOLVED, collection))
-        return shared(TypeRef(found, self.kinds[found], collection))
+            return TypeRef(self.qualify(name), UNRESOLVED, collection)
+        return TypeRef(found, self.kinds[found], collection)

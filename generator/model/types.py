@@ -8,7 +8,7 @@ the model is built, so `model.json` has the same bytes for the same docs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.digest import Digested
@@ -19,20 +19,6 @@ PRIMITIVE = "primitive"
 RESOURCE = "resource"
 ENUM = "enum"
 UNRESOLVED = "unresolved"
-
-T = TypeVar("T")
-_SHARED: dict[Any, Any] = {}
-
-
-def shared(value: T) -> T:
-    """One object for equal small parts of the model (type references, parameters,
-    permissions): the same few thousand repeat tens of thousands of times across
-    pages, and the work a build keeps (see `pipeline.state`) is smaller and loads
-    faster when each is one object. Only for frozen, hashable values."""
-    found = _SHARED.setdefault(value, value)
-    if len(_SHARED) > 1 << 17:  # a bound for a long-lived process: sharing is only a saving
-        _SHARED.clear()
-    return found  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -153,22 +153,36 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
     from generator.emit import fragments
     from generator.pipeline.pieces import Reuse
-    from generator.sealed import SealedLog
+    from generator.pipeline.store import Store
 
     job = _RENDER
     assert job is not None
     target = available()[name]
-    log = None
-    if job.pieces is not None:
-        log = SealedLog(job.pieces / "pieces" / f"{name}.log", b"docgen-pieces\x01", job.salt, ())
-    reuse = Reuse(log.load() if log is not None else {})
-    context = target_context(target, job.options, reuse.value)
-    with fragments.collecting(job.pieces, name, job.salt):
-        files = target.render(job.model, context)
-        made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
-    if log is not None:
-        log.save(reuse.used)
+    store = Store.open(job.pieces) if job.pieces is not None else None
+    try:
+        context = target_context(target, job.options)
+        shelf = None
+        if store is not None:
+            shelf = store.shelf(_shelf_name(target, context, job.salt))
+        reuse = Reuse(shelf)
+        context = target_context(target, job.options, reuse.value)
+        with fragments.collecting(job.pieces, name, job.salt):
+            files = target.render(job.model, context)
+            made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+        if shelf is not None:
+            shelf.keep(reuse.new(), reuse.live())
+            shelf.clear_others(f"pieces:{target.name}:")
+    finally:
+        if store is not None:
+            store.close()
     return output.stage(out, staging, made, job.manifest, job.record)
+
+
+def _shelf_name(target: Target, context: Context, salt: str) -> str:
+    """Where a target's pieces are kept: by docgen's code, its settings, its templates."""
+    chosen = repr(sorted(context.settings.items())).encode("utf-8", "surrogatepass")
+    options = hashlib.sha256(f"{salt}\0{context.templates.digest}\0".encode() + chosen)
+    return f"pieces:{target.name}:{options.hexdigest()[:32]}"
 
 
 def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:

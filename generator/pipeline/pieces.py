@@ -13,13 +13,14 @@ is rendered whole each time: correct, just without reuse.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from generator import jsontext
 from generator.emit.content import Content, Json, Piece, made_args, made_now
 from generator.emit.targets import Context, Target
 from generator.model.types import ApiModel
+from generator.pipeline.store import MISSING
 
 Made = bytes | jsontext.Chunks
 
@@ -29,14 +30,17 @@ class PieceError(Exception):
 
 
 class Reuse:
-    """One target's reuse for one build: the values the last build kept (`kept`), and
-    the ones this build used (`used`, which the next build keeps)."""
+    """One target's reuse for one build: the values an earlier build kept (`kept`: a
+    `store.Shelf`, or any mapping), and the ones this build used (`used`); `made`:
+    the keys of those it had to make."""
 
-    def __init__(self, kept: Mapping[str, Any]) -> None:
-        self.kept = kept
+    def __init__(self, kept: Any = None) -> None:
+        self.kept = kept if kept is not None else {}
         self.used: dict[str, Any] = {}
+        self.made: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self._taken: list[Piece] = []  # pieces reused whole: what they were made of lives on
 
     def value(self, piece: Piece) -> Any:
         """`piece.fn(*args)`, or the value an earlier build made with the same key."""
@@ -44,21 +48,46 @@ class Reuse:
         if key is None:
             self.misses += 1
             return piece.fn(*(made_args(arg, self.value) for arg in piece.args))
-        return self.get(key, lambda: piece.fn(*(made_args(arg, self.value) for arg in piece.args)))
+        hits = self.hits
+        found = self.get(key, lambda: piece.fn(*(made_args(arg, self.value) for arg in piece.args)))
+        if self.hits > hits:
+            self._taken.append(piece)
+        return found
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept under `key`, else `make()` (kept for the next build)."""
         name = key if type(key) is str else _hashed(key)
-        if name in self.used:
-            return self.used[name]
-        if name in self.kept:
-            found = self.kept[name]
+        found = self.used.get(name, MISSING)
+        if found is not MISSING:
+            return found
+        found = self.kept.get(name, MISSING)
+        if found is not MISSING:
             self.hits += 1
         else:
             found = make()
             self.misses += 1
+            self.made.add(name)
         self.used[name] = found
         return found
+
+    def live(self) -> set[str]:
+        """Every key this build's output is made of: those it used, and those inside the
+        pieces it reused whole (the next edit of one of them needs the others)."""
+        keys = set(self.used)
+        pending = [arg for piece in self._taken for arg in piece.args]
+        while pending:
+            arg = pending.pop()
+            if type(arg) is Piece:
+                if arg.digest is not None:
+                    keys.add(arg.digest)
+                pending.extend(arg.args)
+            elif type(arg) in (tuple, list):
+                pending.extend(arg)
+        return keys
+
+    def new(self) -> dict[str, Any]:
+        """The values this build made: what the store lacks."""
+        return {key: self.used[key] for key in self.made}
 
     # `jsontext.Pieces`: elements by their digest
     def stamp(self, element: object) -> str | None:

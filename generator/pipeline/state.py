@@ -1,9 +1,9 @@
-"""What resolve derived from each page at the last build, kept in the cache folder.
+"""What resolve derived from each page at the last build (`PageWork`), kept in the store.
 
-A sealed log (see `sealed.SealedLog`), keyed by docgen's code and the doc
-set's config: a build appends the work of the pages it re-resolved. A
-different docgen or config, or a damaged file, means no previous work, and
-the build resolves every page as a cold build does.
+One shelf per docgen code and doc set config (see `store`); a build keeps the
+work of the pages it re-resolved, and drops that of pages gone. A different
+docgen or config, or a value that fails its check, means no previous work for
+that page, and the build resolves it as a cold build does.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 from generator.config import DocSetConfig
 from generator.model.resolve import PageWork
 from generator.pipeline.cache import docgen_fingerprint
-from generator.sealed import SealedLog
+from generator.pipeline.store import Store
 
-MAGIC = b"docgen-resolve-state\x01"
 _MODULES = (
     "generator.model.resolve",
     "generator.model.types",
@@ -37,15 +36,33 @@ def resolve_state(cache_dir: Path | None, config: DocSetConfig) -> ResolveState 
 
 class ResolveState:
     def __init__(self, folder: Path, key: str) -> None:
-        self.path = folder / "resolve.state"
-        self._log = SealedLog(self.path, MAGIC, key, _MODULES)
+        self.folder = folder
+        self.shelf_name = f"work:{key[:32]}"
+        self._loaded: dict[str, PageWork] = {}
 
     def load(self) -> dict[str, PageWork]:
-        work = self._log.load()
-        if not all(isinstance(k, str) and isinstance(w, PageWork) for k, w in work.items()):
+        store = Store.open(self.folder)
+        if store is None:
             return {}
-        return work
+        try:
+            shelf = store.shelf(self.shelf_name, _MODULES)
+            self._loaded = {k: w for k, w in shelf.items() if isinstance(w, PageWork)}
+        finally:
+            store.close()
+        return dict(self._loaded)
 
     def save(self, work: Mapping[str, PageWork]) -> None:
-        """What changed since `load`, appended (see `SealedLog`)."""
-        self._log.save(work)
+        """Keep the work that changed since `load`; drop that of pages gone."""
+        new = {path: w for path, w in work.items() if self._loaded.get(path) is not w}
+        if not new and len(work) == len(self._loaded):
+            return
+        store = Store.open(self.folder)
+        if store is None:
+            return
+        try:
+            shelf = store.shelf(self.shelf_name, _MODULES)
+            shelf.keep(new, work.keys())
+            shelf.clear_others("work:")
+            self._loaded = dict(work)
+        finally:
+            store.close()
