@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing as mp
 import os
-import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from generator.config import DocSetConfig
-from generator.emit.targets import Context, Target, Templates, available, prepare
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
+from generator.pipeline.rendering import render_and_stage
 from generator.pipeline.run import Progress, kept_work, read_doc_set, resolve_doc_set
 from generator.pipeline.seen import SeenPages
 
@@ -103,216 +100,6 @@ def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
 def code_key() -> str:
     """docgen's code and Python on this machine (kept in the cache's record of OUT)."""
     return hashlib.sha256(f"{docgen_fingerprint()}\0{sys.version}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class _Render:
-    """What a target renders from; forked render workers inherit it."""
-
-    model: ApiModel
-    options: BuildOptions
-    salt: str
-    pieces: Path | None  # the cache folder, where pieces of output are kept
-    manifest: output.Manifest  # what OUT held when the build began
-    record: output.Record | None  # and how this machine last saw it
-    tasks: tuple[str, ...]  # targets in the order they are taken; "" is `meanwhile`
-    meanwhile: Callable[[], None]
-    taken: Any  # a counter shared by the processes that render: the next task to take
-
-    def take(self) -> str | None:
-        with self.taken.get_lock():
-            index = self.taken.value
-            self.taken.value += 1
-        return self.tasks[index] if index < len(self.tasks) else None
-
-
-# The order targets are taken in. Two processes taking the next as each is free then end
-# close together, for a cold build as for an edit: this one (which starts with the
-# first) gets the client and OpenAPI, which read the most of the model and so cost a
-# forked process the most (its pages of the model are copied as it reads them); the
-# other gets model.json, the tests and the server. Other targets come after, by name.
-_ORDER = ("client", "model", "tests", "openapi", "server")
-
-
-_RENDER: _Render | None = None
-
-
-def _in_order(name: str) -> tuple[int, str]:
-    return (_ORDER.index(name) if name in _ORDER else len(_ORDER), name)
-
-
-def target_context(target: Target, options: BuildOptions, value: Any = None) -> Context:
-    """What `target` renders with: the settings it declares, its templates."""
-    chosen = dict(options.settings)
-    settings = {key: chosen[key] for key in target.settings if chosen.get(key) is not None}
-    templates = Templates.of(target.name, target.templates, options.templates)
-    return Context(settings, templates, value) if value else Context(settings, templates)
-
-
-def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
-    """Render one target and stage what changed, in the process that rendered it."""
-    from generator.emit import fragments
-    from generator.pipeline.pieces import Reuse
-    from generator.pipeline.store import Store
-
-    job = _RENDER
-    assert job is not None
-    target = available()[name]
-    store = Store.open(job.pieces) if job.pieces is not None else None
-    try:
-        context = target_context(target, job.options)
-        shelf = None
-        if store is not None:
-            shelf = store.shelf(_shelf_name(target, context, job.salt))
-        reuse = Reuse(shelf)
-        context = target_context(target, job.options, reuse.value)
-        with fragments.collecting(job.pieces, name, job.salt):
-            files = target.render(job.model, context)
-            made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
-        if shelf is not None:
-            shelf.keep(reuse.new(), reuse.live())
-            shelf.clear_others(f"pieces:{target.name}:")
-    finally:
-        if store is not None:
-            store.close()
-    return output.stage(out, staging, made, job.manifest, job.record)
-
-
-def _shelf_name(target: Target, context: Context, salt: str) -> str:
-    """Where a target's pieces are kept: by docgen's code, its settings, its templates."""
-    chosen = repr(sorted(context.settings.items())).encode("utf-8", "surrogatepass")
-    options = hashlib.sha256(f"{salt}\0{context.templates.digest}\0".encode() + chosen)
-    return f"pieces:{target.name}:{options.hexdigest()[:32]}"
-
-
-def _render_share(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
-    """Tasks taken one at a time until none is left: each process that renders takes
-    the next as soon as it is free, so none waits while another has two to go."""
-    job = _RENDER
-    assert job is not None
-    done = []
-    while (name := job.take()) is not None:
-        if name:
-            done.append((name, _render(name, out, staging)))
-        else:
-            job.meanwhile()
-    return done
-
-
-def _render_share_in_worker(out: Path, staging: Path | None) -> list[tuple[str, output.Staged]]:
-    from generator.emit import render as render_module
-
-    render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
-    return _render_share(out, staging)
-
-
-class _Forked:
-    """A function run in a forked process, its result (or exception) sent back pickled.
-    (A process pool costs more to start than the render of an edit can spare.)"""
-
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the worker: never returns into the caller's code
-            os.close(read)
-            try:
-                payload = pickle.dumps((True, function(*args)))
-            except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
-                payload = _pickled_error(error)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
-            os._exit(0)
-        os.close(write)
-        self.read = read
-
-    def outcome(self) -> tuple[bool, Any]:
-        """(True, the result) or (False, the exception), once the process has sent it.
-        It is collected later (`reap`): nothing needs to wait while its memory is freed."""
-        with os.fdopen(self.read, "rb") as pipe:
-            payload = pipe.read()
-        if not payload:
-            _, status = os.waitpid(self.pid, 0)
-            return False, RuntimeError(f"a render process ended with no result ({status})")
-        _EXITING.append(self.pid)
-        ok, value = pickle.loads(payload)
-        return ok, value
-
-
-_EXITING: list[int] = []  # render processes that sent their result
-
-
-def reap(wait: bool) -> None:
-    """Collect the render processes that sent their results (`wait`: every one; else
-    those already gone; a command that ends leaves the rest to the system)."""
-    for pid in list(_EXITING):
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
-                continue  # still exiting
-        _EXITING.remove(pid)
-
-
-def _pickled_error(error: BaseException) -> bytes:
-    """The exception, with where it was raised in the render process as a note."""
-    import traceback
-
-    error.add_note("raised in a render process:\n" + "".join(traceback.format_exception(error)))
-    try:
-        return pickle.dumps((False, error))
-    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
-        return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
-
-
-def render_and_stage(
-    model: ApiModel,
-    options: BuildOptions,
-    out: Path,
-    staging: Path | None,
-    meanwhile: Callable[[], None] = lambda: None,
-    manifest: output.Manifest | None = None,
-    record: output.Record | None = None,
-) -> list[output.Staged]:
-    """Every target, compared with `out` and staged where it differs (None: compare
-    only). With `jobs` > 1, targets render side by side in this process and `jobs - 1`
-    forked ones: they inherit the model, and send back digests, not files (this
-    process renders too: it pays no copy-on-write for the model it reads). Same bytes
-    either way. `meanwhile` is one more task, the last, for the first process free."""
-    global _RENDER
-    from generator.emit import fragments
-
-    names = sorted(options.targets)
-    parallel = options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
-    salt = _render_salt(options.targets, options.settings)
-    with fragments.collecting(options.cache_dir, "shared", salt):
-        prepare(model)
-    _RENDER = _Render(
-        model,
-        options,
-        salt,
-        options.cache_dir,
-        manifest or output.Manifest(),
-        record,
-        (*sorted(names, key=_in_order), ""),
-        meanwhile,
-        mp.get_context("fork" if parallel else None).Value("i", 0),
-    )
-    try:
-        if not parallel:
-            return [staged for _, staged in _render_share(out, staging)]
-        workers = [
-            _Forked(_render_share_in_worker, out, staging)
-            for _ in range(min(options.jobs, len(names)) - 1)
-        ]
-        try:
-            done = dict(_render_share(out, staging))
-        finally:  # every worker waited for, whatever happened here (and that is raised)
-            outcomes = [worker.outcome() for worker in workers]
-        for ok, value in outcomes:
-            if not ok:
-                raise value
-            done.update(value)
-        return [done[n] for n in names]
-    finally:
-        _RENDER = None
 
 
 def build(
@@ -405,17 +192,21 @@ def _build(
         remember()
         the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
         return _finish(out, options, the_plan, key, manifest, record, rendered, None, result)
-    reap(wait=True)  # any an earlier build in this process left: long gone
     staging = None if options.check else update.begin(out, options.cache_dir)
     try:
         staged = render_and_stage(
             model,
-            options,
+            list(options.targets),
+            options.settings,
+            options.templates,
+            _render_salt(options.targets, options.settings),
+            options.cache_dir,
+            options.jobs,
             out,
             staging.files if staging is not None else None,
-            meanwhile=meanwhile,
-            manifest=manifest,
-            record=record,
+            manifest,
+            record,
+            meanwhile,
         )
         the_plan = output.plan(out, staged, manifest, options.force)
         return _finish(out, options, the_plan, key, manifest, record, rendered, staging, result)
@@ -423,8 +214,6 @@ def _build(
         if staging is not None:
             update.discard(staging)
         raise
-    finally:
-        reap(wait=False)
 
 
 def _finish(

@@ -1,0 +1,208 @@
+"""Targets → staged output: each target's files made (reusing pieces, see `pieces`),
+compared with OUT, and what differs staged (see `output.stage`).
+
+With `jobs` > 1, targets render side by side in this process and `jobs - 1`
+forked ones (`multiprocessing`'s fork context): they inherit the model rather
+than receive it pickled, and send back digests, not files. Each process takes
+the next target as soon as it is free, so none waits while another has two to
+go. Same bytes either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from generator.emit.targets import Context, Target, Templates, available
+from generator.model.types import ApiModel
+from generator.pipeline import output
+from generator.pipeline.pieces import Reuse
+from generator.pipeline.store import Store
+
+# The order targets are taken in. Two processes taking the next as each is free then end
+# close together, for a cold build as for an edit: this one (which starts with the
+# first) gets the client and OpenAPI, which read the most of the model and so cost a
+# forked process the most (its pages of the model are copied as it reads them); the
+# other gets model.json, the tests and the server. Other targets come after, by name.
+ORDER = ("client", "model", "tests", "openapi", "server")
+
+
+def target_context(
+    target: Target,
+    settings: tuple[tuple[str, str], ...],
+    templates: Path | None,
+    value: Callable[[Any], Any] | None = None,
+) -> Context:
+    """What `target` renders with: the settings it declares, its templates."""
+    chosen = dict(settings)
+    declared = {key: chosen[key] for key in target.settings if chosen.get(key) is not None}
+    folders = Templates.of(target.name, target.templates, templates)
+    return Context(declared, folders, value) if value else Context(declared, folders)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What the processes that render share (forked ones inherit it)."""
+
+    model: ApiModel
+    targets: dict[str, Target]
+    settings: tuple[tuple[str, str], ...]
+    templates: Path | None  # the user's overrides
+    salt: str  # docgen's code and the versions output depends on
+    cache: Path | None  # where the store is
+    out: Path
+    staging: Path | None  # None: compare only (`--check`)
+    manifest: output.Manifest  # what OUT held when the build began
+    record: output.Record | None  # and how this machine last saw it
+    tasks: tuple[str, ...]  # targets in the order they are taken; "" is `meanwhile`
+    meanwhile: Callable[[], None]
+    taken: Any  # a counter shared by the processes that render: the next task to take
+
+    def take(self) -> str | None:
+        with self.taken.get_lock():
+            index = self.taken.value
+            self.taken.value += 1
+        return self.tasks[index] if index < len(self.tasks) else None
+
+
+def render_target(job: RenderJob, name: str) -> output.Staged:
+    """Render one target and stage what changed, in the process that rendered it."""
+    from generator.emit import fragments
+
+    target = job.targets[name]
+    store = Store.open(job.cache) if job.cache is not None else None
+    try:
+        context = target_context(target, job.settings, job.templates)
+        shelf = store.shelf(_shelf_name(target, context, job.salt)) if store else None
+        reuse = Reuse(shelf)
+        context = target_context(target, job.settings, job.templates, reuse.value)
+        with fragments.collecting(job.cache, name, job.salt):
+            files = target.render(job.model, context)
+            made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+        if shelf is not None:
+            shelf.keep(reuse.new(), reuse.live())
+            shelf.clear_others(f"pieces:{target.name}:")
+    finally:
+        if store is not None:
+            store.close()
+    return output.stage(job.out, job.staging, made, job.manifest, job.record)
+
+
+def _shelf_name(target: Target, context: Context, salt: str) -> str:
+    """Where a target's pieces are kept: by docgen's code, its settings, its templates."""
+    chosen = repr(sorted(context.settings.items())).encode("utf-8", "surrogatepass")
+    options = hashlib.sha256(f"{salt}\0{context.templates.digest}\0".encode() + chosen)
+    return f"pieces:{target.name}:{options.hexdigest()[:32]}"
+
+
+def _share(job: RenderJob) -> list[tuple[str, output.Staged]]:
+    """Tasks taken one at a time until none is left."""
+    done = []
+    while (name := job.take()) is not None:
+        if name:
+            done.append((name, render_target(job, name)))
+        else:
+            job.meanwhile()
+    return done
+
+
+def _worker(job: RenderJob, results: Connection) -> None:
+    """A forked render process: its share, or the exception, sent back."""
+    from generator.emit import render as render_module
+
+    render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
+    try:
+        outcome: tuple[bool, Any] = (True, _share(job))
+    except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
+        outcome = (False, _with_origin(error))
+    try:
+        results.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
+        results.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    results.close()
+
+
+def _with_origin(error: BaseException) -> BaseException:
+    import traceback
+
+    error.add_note("raised in a render process:\n" + "".join(traceback.format_exception(error)))
+    return error
+
+
+def render_and_stage(
+    model: ApiModel,
+    names: list[str],
+    settings: tuple[tuple[str, str], ...],
+    templates: Path | None,
+    salt: str,
+    cache: Path | None,
+    jobs: int,
+    out: Path,
+    staging: Path | None,
+    manifest: output.Manifest,
+    record: output.Record | None,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[output.Staged]:
+    """Every target of `names`, compared with `out` and staged where it differs (`staging`
+    None: compare only). `meanwhile` is one more task, the last, for the first process
+    free."""
+    names = sorted(names)
+    parallel = jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
+    context = mp.get_context("fork" if parallel else None)
+    known = available()
+    job = RenderJob(
+        model,
+        {name: known[name] for name in names},
+        settings,
+        templates,
+        salt,
+        cache,
+        out,
+        staging,
+        manifest,
+        record,
+        (*sorted(names, key=_in_order), ""),
+        meanwhile,
+        context.Value("i", 0),
+    )
+    if not parallel:
+        return [staged for _, staged in _share(job)]
+    workers = []
+    for _ in range(min(jobs, len(names)) - 1):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, args=(job, send), daemon=True)  # type: ignore[attr-defined]
+        process.start()
+        send.close()
+        workers.append((process, receive))
+    try:
+        done = dict(_share(job))
+    finally:  # every worker waited for, whatever happened here (and that is raised)
+        outcomes = [_outcome(process, receive) for process, receive in workers]
+    for ok, value in outcomes:
+        if not ok:
+            raise value
+        done.update(value)
+    return [done[n] for n in names]
+
+
+def _outcome(process: Any, receive: Connection) -> tuple[bool, Any]:
+    """What a render process sent, once it has ended."""
+    try:
+        outcome: tuple[bool, Any] = receive.recv()
+    except EOFError:
+        outcome = (False, None)
+    receive.close()
+    process.join()  # (it has sent all it had: a few ms while its memory is freed)
+    if outcome == (False, None):
+        ended = f"a render process ended with no result (exit code {process.exitcode})"
+        outcome = (False, RuntimeError(ended))
+    return outcome
+
+
+def _in_order(name: str) -> tuple[int, str]:
+    return (ORDER.index(name) if name in ORDER else len(ORDER), name)
