@@ -67,9 +67,9 @@ def test_replaced_big_files_are_freed_by_the_next_build_never_left_in_out(
     manifest, _ = output.read_manifest(out)
     record = output.read_record(cache, out)
     assert record is not None
-    assert record.stamps == {"model.json": output.stamp_of(out / "model.json")}
+    assert record.stats == {"model.json": output.stat_of(out / "model.json")}
     monkeypatch.setattr(output, "read_file", lambda path: pytest.fail(f"read {path}"))
-    assert output.is_current(out, manifest, record, manifest.inputs, code_key())  # by stamps
+    assert output.is_current(out, manifest, record, manifest.inputs, code_key())  # by stats
     monkeypatch.undo()
     monkeypatch.setattr(output, "ASIDE_MIN", 0)
     page.write_text(page.read_text().replace("Read the properties", "See the properties"))

@@ -256,11 +256,11 @@ def _finish(
         "(links are not followed)"
         for rel, blocker in the_plan.blocked.items()
     ]
-    known = record.stamps if record is not None else {}
-    stamps = {rel: known.get(rel) or output.stamp_of(out / rel) for rel in the_plan.unchanged}
+    known = record.stats if record is not None else {}
+    stats = {rel: known.get(rel) or output.stat_of(out / rel) for rel in the_plan.unchanged}
     if not result.up_to_date:
         staging = staging or update.begin(out, options.cache_dir)
-        stamps.update({rel: output.stamp_of(staging.files / rel) for rel in the_plan.write})
+        stats.update({rel: output.stat_of(staging.files / rel) for rel in the_plan.write})
         update.commit(staging, the_plan, new_manifest)
     elif staging is not None:
         update.discard(staging)
@@ -270,7 +270,7 @@ def _finish(
         output.sha(new_manifest),
         code_key(),
         rendered,
-        {rel: stamp for rel, stamp in stamps.items() if stamp is not None},
+        {rel: stat for rel, stat in stats.items() if stat is not None},
     )
     output.write_record(options.cache_dir, out, current)
     return result

@@ -31,7 +31,7 @@ from generator.pipeline.confine import Tree, read_file, unsafe
 from generator.sealed import read_sealed, seal, write_sealed
 
 MANIFEST = ".docgen-manifest.json"
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode: the file as docgen left it
+Stat = tuple[int, int, int]  # size, mtime_ns, inode: the file as docgen left it
 
 
 class OutputError(Exception):
@@ -61,7 +61,7 @@ class Record:
     manifest: str  # the digest of the manifest it goes with
     code: str  # docgen's code and Python (see `build.code_key`)
     rendered: str  # the model and options the files were rendered from
-    stamps: dict[str, Stamp]
+    stats: dict[str, Stat]
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def read_record(cache_dir: Path | None, out: Path) -> Record | None:
         return None
     path, key = _record_path(cache_dir, out)
     record = read_sealed(path, _RECORD_MAGIC, key, _RECORD_MODULES)
-    return record if isinstance(record, Record) and isinstance(record.stamps, dict) else None
+    return record if isinstance(record, Record) and isinstance(record.stats, dict) else None
 
 
 def write_record(cache_dir: Path | None, out: Path, record: Record) -> None:
@@ -235,7 +235,7 @@ def write_record(cache_dir: Path | None, out: Path, record: Record) -> None:
         write_sealed(path, seal(_RECORD_MAGIC, key, record))
 
 
-def stamp_of(path: str | os.PathLike[str]) -> Stamp | None:
+def stat_of(path: str | os.PathLike[str]) -> Stat | None:
     """The stat of what is at `path` (a link is not followed), or None."""
     try:
         st = os.lstat(path)
@@ -263,7 +263,7 @@ def files_intact(out: Path, manifest: Manifest, record: Record) -> bool:
     root = str(out)
     for rel, digest in manifest.files.items():
         path = os.path.join(root, rel)
-        if stamp_of(path) == record.stamps.get(rel):
+        if stat_of(path) == record.stats.get(rel):
             continue
         try:
             if sha(read_file(path)) != digest:
@@ -292,7 +292,7 @@ def stage(
     digests: dict[str, str] = {}
     changed: list[str] = []
     known = manifest.files if manifest is not None else {}
-    stamps = record.stamps if record is not None else {}
+    stats = record.stats if record is not None else {}
     tree = Tree(out)
     root = str(out)  # paths as strings: thousands of files, a Path each costs
     for rel, content in files.items():
@@ -308,7 +308,7 @@ def stage(
             data = content if isinstance(content, bytes) else content.encode("utf-8")
             parts, size, digest = [data], len(data), sha(data)
         digests[rel] = digest
-        if _same_in_out(root, tree, rel, parts, digest, known.get(rel), stamps.get(rel)):
+        if _same_in_out(root, tree, rel, parts, digest, known.get(rel), stats.get(rel)):
             continue
         changed.append(rel)
         if staging is not None:
@@ -325,13 +325,13 @@ def _same_in_out(
     parts: list[bytes | memoryview],
     digest: str,
     before: str | None,
-    stamp: Stamp | None,
+    stat: Stat | None,
 ) -> bool:
     """Whether OUT holds these bytes at `rel` already."""
     if tree.blocker(rel) is not None:
         return False  # a link or file on the way: never read through it
     target = os.path.join(root, rel)
-    as_left = before is not None and stamp is not None and stamp == stamp_of(target)
+    as_left = before is not None and stat is not None and stat == stat_of(target)
     if as_left:  # as docgen left it: its digest tells, no need to read it
         return before == digest
     try:

@@ -22,7 +22,7 @@ from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.cache import PageCache
-from generator.pipeline.seen import SeenPages, stamp_of
+from generator.pipeline.seen import SeenPages, stat_of
 from generator.pipeline.sources import (
     PageSource,
     SourceError,
@@ -55,19 +55,11 @@ def default_jobs() -> int:
     )
 
 
-_WORKER_CONFIG: DocSetConfig | None = None
-
-
-def _init_worker(config: DocSetConfig) -> None:
-    global _WORKER_CONFIG
-    _WORKER_CONFIG = config
-
-
-def _parse_chunk(sources: list[PageSource]) -> list[PageFacts]:
+def _parse_chunk(config: DocSetConfig, sources: list[PageSource]) -> list[PageFacts]:
+    """(The config goes with each chunk: 3 kB, against the chunk's pages.)"""
     from generator.parse.page import parse_page
 
-    assert _WORKER_CONFIG is not None
-    return [parse_page(s.path, s.text, _WORKER_CONFIG) for s in sources]
+    return [parse_page(s.path, s.text, config) for s in sources]
 
 
 def _chunks(items: list[PageSource], size: int) -> Iterator[list[PageSource]]:
@@ -94,8 +86,8 @@ def _parse_all(
     results: list[PageFacts] = []
     from concurrent.futures import ProcessPoolExecutor  # not loaded by a build of an edit
 
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        for chunk in pool.map(_parse_chunk, _chunks(sources, size)):
+    with ProcessPoolExecutor(jobs) as pool:
+        for chunk in pool.map(functools.partial(_parse_chunk, config), _chunks(sources, size)):
             results.extend(chunk)
             if progress:
                 progress(len(chunk))
@@ -143,21 +135,21 @@ def read_doc_set(root: Path, config: DocSetConfig, seen: SeenPages | None = None
     for skipped in errors:  # pages not read still change what a build reports
         digest.update(f"{skipped.file}\0{skipped.message}\0".encode("utf-8", "surrogateescape"))
     for rel in found:
-        stamp, page = None, None
+        stat, page = None, None
         if seen is not None:
             try:
-                stamp = stamp_of(os.stat(os.path.join(folder, rel)))
+                stat = stat_of(os.stat(os.path.join(folder, rel)))
             except OSError:
-                stamp = None
-            page = seen.digest(rel, stamp) if stamp is not None else None
+                stat = None
+            page = seen.digest(rel, stat) if stat is not None else None
         if page is None:
             data, diags = read_bytes(folder, rel)
             errors += diags
             if data is not None:
                 page = _page_digest(rel, data)
                 contents[rel] = data
-                if seen is not None and stamp is not None:
-                    seen.saw(rel, stamp, page)
+                if seen is not None and stat is not None:
+                    seen.saw(rel, stat, page)
         if page is not None:
             pages.append(rel)
             digests[rel] = page
@@ -350,8 +342,8 @@ def _parse_missing(raw: RawDocSet, config: DocSetConfig, cache: PageCache) -> No
             source, _ = decode_page(rel, raw.data(rel))
             if source is not None:
                 cache.put(key, parse_page(source.path, source.text, config))
-    except BaseException:  # noqa: BLE001 - only a head start: the build parses what is missing
-        os._exit(1)
+    except Exception:  # noqa: BLE001 - only a head start: the build parses what is missing
+        return
 
 
 def load_model(

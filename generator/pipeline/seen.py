@@ -19,11 +19,11 @@ from pathlib import Path
 from generator.sealed import read_sealed, seal, write_sealed
 
 MAGIC = b"docgen-seen-pages\x01"
-Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 _RACY_NS = 2_000_000_000
 
 
-def stamp_of(st: os.stat_result) -> Stamp:
+def stat_of(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
@@ -36,25 +36,25 @@ class SeenPages:
             str(root.absolute()).encode("utf-8", "surrogateescape")
         ).hexdigest()
         known = read_sealed(self.path, MAGIC, self.key, ())
-        self._known: dict[str, tuple[Stamp, bytes]] = known if isinstance(known, dict) else {}
-        self._now: dict[str, tuple[Stamp, bytes]] = {}
+        self._known: dict[str, tuple[Stat, bytes]] = known if isinstance(known, dict) else {}
+        self._now: dict[str, tuple[Stat, bytes]] = {}
         self._since = time.time_ns()
 
-    def digest(self, rel: str, stamp: Stamp) -> bytes | None:
-        """The digest recorded for `rel` if its stat is `stamp` still, else None: read it."""
+    def digest(self, rel: str, stat: Stat) -> bytes | None:
+        """The digest recorded for `rel` if its stat is `stat` still, else None: read it."""
         known = self._known.get(rel)
-        if not isinstance(known, tuple) or len(known) != 2 or known[0] != stamp:
+        if not isinstance(known, tuple) or len(known) != 2 or known[0] != stat:
             return None
         digest = known[1]
         if not isinstance(digest, bytes) or len(digest) != 32:
             return None
-        self._now[rel] = (stamp, digest)
+        self._now[rel] = (stat, digest)
         return digest
 
-    def saw(self, rel: str, stamp: Stamp, digest: bytes) -> None:
+    def saw(self, rel: str, stat: Stat, digest: bytes) -> None:
         """`rel` was read with this stat (taken before reading) and digest."""
-        if max(stamp[1], stamp[2]) < self._since - _RACY_NS:
-            self._now[rel] = (stamp, digest)
+        if max(stat[1], stat[2]) < self._since - _RACY_NS:
+            self._now[rel] = (stat, digest)
 
     def save(self) -> None:
         """Keep what this reading saw, when it differs from the record (pages gone
