@@ -17,13 +17,14 @@ from pathlib import Path
 
 import click
 
-from generator import __version__, sealed, trust
+from generator import __version__
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
 from generator.emit.targets import available
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
+from generator.pipeline import sealed, trust
 from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.pipeline.cache import PageCache
 from generator.pipeline.lock import Busy, CacheError, cache_held

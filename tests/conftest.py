@@ -35,9 +35,9 @@ def docs(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True, scope="session")
 def _a_cache_key_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The machine key (`generator.trust`) of this test session, never the user's own;
+    """The machine key (`generator.pipeline.trust`) of this test session, never the user's own;
     commands the tests start inherit it through the environment."""
-    from generator import trust
+    from generator.pipeline import trust
 
     previous = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

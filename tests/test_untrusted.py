@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import trust
 from generator.cli import main
-from generator.pipeline import lock, output, update
+from generator.pipeline import lock, output, trust, update
 from generator.pipeline.confine import Tree
 from tests.conftest import GROUPS, folder_state
 
@@ -333,7 +332,7 @@ def test_links_in_a_restored_cache_are_not_written_through(docs: Path, tmp_path:
 
 
 def test_planted_sealed_files_are_misses(tmp_path: Path) -> None:
-    from generator.sealed import read_sealed, seal, write_sealed
+    from generator.pipeline.sealed import read_sealed, seal, write_sealed
 
     path = tmp_path / "entry"
     write_sealed(path, seal(b"magic", "key", {"ok": 1}))

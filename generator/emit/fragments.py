@@ -7,7 +7,7 @@ emitter asks for a piece by a key made of the stamps of what the piece is
 rendered from, plus anything else it reads: an unchanged key is an unchanged
 piece, so a one-page edit re-renders the pieces of the elements it changed
 and joins the rest as they were. Pieces live per target in a sealed file of
-the cache folder (see `generator.sealed`), keyed by docgen's code and
+the cache folder (see `generator.pipeline.sealed`), keyed by docgen's code and
 the target's options; a build appends the pieces it made, and the store keeps
 what the last build used (see `SealedLog`).
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator import jsontext
-from generator.sealed import SealedLog
+from generator.pipeline.sealed import SealedLog
 
 T = TypeVar("T")
 MAGIC = b"docgen-fragments\x01"

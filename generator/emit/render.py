@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 import jinja2
 
 import generator
-from generator import trust
 from generator.emit import fragments
 from generator.emit.writer import write_bytes_atomic
+from generator.pipeline import trust
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that str.splitlines() or the tokenizer treat as line ends, or
@@ -350,7 +350,7 @@ def _cache_path(text: str) -> Path | None:
 
 def _cached(path: Path | None) -> str | None:
     """A cached result, or None; an entry not tagged on this machine for this text's
-    key (damaged, planted, or moved from another key) is ignored (see `generator.trust`)."""
+    key (damaged, planted, or moved from another key) is ignored (see `generator.pipeline.trust`)."""
     if path is None:
         return None
     try:

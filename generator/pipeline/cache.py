@@ -2,8 +2,8 @@
 
 The key covers everything a page's facts depend on: its bytes, its path,
 docgen's version and parser source, and the doc set's config. An entry is
-sealed (see `generator.sealed`): a header, a tag made with the machine key
-(`generator.trust`) and a pickle. A damaged, foreign, planted or forged entry
+sealed (see `generator.pipeline.sealed`): a header, a tag made with the machine key
+(`generator.pipeline.trust`) and a pickle. A damaged, foreign, planted or forged entry
 fails the check and is rebuilt, never trusted; unpickling is restricted to
 docgen's own fact classes and builtins all the same.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import generator
 from generator.parse.facts import PageFacts
-from generator.sealed import read_sealed, seal, write_sealed
+from generator.pipeline.sealed import read_sealed, seal, write_sealed
 
 MAGIC = b"docgen-page-cache\x01"
 _ALLOWED_MODULES = ("generator.parse.facts", "generator.diagnostics")

@@ -28,7 +28,7 @@ from typing import Any
 import generator
 from generator.jsontext import Chunks
 from generator.pipeline.confine import Tree, read_file, unsafe
-from generator.sealed import read_sealed, seal, write_sealed
+from generator.pipeline.sealed import read_sealed, seal, write_sealed
 
 MANIFEST = ".docgen-manifest.json"
 Stat = tuple[int, int, int]  # size, mtime_ns, inode: the file as docgen left it

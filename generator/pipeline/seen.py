@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from generator.sealed import read_sealed, seal, write_sealed
+from generator.pipeline.sealed import read_sealed, seal, write_sealed
 
 MAGIC = b"docgen-seen-pages\x01"
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode

@@ -2,7 +2,7 @@
 
 A shelf is one namespace of the store: the work resolve kept for a doc set's
 config, the pieces of one target under its options (see `pieces`). Every value
-is tagged with an HMAC under the machine key (`generator.trust`), bound to its
+is tagged with an HMAC under the machine key (`generator.pipeline.trust`), bound to its
 shelf and key: a value written by anyone without the key (a restored cache, a
 planted row) is a miss. Values are text, bytes, or pickles that load only
 builtins and docgen's own data classes from the modules a shelf names
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from generator import trust
-from generator.sealed import loads
+from generator.pipeline import trust
+from generator.pipeline.sealed import loads
 
 FILE = "store.sqlite"
 _TABLE = (

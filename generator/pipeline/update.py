@@ -2,7 +2,7 @@
 
 An update is staged in a folder of its own outside OUT, named with a random
 build id: in the cache folder (`staging/`), else beside OUT (a hidden
-sibling). Its `OWNER` file, signed with the machine key (`generator.trust`),
+sibling). Its `OWNER` file, signed with the machine key (`generator.pipeline.trust`),
 says which OUT and build it belongs to. New files are written there, then a
 signed journal naming the renames and removals (the commit point), then the
 journal is applied. A build stopped before the commit point, even by SIGKILL,
@@ -31,8 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import trust
-from generator.pipeline import output
+from generator.pipeline import output, trust
 from generator.pipeline.confine import Tree, unsafe
 from generator.pipeline.output import MANIFEST, OutputError, Plan, absolute, sha
 

@@ -4,7 +4,7 @@ Two shapes: a sealed file (one value) and a sealed log (a dict saved by
 appending its changes, see `SealedLog`).
 
 A sealed file is a header (magic, key), a tag and a pickle. The tag is an
-HMAC of header and pickle under the machine's key (`generator.trust`): a
+HMAC of header and pickle under the machine's key (`generator.pipeline.trust`): a
 truncated or damaged file, or one written by anyone without the key (a cache
 restored from elsewhere, a planted or forged entry), is a miss. Unpickling
 is restricted all the same to docgen's own data classes from the modules
@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from generator import trust
 from generator.emit.writer import write_bytes_atomic
+from generator.pipeline import trust
 
 _ALLOWED_BUILTINS = frozenset(
     {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool"}
