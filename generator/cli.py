@@ -21,7 +21,7 @@ from generator import __version__, sealed, trust
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.targets import available
+from generator.emit.targets import TargetError, available, builtin, find, origin
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
@@ -336,6 +336,18 @@ def serve_cmd(
     serve(model, host=host, port=port, base_path=base_path, idle_timeout=idle_timeout)
 
 
+class _TargetOption(click.Option):
+    """`-t`: its help lists the targets, plugins' too, read only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        template = self.help or ""
+        self.help = template.replace("{names}", ", ".join(available()))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
+
+
 @main.command("build")
 @click.argument("docs", type=click.Path(path_type=Path), required=False)
 @click.option(
@@ -349,11 +361,10 @@ def serve_cmd(
     "-t",
     "--target",
     "targets",
+    cls=_TargetOption,
     multiple=True,
     metavar="NAME",
-    help="Target to build (repeatable; default: all): "
-    + ", ".join(sorted(available()))
-    + ", or one a plugin adds.",
+    help="Target to build (repeatable; default: every built-in one): {names}.",
 )
 @click.option(
     "-j",
@@ -376,6 +387,14 @@ def serve_cmd(
     help="Write nothing; exit 1 and list stale, missing and extra files if the output is out of date.",
 )
 @click.option("--package", default=None, help="Name of the generated Python packages.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Template overrides: DIR/TARGET/NAME.jinja replaces that target's NAME.jinja "
+    "(default: [tool.docgen] templates).",
+)
 @click.option(
     "--base-path",
     default=None,
@@ -409,6 +428,7 @@ def build_cmd(
     no_cache: bool,
     check_only: bool,
     package: str | None,
+    templates: Path | None,
     base_path: str | None,
     fail_on_change: bool,
     force: bool,
@@ -427,14 +447,12 @@ def build_cmd(
     output = output or settings.path("output")
     if docs is None or output is None:
         raise click.UsageError("give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]")
-    known = available()
-    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(known))
-    unknown = sorted(set(chosen) - set(known))
-    if unknown:
-        where = "-t" if targets else f"the settings ({settings.source})"
-        raise click.UsageError(
-            f"unknown target(s) in {where}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
-        )
+    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(builtin()))
+    try:
+        found = find(chosen, "-t" if targets else f"the settings ({settings.source})")
+    except TargetError as exc:
+        raise click.UsageError(str(exc)) from None
+    overrides = _template_folder(templates, settings)
     target_settings = {
         k: v
         for k, v in {
@@ -457,13 +475,14 @@ def build_cmd(
         settings=tuple(sorted(target_settings.items())),
         force=force or bool(settings.get("force", False)),
         wait=not no_wait,
+        templates=overrides,
     )
     try:
         config = load_config(docs, config_dir or settings.path("config_dir"))
         if not no_cache:
             _warn_about_the_key(cache)
         with _sigterm_unwinds(), _progress(quiet) as tick:
-            result = build(docs, output, config, options, progress=tick, say=_say)
+            result = build(docs, output, config, options, progress=tick, say=_say, targets=found)
     except (Conflict, Busy) as exc:
         _warn(getattr(exc, "warnings", []))
         click.echo(f"Error: {exc}", err=True)
@@ -478,6 +497,16 @@ def build_cmd(
         sys.exit(1)
     if fail_on_change and (result.written or result.removed or result.manifest_written):
         sys.exit(1)
+
+
+def _template_folder(given: Path | None, settings: Settings) -> Path | None:
+    """The template overrides' folder (`--templates`, else the settings'), which must be one."""
+    folder = given or settings.path("templates")
+    where = "--templates" if given else f"templates in {settings.source}"
+    if folder is not None and not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise click.UsageError(f"{where}: {folder} {state}")
+    return folder
 
 
 def _settings() -> Settings:
@@ -563,3 +592,19 @@ def rules_cmd(code: str | None) -> None:
 
         raise check_command.CheckUsageError(f"unknown rule code {code!r}")
     click.echo(text, nl=False)
+
+
+@main.command("targets")
+def targets_cmd() -> None:
+    """List the targets `docgen build -t` knows: name, where it comes from, what it
+    makes, the settings it reads. Plugins add theirs through the entry-point group
+    `docgen.targets`."""
+    problems: list[str] = []
+    rows = [
+        (t.name, origin(t), t.summary, ", ".join(t.settings)) for t in available(problems).values()
+    ]
+    wide = [max(len(row[i]) for row in rows) for i in (0, 1)]
+    for name, where, summary, reads in rows:
+        line = f"{name:<{wide[0]}}  {where:<{wide[1]}}  {summary}"
+        click.echo(line + (f" (settings: {reads})" if reads else ""))
+    _warn(problems)
