@@ -21,7 +21,7 @@ from generator import __version__, sealed, trust
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.targets import TargetError, available, builtin, find, origin
+from generator.emit.targets import TargetError, Templates, available, builtin, find, origin
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
@@ -41,6 +41,14 @@ READ_CACHE_DIR = click.option(
     "the output set in [tool.docgen], else in the current folder).",
 )
 NO_CACHE = click.option("--no-cache", is_flag=True, help="Neither read nor write the page cache.")
+TEMPLATES = click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Template overrides: DIR/TARGET/NAME.jinja replaces that target's NAME.jinja "
+    "(default: [tool.docgen] templates).",
+)
 CONFIG_DIR = click.option(
     "--config-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -315,6 +323,7 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
     metavar="SECONDS",
     help="Close a connection idle this long (nothing received, nothing being answered).",
 )
+@TEMPLATES
 @CONFIG_DIR
 def serve_cmd(
     docs: Path,
@@ -322,6 +331,7 @@ def serve_cmd(
     port: int,
     base_path: str | None,
     idle_timeout: float,
+    templates: Path | None,
     config_dir: Path | None,
 ) -> None:
     """Serve the documented examples of DOCS as a stub API (no build step; needs fastapi+uvicorn)."""
@@ -331,9 +341,18 @@ def serve_cmd(
         raise click.ClickException(
             f"docgen serve needs fastapi and uvicorn: pip install 'docgen[serve]' ({exc})"
         ) from None
+    server = builtin()["server"]
+    overrides = _template_folder(templates, _settings())
     model = _load(docs, config_dir)
     click.echo(f"serving {len(model.endpoints)} endpoints on http://{host}:{port}", err=True)
-    serve(model, host=host, port=port, base_path=base_path, idle_timeout=idle_timeout)
+    serve(
+        model,
+        host=host,
+        port=port,
+        base_path=base_path,
+        idle_timeout=idle_timeout,
+        templates=Templates.of("server", server.templates, overrides),
+    )
 
 
 class _TargetOption(click.Option):
@@ -387,14 +406,7 @@ class _TargetOption(click.Option):
     help="Write nothing; exit 1 and list stale, missing and extra files if the output is out of date.",
 )
 @click.option("--package", default=None, help="Name of the generated Python packages.")
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Template overrides: DIR/TARGET/NAME.jinja replaces that target's NAME.jinja "
-    "(default: [tool.docgen] templates).",
-)
+@TEMPLATES
 @click.option(
     "--base-path",
     default=None,

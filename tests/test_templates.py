@@ -153,3 +153,28 @@ def test_no_overrides_no_plugins_keep_the_keys_as_they_were() -> None:
     before = hashlib.sha256(b"docs")
     before.update(repr((["client", "model"], (("package", "p"),))).encode())
     assert inputs_key("docs", options) == before.hexdigest()
+
+
+def test_serve_renders_the_runtime_with_the_overrides(tmp_path: Path) -> None:
+    import sys
+
+    from generator.emit.targets import Templates
+    from generator.serve import RUNTIME_PACKAGE, runtime_module
+
+    server = builtin()["server"]
+    assert server.templates is not None
+    (tmp_path / "server").mkdir()
+    runtime = (server.templates / "runtime.py.jinja").read_text()
+    (tmp_path / "server" / "runtime.py.jinja").write_text(runtime + "\nOVERRIDDEN = True\n")
+    names = (RUNTIME_PACKAGE, f"{RUNTIME_PACKAGE}.shapes", f"{RUNTIME_PACKAGE}.runtime")
+    kept = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    try:
+        module = runtime_module(Templates.of("server", server.templates, tmp_path))
+        assert module.OVERRIDDEN is True
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(kept)
+
+    code, _, err = run("serve", str(GROUPS), "--templates", str(tmp_path / "nowhere"))
+    assert code == 2 and "does not exist" in err
