@@ -21,7 +21,15 @@ from generator import __version__, sealed, trust
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.targets import TargetError, Templates, available, builtin, find, origin
+from generator.emit.targets import (
+    TargetError,
+    TargetFailed,
+    Templates,
+    available,
+    builtin,
+    find,
+    origin,
+)
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline.build import BuildOptions, BuildResult, build
@@ -499,7 +507,7 @@ def build_cmd(
         _warn(getattr(exc, "warnings", []))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except (SourceError, ConfigError, OutputError, CacheError) as exc:
+    except (SourceError, ConfigError, OutputError, CacheError, TargetFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None

@@ -34,7 +34,12 @@ def render(model, context):
     return {"page.md": context.templates.render("page.md.jinja", count=len(model.endpoints))}
 
 
+def fail(model, context):
+    raise ValueError("no page\\nmore")
+
+
 good = Target("good", render, Path(__file__).parent / "templates", (), "one page")
+failing = Target("failing", fail)
 not_a_target = 42
 """
 
@@ -65,6 +70,7 @@ def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (site / "fake_broken.py").write_text("raise RuntimeError('no database\\nsecond line')\n")
     entries = {
         "good": "fake_targets:good",
+        "failing": "fake_targets:failing",
         "broken": "fake_broken:target",
         "missing": "fake_nowhere:target",
         "number": "fake_targets:not_a_target",
@@ -90,7 +96,7 @@ def test_builtin_names_never_read_entry_points(monkeypatch: pytest.MonkeyPatch) 
 def test_plugins_are_listed_and_broken_ones_explained(plugins: Path) -> None:
     problems: list[str] = []
     known = available(problems)
-    assert [t.name for t in known.values()] == [*(t.name for t in BUILTIN), "good"]
+    assert [t.name for t in known.values()] == [*(t.name for t in BUILTIN), "failing", "good"]
     assert known["client"] in BUILTIN
     why = "\n".join(problems)
     assert len(problems) == 6 and all("\n" not in p for p in problems)
@@ -143,7 +149,7 @@ def test_plugin_targets_named_in_the_settings(plugins: Path, tmp_path: Path) -> 
         ("broken", "entry point 'broken' (fake_broken:target) of fake-plugins 1.0 does not"),
         ("number", "entry point 'number' (fake_targets:not_a_target) of fake-plugins 1.0 is a"),
         ("twice", "target 'twice' is declared twice (fake_targets:good of fake-plugins 1.0 and"),
-        ("nope", "unknown target(s) in -t: nope (known: broken, client, good, misnamed,"),
+        ("nope", "unknown target(s) in -t: nope (known: broken, client, failing, good,"),
     ],
 )
 def test_a_target_that_cannot_be_built_is_a_usage_error(
@@ -158,10 +164,23 @@ def test_a_target_that_cannot_be_built_is_a_usage_error(
         find(["good", name])
 
 
+def test_a_plugin_failing_is_one_line(plugins: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for jobs in ("1", "2"):
+        code, _, err = run(
+            "build", str(GROUPS), "-o", str(out), "-t", "failing", "-t", "good", "-j", jobs
+        )
+        assert code == 1 and "Traceback" not in err
+        assert (
+            "Error: target 'failing' (fake-plugins 1.0) failed: ValueError: no page "
+            "(DOCGEN_DEBUG=1 for the traceback)\n"
+        ) in err
+
+
 def test_build_help_lists_the_targets(plugins: Path) -> None:
     code, out, _ = run("build", "--help")
     assert code == 0
-    assert "client, model, openapi, server, tests, good" in " ".join(out.split())
+    assert "client, model, openapi, server, tests, failing, good" in " ".join(out.split())
 
 
 def test_the_sample_plugin_installed_in_a_venv(tmp_path: Path) -> None:

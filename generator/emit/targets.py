@@ -39,6 +39,7 @@ __all__ = [
     "Piece",
     "Target",
     "TargetError",
+    "TargetFailed",
     "Templates",
     "available",
     "find",
@@ -133,6 +134,10 @@ GROUP = "docgen.targets"  # the entry-point group plugins declare their targets 
 class TargetError(Exception):
     """Targets asked for that cannot be built: unknown names, or plugins that do not
     load. The message is one line and lists the known targets."""
+
+
+class TargetFailed(Exception):
+    """A plugin's target raised while rendering: one line naming it and its origin."""
 
 
 def builtin() -> dict[str, Target]:

@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import DocSetConfig
-from generator.emit.targets import BUILTIN, Context, Target, Templates, find, prepare
+from generator.emit.targets import (
+    BUILTIN,
+    Context,
+    Target,
+    TargetFailed,
+    Templates,
+    find,
+    origin,
+    prepare,
+)
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
@@ -233,9 +242,18 @@ def _render(name: str, out: Path, staging: Path | None) -> output.Staged:
         log = SealedLog(job.pieces / "pieces" / f"{name}.log", b"docgen-pieces\x01", job.salt, ())
     reuse = Reuse(log.load() if log is not None else {})
     context = target_context(target, job.options, reuse.value)
-    with fragments.collecting(job.pieces, name, job.salt):
-        files = target.render(job.model, context)
-        made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+    try:
+        with fragments.collecting(job.pieces, name, job.salt):
+            files = target.render(job.model, context)
+            made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+    except Exception as error:
+        if target in BUILTIN or os.environ.get("DOCGEN_DEBUG"):
+            raise
+        lines = str(error).strip().splitlines()
+        why = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+        raise TargetFailed(
+            f"target {name!r} ({origin(target)}) failed: {why} (DOCGEN_DEBUG=1 for the traceback)"
+        ) from None
     if log is not None:
         log.save(reuse.used)
     return output.stage(out, staging, made, job.manifest, job.record)
