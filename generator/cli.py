@@ -21,7 +21,15 @@ from generator import __version__
 from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
-from generator.emit.targets import available
+from generator.emit.targets import (
+    TargetError,
+    TargetFailed,
+    Templates,
+    available,
+    builtin,
+    find,
+    origin,
+)
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
 from generator.pipeline import sealed, trust
@@ -42,6 +50,14 @@ READ_CACHE_DIR = click.option(
     "the output set in [tool.docgen], else in the current folder).",
 )
 NO_CACHE = click.option("--no-cache", is_flag=True, help="Neither read nor write the page cache.")
+TEMPLATES = click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Template overrides: DIR/TARGET/NAME.jinja replaces that target's NAME.jinja "
+    "(default: [tool.docgen] templates).",
+)
 CONFIG_DIR = click.option(
     "--config-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -316,6 +332,7 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
     metavar="SECONDS",
     help="Close a connection idle this long (nothing received, nothing being answered).",
 )
+@TEMPLATES
 @CONFIG_DIR
 def serve_cmd(
     docs: Path,
@@ -323,6 +340,7 @@ def serve_cmd(
     port: int,
     base_path: str | None,
     idle_timeout: float,
+    templates: Path | None,
     config_dir: Path | None,
 ) -> None:
     """Serve the documented examples of DOCS as a stub API (no build step; needs fastapi+uvicorn)."""
@@ -332,9 +350,30 @@ def serve_cmd(
         raise click.ClickException(
             f"docgen serve needs fastapi and uvicorn: pip install 'docgen[serve]' ({exc})"
         ) from None
+    server = builtin()["server"]
+    overrides = _template_folder(templates, _settings())
     model = _load(docs, config_dir)
     click.echo(f"serving {len(model.endpoints)} endpoints on http://{host}:{port}", err=True)
-    serve(model, host=host, port=port, base_path=base_path, idle_timeout=idle_timeout)
+    serve(
+        model,
+        host=host,
+        port=port,
+        base_path=base_path,
+        idle_timeout=idle_timeout,
+        templates=Templates.of("server", server.templates, overrides),
+    )
+
+
+class _TargetOption(click.Option):
+    """`-t`: its help lists the targets, plugins' too, read only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        template = self.help or ""
+        self.help = template.replace("{names}", ", ".join(available()))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
 
 
 @main.command("build")
@@ -350,11 +389,10 @@ def serve_cmd(
     "-t",
     "--target",
     "targets",
+    cls=_TargetOption,
     multiple=True,
     metavar="NAME",
-    help="Target to build (repeatable; default: all): "
-    + ", ".join(sorted(available()))
-    + ", or one a plugin adds.",
+    help="Target to build (repeatable; default: every built-in one): {names}.",
 )
 @click.option(
     "-j",
@@ -377,6 +415,7 @@ def serve_cmd(
     help="Write nothing; exit 1 and list stale, missing and extra files if the output is out of date.",
 )
 @click.option("--package", default=None, help="Name of the generated Python packages.")
+@TEMPLATES
 @click.option(
     "--base-path",
     default=None,
@@ -410,6 +449,7 @@ def build_cmd(
     no_cache: bool,
     check_only: bool,
     package: str | None,
+    templates: Path | None,
     base_path: str | None,
     fail_on_change: bool,
     force: bool,
@@ -428,14 +468,12 @@ def build_cmd(
     output = output or settings.path("output")
     if docs is None or output is None:
         raise click.UsageError("give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]")
-    known = available()
-    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(known))
-    unknown = sorted(set(chosen) - set(known))
-    if unknown:
-        where = "-t" if targets else f"the settings ({settings.source})"
-        raise click.UsageError(
-            f"unknown target(s) in {where}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
-        )
+    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(builtin()))
+    try:
+        found = find(chosen, "-t" if targets else f"the settings ({settings.source})")
+    except TargetError as exc:
+        raise click.UsageError(str(exc)) from None
+    overrides = _template_folder(templates, settings)
     target_settings = {
         k: v
         for k, v in {
@@ -458,18 +496,19 @@ def build_cmd(
         settings=tuple(sorted(target_settings.items())),
         force=force or bool(settings.get("force", False)),
         wait=not no_wait,
+        templates=overrides,
     )
     try:
         config = load_config(docs, config_dir or settings.path("config_dir"))
         if not no_cache:
             _warn_about_the_key(cache)
         with _sigterm_unwinds(), _progress(quiet) as tick:
-            result = build(docs, output, config, options, progress=tick, say=_say)
+            result = build(docs, output, config, options, progress=tick, say=_say, targets=found)
     except (Conflict, Busy) as exc:
         _warn(getattr(exc, "warnings", []))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except (SourceError, ConfigError, OutputError, CacheError) as exc:
+    except (SourceError, ConfigError, OutputError, CacheError, TargetFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
@@ -479,6 +518,16 @@ def build_cmd(
         sys.exit(1)
     if fail_on_change and (result.written or result.removed or result.manifest_written):
         sys.exit(1)
+
+
+def _template_folder(given: Path | None, settings: Settings) -> Path | None:
+    """The template overrides' folder (`--templates`, else the settings'), which must be one."""
+    folder = given or settings.path("templates")
+    where = "--templates" if given else f"templates in {settings.source}"
+    if folder is not None and not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise click.UsageError(f"{where}: {folder} {state}")
+    return folder
 
 
 def _settings() -> Settings:
@@ -564,3 +613,19 @@ def rules_cmd(code: str | None) -> None:
 
         raise check_command.CheckUsageError(f"unknown rule code {code!r}")
     click.echo(text, nl=False)
+
+
+@main.command("targets")
+def targets_cmd() -> None:
+    """List the targets `docgen build -t` knows: name, where it comes from, what it
+    makes, the settings it reads. Plugins add theirs through the entry-point group
+    `docgen.targets`."""
+    problems: list[str] = []
+    rows = [
+        (t.name, origin(t), t.summary, ", ".join(t.settings)) for t in available(problems).values()
+    ]
+    wide = [max(len(row[i]) for row in rows) for i in (0, 1)]
+    for name, where, summary, reads in rows:
+        line = f"{name:<{wide[0]}}  {where:<{wide[1]}}  {summary}"
+        click.echo(line + (f" (settings: {reads})" if reads else ""))
+    _warn(problems)

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.emit import shapes
 from generator.emit.render import render
 from generator.emit.server import default_base_path, normalize_base_path, server_data
 from generator.model.types import ApiModel
 
+if TYPE_CHECKING:
+    from generator.emit.templates import Templates
+
 RUNTIME_PACKAGE = "docgen_stub"
 
 
-def runtime_module() -> types.ModuleType:
-    """The rendered stub runtime as the module `docgen_stub.runtime` (built once per process)."""
+def runtime_module(templates: Templates | None = None) -> types.ModuleType:
+    """The rendered stub runtime as the module `docgen_stub.runtime` (built once per
+    process; `templates`: the server target's with the user's overrides, else built-in)."""
     name = f"{RUNTIME_PACKAGE}.runtime"
     if name in sys.modules:
         return sys.modules[name]
@@ -32,14 +36,20 @@ def runtime_module() -> types.ModuleType:
     sys.modules.update(
         {RUNTIME_PACKAGE: package, f"{RUNTIME_PACKAGE}.shapes": shapes, name: module}
     )
-    source = render("server/runtime.py.jinja")
+    source = (
+        templates.render("runtime.py.jinja")
+        if templates is not None
+        else render("server/runtime.py.jinja")
+    )
     exec(compile(source, "<docgen server runtime>", "exec"), module.__dict__)  # noqa: S102
     return module
 
 
-def stub_app(model: ApiModel, base_path: str | None = None) -> Any:
+def stub_app(
+    model: ApiModel, base_path: str | None = None, templates: Templates | None = None
+) -> Any:
     """A FastAPI app answering every endpoint of `model` with its documented examples."""
-    runtime = runtime_module()
+    runtime = runtime_module(templates)
     path = default_base_path(model) if base_path is None else normalize_base_path(base_path)
     return runtime.build_app(server_data(model), runtime.BaseHandlers(), path)
 
@@ -50,9 +60,10 @@ def serve(
     port: int = 8000,
     base_path: str | None = None,
     idle_timeout: float | None = None,
+    templates: Templates | None = None,
 ) -> None:
     """Serve the stub for `model` with uvicorn as the generated server does (loopback unless
     `host` says otherwise; idle connections closed after `idle_timeout`, default the runtime's)."""
-    runtime = runtime_module()
+    runtime = runtime_module(templates)
     timeout = runtime.IDLE_TIMEOUT if idle_timeout is None else idle_timeout
-    runtime.serve(stub_app(model, base_path), host=host, port=port, idle_timeout=timeout)
+    runtime.serve(stub_app(model, base_path, templates), host=host, port=port, idle_timeout=timeout)

@@ -28,6 +28,7 @@ KNOWN_KEYS = {
     "baseline": str,
     "relaxed": bool,
     "force": bool,
+    "templates": str,
 }
 
 

@@ -241,13 +241,15 @@ def test_a_target_failing_in_any_process_leaves_previous_output(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected")
 
-    from generator.pipeline import rendering
+    from generator import cli as cli_module
 
     targets = available()
     for failing in sorted(targets):  # the first is taken by a forked process
         with monkeypatch.context() as patch:
             broken = {**targets, failing: replace(targets[failing], render=boom)}
-            patch.setattr(rendering, "available", lambda broken=broken: broken)
+            patch.setattr(
+                cli_module, "find", lambda names, *_, broken=broken: {n: broken[n] for n in names}
+            )
             code, _, err = run("build", str(docs), "-o", str(out), "-j", "3")
         assert code == 1 and "injected" in err, failing
         assert folder_state(out) == before

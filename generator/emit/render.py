@@ -350,7 +350,8 @@ def _cache_path(text: str) -> Path | None:
 
 def _cached(path: Path | None) -> str | None:
     """A cached result, or None; an entry not tagged on this machine for this text's
-    key (damaged, planted, or moved from another key) is ignored (see `generator.pipeline.trust`)."""
+    key (damaged, planted, or moved from another key) is ignored (see `generator.pipeline.trust`).
+    """
     if path is None:
         return None
     try:

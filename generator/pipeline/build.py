@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.config import DocSetConfig
+from generator.emit.targets import BUILTIN, Target, Templates, find
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
@@ -56,23 +57,90 @@ class BuildResult:
 
 
 @lru_cache(maxsize=8)
-def _render_salt(targets: tuple[str, ...], settings: tuple[tuple[str, str], ...]) -> str:
-    """What output depends on besides the model: docgen, black, Python, the options."""
+def _render_salt(
+    targets: tuple[str, ...], settings: tuple[tuple[str, str], ...], extra: str = ""
+) -> str:
+    """What output depends on besides the model: docgen, black, Python, the options,
+    and `extra` (`extra_key`: template overrides, plugins' code)."""
     from generator.emit.render import BLACK_VERSION
 
     versions = (sys.version, BLACK_VERSION)
     digest = hashlib.sha256(docgen_fingerprint().encode())
     digest.update(repr((versions, sorted(targets), settings)).encode())
+    if extra:
+        digest.update(f"\0{extra}".encode())
     return digest.hexdigest()
 
 
-def rendered_key(model: ApiModel, options: BuildOptions) -> str:
+def extra_key(options: BuildOptions, targets: dict[str, Target]) -> str:
+    """What output depends on besides docgen, the docs and the options' values, by
+    content (the same on every machine holding the same files): the user's template
+    overrides of the targets built, and each plugin target's code and templates.
+    "" when there are none (a build of built-in targets with no overrides)."""
+    parts = []
+    for name, target in sorted(targets.items()):
+        if options.templates is not None and (options.templates / name).is_dir():
+            parts.append(f"templates/{name}:{Templates((options.templates / name,)).digest}")
+        if target not in BUILTIN:
+            parts.append(f"target/{name}:{plugin_fingerprint(target)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest() if parts else ""
+
+
+def override_warnings(folder: Path | None, targets: dict[str, Target]) -> list[str]:
+    """A file in the template overrides that replaces no template of a target built
+    (a typo, likely): one warning each. Overrides of built-in targets not built now
+    are left alone."""
+    if folder is None:
+        return []
+    warnings = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).parts
+        if not path.is_file() or any(part.startswith(".") or part == "__pycache__" for part in rel):
+            continue
+        target = targets.get(rel[0])
+        if len(rel) == 1:
+            reason = "not in a target's folder (DIR/TARGET/NAME.jinja)"
+        elif target is None:
+            if any(rel[0] == ours.name for ours in BUILTIN):
+                continue
+            reason = f"no target named {rel[0]!r} in this build"
+        elif target.templates is None:
+            reason = f"target {rel[0]!r} has no templates"
+        elif not target.templates.joinpath(*rel[1:]).is_file():
+            builtin = target in BUILTIN
+            reason = "no built-in template of that name" if builtin else "no template of that name"
+        else:
+            continue
+        warnings.append(f"{path}: {reason}; ignored")
+    return warnings
+
+
+def plugin_fingerprint(target: Target) -> str:
+    """A plugin target's code and templates: every file of the top-level package its
+    render function comes from (just the module, when that is not a package) and of its
+    template folder, by relative path and bytes."""
+    module = sys.modules.get(getattr(target.render, "__module__", "") or "")
+    top = sys.modules.get(module.__name__.partition(".")[0]) if module is not None else None
+    code = getattr(top, "__file__", None)
+    package = code is not None and os.path.basename(code) == "__init__.py"
+    folders = [Path(code).parent] if code is not None and package else []
+    digest = hashlib.sha256()
+    if code is not None and not package:
+        with open(code, "rb") as handle:
+            digest.update(handle.read())
+    if target.templates is not None:
+        folders.append(target.templates)
+    digest.update(Templates(tuple(folders)).digest.encode())
+    return digest.hexdigest()[:32]
+
+
+def rendered_key(model: ApiModel, options: BuildOptions, extra: str = "") -> str:
     """What the output files are a function of: the model (not the docs: an edit to
     prose no page fact keeps gives the same model, hence the same files), docgen,
-    black, Python, and the options. The model by its elements' digests (see
-    `generator.digest`): no need to hash it whole again."""
+    black, Python, the options and `extra` (`extra_key`). The model by its elements'
+    digests (see `generator.digest`): no need to hash it whole again."""
 
-    digest = hashlib.sha256(_render_salt(options.targets, options.settings).encode())
+    digest = hashlib.sha256(_render_salt(options.targets, options.settings, extra).encode())
     digest.update(repr((model.schema_version, model.namespace, model.base_urls)).encode())
     digest.update(repr(model.pages).encode())
     for group in (
@@ -88,11 +156,13 @@ def rendered_key(model: ApiModel, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
-def inputs_key(docs_fingerprint: str, options: BuildOptions) -> str:
-    """The docs, targets and options: the same on every machine (it is committed, in
-    the manifest, beside docgen's version)."""
+def inputs_key(docs_fingerprint: str, options: BuildOptions, extra: str = "") -> str:
+    """The docs, targets, options and `extra` (`extra_key`): the same on every machine
+    (it is committed, in the manifest, beside docgen's version)."""
     digest = hashlib.sha256(docs_fingerprint.encode())
     digest.update(repr((sorted(options.targets), options.settings)).encode())
+    if extra:
+        digest.update(f"\0{extra}".encode())
     return digest.hexdigest()
 
 
@@ -109,9 +179,13 @@ def build(
     options: BuildOptions,
     progress: Progress | None = None,
     say: Callable[[str], None] = lambda message: None,
+    targets: dict[str, Target] | None = None,
 ) -> BuildResult:
     """Build `docs` into `out`, holding the locks of the cache folder and of OUT (`say`
-    tells the user when waiting for another build)."""
+    tells the user when waiting for another build; `targets`: `find(options.targets)`,
+    when the caller has it). Raises `TargetError` (before anything is touched) when a
+    target named cannot be built."""
+    targets = targets if targets is not None else find(options.targets)
     if out.is_symlink():
         raise output.OutputError(f"{out}: is a symbolic link; give the folder it points to")
     if out.exists() and not out.is_dir():
@@ -127,7 +201,7 @@ def build(
                 lock.holding(out, where, shared=options.check, wait=options.wait, say=say)
             )
         try:
-            return _build(docs, out, config, options, progress)
+            return _build(docs, out, config, options, targets, progress)
         except BaseException:
             if made:
                 with contextlib.suppress(OSError):
@@ -140,13 +214,16 @@ def _build(
     out: Path,
     config: DocSetConfig,
     options: BuildOptions,
+    targets: dict[str, Target],
     progress: Progress | None,
 ) -> BuildResult:
     raw = read_doc_set(
         docs, config, SeenPages(options.cache_dir, docs) if options.cache_dir else None
     )
-    key = inputs_key(raw.fingerprint, options)
-    warnings = [] if options.check else update.recover(out, options.cache_dir)
+    extra = extra_key(options, targets)
+    key = inputs_key(raw.fingerprint, options, extra)
+    warnings = override_warnings(options.templates, targets)
+    warnings += [] if options.check else update.recover(out, options.cache_dir)
     manifest, refused = output.read_manifest(out)
     warnings += refused
     record = output.read_record(options.cache_dir, out)
@@ -182,7 +259,7 @@ def _build(
         if not options.check:
             update.empty_trash(trash)  # the big files the last update replaced
 
-    rendered = rendered_key(model, options)
+    rendered = rendered_key(model, options, extra)
     result = BuildResult(up_to_date=False, model=model, stats=stats, warnings=warnings)
     if (
         record is not None
@@ -196,10 +273,10 @@ def _build(
     try:
         staged = render_and_stage(
             model,
-            list(options.targets),
+            targets,
             options.settings,
             options.templates,
-            _render_salt(options.targets, options.settings),
+            _render_salt(options.targets, options.settings, extra),
             options.cache_dir,
             options.jobs,
             out,

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from generator.emit.targets import Context, Target, Templates, available
+from generator.emit.targets import BUILTIN, Context, Target, TargetFailed, Templates, origin
 from generator.model.types import ApiModel
 from generator.pipeline import output
 from generator.pipeline.pieces import Reuse
@@ -82,8 +83,7 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         reuse = Reuse(shelf)
         context = target_context(target, job.settings, job.templates, reuse.value)
         with fragments.collecting(job.cache, name, job.salt):
-            files = target.render(job.model, context)
-            made = {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+            made = _made(target, job.model, context, reuse)
         if shelf is not None:
             shelf.keep(reuse.new(), reuse.live())
             shelf.clear_others(f"pieces:{target.name}:")
@@ -91,6 +91,22 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         if store is not None:
             store.close()
     return output.stage(job.out, job.staging, made, job.manifest, job.record)
+
+
+def _made(target: Target, model: ApiModel, context: Context, reuse: Reuse) -> dict[str, Any]:
+    """Every file of `target` as bytes; a plugin's failure is one line naming it."""
+    try:
+        files = target.render(model, context)
+        return {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+    except Exception as error:
+        if target in BUILTIN or os.environ.get("DOCGEN_DEBUG"):
+            raise
+        lines = str(error).strip().splitlines()
+        why = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+        raise TargetFailed(
+            f"target {target.name!r} ({origin(target)}) failed: {why} "
+            "(DOCGEN_DEBUG=1 for the traceback)"
+        ) from None
 
 
 def _shelf_name(target: Target, context: Context, salt: str) -> str:
@@ -136,7 +152,7 @@ def _with_origin(error: BaseException) -> BaseException:
 
 def render_and_stage(
     model: ApiModel,
-    names: list[str],
+    targets: dict[str, Target],
     settings: tuple[tuple[str, str], ...],
     templates: Path | None,
     salt: str,
@@ -148,16 +164,15 @@ def render_and_stage(
     record: output.Record | None,
     meanwhile: Callable[[], None] = lambda: None,
 ) -> list[output.Staged]:
-    """Every target of `names`, compared with `out` and staged where it differs (`staging`
+    """Every target of `targets`, compared with `out` and staged where it differs (`staging`
     None: compare only). `meanwhile` is one more task, the last, for the first process
     free."""
-    names = sorted(names)
+    names = sorted(targets)
     parallel = jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
     context = mp.get_context("fork" if parallel else None)
-    known = available()
     job = RenderJob(
         model,
-        {name: known[name] for name in names},
+        targets,
         settings,
         templates,
         salt,

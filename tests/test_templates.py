@@ -1,0 +1,180 @@
+"""Template overrides: `--templates DIR` / `[tool.docgen] templates`. A file in DIR
+replaces the target's template of the same relative path; overrides are part of
+what OUT was built from."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.emit.targets import builtin
+from generator.pipeline.build import BuildOptions, extra_key, inputs_key
+from tests.conftest import GROUPS
+from tests.test_targets import plugins, run
+
+__all__ = ["plugins"]  # the fixture, for the tests here
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".docgen-manifest.json"
+    }
+
+
+def build(out: Path, *args: str) -> str:
+    code, _, err = run("build", str(GROUPS), "-o", str(out), *args)
+    assert code == 0, err
+    return err
+
+
+def test_an_override_replaces_one_template(plugins: Path, tmp_path: Path) -> None:
+    """The fake plugin `good` (see test_targets) renders page.md from its own template."""
+    plain, out = tmp_path / "plain", tmp_path / "out"
+    build(plain, "-t", "good", "-t", "model")
+    overrides = tmp_path / "templates"
+    (overrides / "good").mkdir(parents=True)
+    override = overrides / "good" / "page.md.jinja"
+    override.write_text("Endpoints: {{ count }}\n")
+    options = ("-t", "good", "-t", "model", "--templates", str(overrides))
+    err = build(out, *options)
+    assert "docgen: warning" not in err
+    assert (out / "page.md").read_text() == "Endpoints: 27\n"
+    assert files_of(out) == {**files_of(plain), "page.md": b"Endpoints: 27\n"}
+    assert "up to date" in build(out, *options)
+
+    override.write_text("{{ count }} endpoints, overridden\n")  # same OUT, same cache
+    assert "1 written" in build(out, *options)
+    assert (out / "page.md").read_text() == "27 endpoints, overridden\n"
+
+    override.unlink()
+    assert "1 written" in build(out, *options)
+    assert files_of(out) == files_of(plain)
+
+
+@pytest.mark.xfail(
+    reason="the client target renders its README with context.templates once its emitter "
+    "is converted to a Target render (issue 16); until then overrides do not reach it",
+    strict=False,
+)
+def test_overriding_the_client_readme(tmp_path: Path) -> None:
+    plain, out = tmp_path / "plain", tmp_path / "out"
+    build(plain, "-t", "client")
+    overrides = tmp_path / "templates"
+    (overrides / "client").mkdir(parents=True)
+    override = overrides / "client" / "README.md.jinja"
+    override.write_text("# {{ package }}\n\nOur own README.\n")
+    build(out, "-t", "client", "--templates", str(overrides))
+    readme = (out / "client" / "README.md").read_text()
+    assert readme.endswith("\n\nOur own README.\n") and readme != "# \n\nOur own README.\n"
+    assert files_of(out) == {**files_of(plain), "client/README.md": readme.encode()}
+
+    override.write_text("Edited.\n")
+    err = build(out, "-t", "client", "--templates", str(overrides))
+    assert "up to date" not in err and (out / "client" / "README.md").read_text() == "Edited.\n"
+
+    override.unlink()
+    build(out, "-t", "client", "--templates", str(overrides))
+    assert files_of(out) == files_of(plain)
+
+
+def test_a_file_that_overrides_nothing_is_a_warning(plugins: Path, tmp_path: Path) -> None:
+    overrides = tmp_path / "templates"
+    for rel in ("client/READMEE.md.jinja", "good/pgae.md.jinja", "nobody/x.jinja", "loose.jinja"):
+        (overrides / rel).parent.mkdir(parents=True, exist_ok=True)
+        (overrides / rel).write_text("typo\n")
+    (overrides / "model").mkdir()
+    (overrides / "model" / "model.json.jinja").write_text("{}\n")
+    err = build(tmp_path / "out", "-t", "good", "-t", "model", "--templates", str(overrides))
+    assert f"{overrides}/good/pgae.md.jinja: no template of that name; ignored" in err
+    assert f"{overrides}/nobody/x.jinja: no target named 'nobody' in this build; ignored" in err
+    assert f"{overrides}/loose.jinja: not in a target's folder" in err
+    assert f"{overrides}/model/model.json.jinja: target 'model' has no templates; ignored" in err
+    assert "READMEE" not in err  # the client is not built: its overrides are not looked at
+    assert err.count("docgen: warning: ") == 4
+
+    code, _, err = run("build", str(GROUPS), "-o", str(tmp_path / "c"), "-t", "client")
+    assert code == 0
+    _, _, err = run(  # out of date: the overrides are part of the inputs
+        "build",
+        str(GROUPS),
+        "-o",
+        str(tmp_path / "c"),
+        "-t",
+        "client",
+        "--check",
+        "--templates",
+        str(overrides),
+    )
+    assert f"{overrides}/client/READMEE.md.jinja: no built-in template of that name; ignored" in (
+        err
+    )
+
+
+def test_the_templates_folder_must_be_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = run("build", str(GROUPS), "-o", str(out), "--templates", str(tmp_path / "no"))
+    assert code == 2 and f"--templates: {tmp_path / 'no'} does not exist" in err
+    (tmp_path / "file").write_text("")
+    code, _, err = run("build", str(GROUPS), "-o", str(out), "--templates", str(tmp_path / "file"))
+    assert code == 2 and f"--templates: {tmp_path / 'file'} is not a folder" in err
+    assert not out.exists()
+
+
+def test_templates_in_the_settings_are_relative_to_them(plugins: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "tpl" / "good").mkdir(parents=True)
+    (project / "tpl" / "good" / "page.md.jinja").write_text("From the settings: {{ count }}\n")
+    (project / "pyproject.toml").write_text(
+        f'[tool.docgen]\ndocs = "{GROUPS}"\noutput = "out"\ntargets = ["good"]\n'
+        'templates = "tpl"\n'
+    )
+    (project / "sub").mkdir()
+    os.chdir(project / "sub")  # found above the current folder; paths relative to it
+    code, _, err = run("build")
+    assert code == 0, err
+    assert (project / "out" / "page.md").read_text() == "From the settings: 27\n"
+    (project / "pyproject.toml").write_text(
+        f'[tool.docgen]\ndocs = "{GROUPS}"\noutput = "out"\ntemplates = "nowhere"\n'
+    )
+    code, _, err = run("build")
+    assert code == 2 and f"templates in {project / 'pyproject.toml'}: " in err
+
+
+def test_no_overrides_no_plugins_keep_the_keys_as_they_were() -> None:
+    """A build of built-in targets without overrides keys its manifest as before: the
+    output of existing docs repos stays up to date."""
+    options = BuildOptions(targets=("client", "model"), settings=(("package", "p"),))
+    assert extra_key(options, {n: t for n, t in builtin().items() if n in options.targets}) == ""
+    before = hashlib.sha256(b"docs")
+    before.update(repr((["client", "model"], (("package", "p"),))).encode())
+    assert inputs_key("docs", options) == before.hexdigest()
+
+
+def test_serve_renders_the_runtime_with_the_overrides(tmp_path: Path) -> None:
+    import sys
+
+    from generator.emit.targets import Templates
+    from generator.serve import RUNTIME_PACKAGE, runtime_module
+
+    server = builtin()["server"]
+    assert server.templates is not None
+    (tmp_path / "server").mkdir()
+    runtime = (server.templates / "runtime.py.jinja").read_text()
+    (tmp_path / "server" / "runtime.py.jinja").write_text(runtime + "\nOVERRIDDEN = True\n")
+    names = (RUNTIME_PACKAGE, f"{RUNTIME_PACKAGE}.shapes", f"{RUNTIME_PACKAGE}.runtime")
+    kept = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    try:
+        module = runtime_module(Templates.of("server", server.templates, tmp_path))
+        assert module.OVERRIDDEN is True
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(kept)
+
+    code, _, err = run("serve", str(GROUPS), "--templates", str(tmp_path / "nowhere"))
+    assert code == 2 and "does not exist" in err
