@@ -55,39 +55,51 @@ def default_jobs() -> int:
     )
 
 
-def _parse_chunk(config: DocSetConfig, sources: list[PageSource]) -> list[PageFacts]:
-    """(The config goes with each chunk: 3 kB, against the chunk's pages.)"""
-    from generator.parse.page import parse_page
-
-    return [parse_page(s.path, s.text, config) for s in sources]
+Todo = list[tuple[PageSource, str]]  # pages to parse, with their keys in the page cache
 
 
-def _chunks(items: list[PageSource], size: int) -> Iterator[list[PageSource]]:
+def _parse_chunk(config: DocSetConfig, cache: PageCache | None, todo: Todo) -> list[PageFacts]:
+    """Parse pages, and keep their facts in the page cache: the process that parsed a
+    page writes its entry. (The config and cache go with each chunk: a few kB.)"""
+    from generator.parse.page import parse_page  # a build with nothing to parse never loads it
+
+    parsed = []
+    for source, key in todo:
+        facts = parse_page(source.path, source.text, config)
+        if cache is not None:
+            cache.put(key, facts)
+        parsed.append(facts)
+    return parsed
+
+
+def _chunks(items: Todo, size: int) -> Iterator[Todo]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
 def _parse_all(
-    sources: list[PageSource], config: DocSetConfig, jobs: int, progress: Progress | None
+    todo: Todo,
+    config: DocSetConfig,
+    jobs: int,
+    progress: Progress | None,
+    cache: PageCache | None = None,
 ) -> list[PageFacts]:
-    if not sources:
+    """Facts of the pages of `todo`, in order (see `_parse_chunk`)."""
+    if not todo:
         return []
-    # imported here, not above: a build with nothing to parse never loads the parser
-    from generator.parse.page import parse_page
-
-    if jobs <= 1 or len(sources) < _PARALLEL_MIN_PAGES:
-        out = []
-        for s in sources:
-            out.append(parse_page(s.path, s.text, config))
+    if jobs <= 1 or len(todo) < _PARALLEL_MIN_PAGES:
+        results: list[PageFacts] = []
+        for item in todo:
+            results += _parse_chunk(config, cache, [item])
             if progress:
                 progress(1)
-        return out
-    size = max(8, len(sources) // (jobs * 8))
-    results: list[PageFacts] = []
+        return results
+    size = max(8, len(todo) // (jobs * 8))
+    results = []
     from concurrent.futures import ProcessPoolExecutor  # not loaded by a build of an edit
 
     with ProcessPoolExecutor(jobs) as pool:
-        for chunk in pool.map(functools.partial(_parse_chunk, config), _chunks(sources, size)):
+        for chunk in pool.map(functools.partial(_parse_chunk, config, cache), _chunks(todo, size)):
             results.extend(chunk)
             if progress:
                 progress(len(chunk))
@@ -195,11 +207,9 @@ def _facts(
             todo.append((source, key))
         else:
             del keys[rel]
-    parsed = _parse_all([s for s, _ in todo], config, jobs, progress)
-    for (source, key), facts in zip(todo, parsed, strict=True):
+    parsed = _parse_all(todo, config, jobs, progress, cache)
+    for (source, _), facts in zip(todo, parsed, strict=True):
         pages[source.path] = facts
-        if cache is not None:
-            cache.put(key, facts)
     stats = {"parsed": len(todo), "cached": len(pages) - len(todo), "reused": len(skip)}
     return pages, keys, errors, stats
 
