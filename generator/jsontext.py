@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
 from generator.emit.content import Piece as Deferred
+from generator.emit.content import made_args as _made_args
 from generator.emit.content import made_now as _made_now
 
 _BATCH = 1 << 16
@@ -144,6 +145,11 @@ class _Writer:
         alone.flush()
         return b"".join(alone.parts)
 
+    def make(self, o: Deferred) -> Any:
+        """A piece's value for bytes kept in `pieces`: made here, the value itself not
+        kept (its bytes are); its argument pieces by `made`."""
+        return o.fn(*(_made_args(arg, self.made) for arg in o.args))
+
     def flush(self) -> None:
         self.parts.append("".join(self.out).encode("utf-8", "surrogatepass"))
         self.out.clear()
@@ -179,7 +185,7 @@ class _Writer:
                 self.flush()
                 self.parts.append(
                     self.pieces.get(
-                        ("json", digest, level), lambda: self.piece(self.made(o), level)
+                        ("json", digest, level), lambda: self.piece(self.make(o), level)
                     )
                 )
         elif isinstance(o, Piece):
@@ -302,10 +308,10 @@ class _Writer:
         if type(item) is Piece:
             return item.make()
         if type(item) is Deferred:
-            return self.made(item)
+            return self.make(item)
         if type(item) is dict:
             return {
-                name: self.made(v) if type(v) is Deferred else v.make() if type(v) is Piece else v
+                name: self.make(v) if type(v) is Deferred else v.make() if type(v) is Piece else v
                 for name, v in item.items()
             }
         if isinstance(item, dict) or self.default is None:
