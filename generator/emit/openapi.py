@@ -31,6 +31,11 @@ model gives the same bytes. Where the model leaves a choice open:
   delegated ones in the authorization-code flow, application ones in client
   credentials. The docs never state the authority, so its URLs are
   placeholders under `https://login.example.invalid/`; deployments replace them.
+
+In a build, each operation and schema is a `Piece`: a module-level function of
+the elements it documents and plain values (see `generator.emit.content`), so
+the build encodes it again only when one of those changed. What they read of
+the other types is one digested argument (`_Types`).
 """
 
 from __future__ import annotations
