@@ -9,21 +9,21 @@ through the stdlib's C string encoder), and the list is turned into UTF-8 in
 batches: about twice as fast, and the peak stays near the size of the bytes.
 A test holds the output to the stdlib's on the corpus and on random values.
 
-With `pieces` (see `generator.emit.fragments`), members kept from an earlier
-build (model elements by their stamp, `Piece`s by their key) are taken in runs
-of about eight: one lookup and one part per run, not per member, which is most
-of what a build that changed one element spends here.
+With `pieces` (see `generator.pipeline.pieces`), members kept from an earlier
+build (model elements by their digest, pieces of `generator.emit.content` by
+their key) join the output as the bytes they were encoded to, each looked up
+by itself. (Runs of about eight per lookup saved under 2% of a one-page
+edit's rebuild on the corpus: not worth their code.)
 """
 
 from __future__ import annotations
 
-import functools
 import json.encoder
-import zlib
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
 from generator.emit.content import Piece as Deferred
+from generator.emit.content import made_args as _made_args
 from generator.emit.content import made_now as _made_now
 
 _BATCH = 1 << 16
@@ -60,7 +60,7 @@ def _key(key: Any) -> str:
 
 
 class Pieces(Protocol):
-    """Encoded values kept between builds (see `generator.emit.fragments`)."""
+    """Encoded values kept between builds (see `generator.pipeline.pieces`)."""
 
     def stamp(self, element: object) -> str | None: ...
 
@@ -79,43 +79,10 @@ class Piece:
         self.make = make
 
 
-_RUN_ENDS = 7  # a run ends after a member whose mark's CRC-32 has these bits clear
-_RUN_MAX = 64
-
-
-def _mark(key: Hashable) -> str:
-    """What decides where a run ends after a member of an array: its stamp, else the
-    first text of its piece's key after the kind (a stamp, a name)."""
-    if isinstance(key, str):
-        return key
-    if isinstance(key, tuple):
-        for part in key[1:]:
-            if isinstance(part, str):
-                return part
-            if isinstance(part, tuple) and part and isinstance(part[0], str):
-                return part[0]
-    return repr(key)
-
-
-def _deferred_key(piece: Deferred) -> Hashable | None:
-    digest = piece.digest
-    return None if digest is None else ("piece", digest)
-
-
-def _dict_key(item: dict[Any, Any]) -> Hashable | None:
-    """A small dict of `Piece`s (one per HTTP method, say) as one member: its names and
-    their pieces' keys; None for any other dict."""
-    if not item or len(item) > 8:
-        return None
-    keys: list[tuple[Any, Hashable]] = []
-    for name, value in item.items():
-        if type(value) is Piece:
-            keys.append((name, value.key))
-        elif type(value) is Deferred and (key := _deferred_key(value)) is not None:
-            keys.append((name, key))
-        else:
-            return None
-    return tuple(keys)
+def _json_key(digest: str, level: int) -> str:
+    """The key of an element's or piece's bytes at `level` (text: a store hashes no
+    text key again)."""
+    return f"json:{level}:{digest}"
 
 
 class _Writer:
@@ -144,14 +111,14 @@ class _Writer:
         alone.flush()
         return b"".join(alone.parts)
 
+    def make(self, o: Deferred) -> Any:
+        """A piece's value for bytes kept in `pieces`: made here, the value itself not
+        kept (its bytes are); its argument pieces by `made`."""
+        return o.fn(*(_made_args(arg, self.made) for arg in o.args))
+
     def flush(self) -> None:
         self.parts.append("".join(self.out).encode("utf-8", "surrogatepass"))
         self.out.clear()
-
-    def take(self, key: Hashable, make: Callable[[], bytes], pieces: Pieces) -> None:
-        """The piece for `key`, from `pieces` (made there if missing), appended."""
-        self.flush()
-        self.parts.append(pieces.get(key, make))
 
     def value(self, o: Any, level: int) -> None:
         out = self.out
@@ -179,7 +146,7 @@ class _Writer:
                 self.flush()
                 self.parts.append(
                     self.pieces.get(
-                        ("json", digest, level), lambda: self.piece(self.made(o), level)
+                        _json_key(digest, level), lambda: self.piece(self.make(o), level)
                     )
                 )
         elif isinstance(o, Piece):
@@ -198,7 +165,7 @@ class _Writer:
                 # an element encoded at an earlier build: its bytes join the output as
                 # they are, never decoded and encoded again
                 self.flush()
-                key = ("json", stamp, level)
+                key = _json_key(stamp, level)
                 self.parts.append(self.pieces.get(key, lambda: self.piece(default(o), level)))
         else:
             raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
@@ -206,111 +173,11 @@ class _Writer:
             self.flush()
 
     def array(self, items: list[Any] | tuple[Any, ...], level: int) -> None:
-        if self.pieces is not None and items and (keys := self.piece_keys(items)) is not None:
-            self.runs("[]", None, items, keys, level)
-        else:
-            self.members("[]", ((None, item) for item in items) if items else (), level)
+        self.members("[]", ((None, item) for item in items) if items else (), level)
 
     def object(self, mapping: dict[Any, Any], level: int) -> None:
         pairs = sorted(mapping.items()) if self.sort_keys else mapping.items()
-        if self.pieces is not None and mapping:
-            items = [item for _, item in pairs]
-            if (keys := self.piece_keys(items)) is not None:
-                self.runs("{}", [_key(name) + ": " for name, _ in pairs], items, keys, level)
-                return
         self.members("{}", pairs if mapping else (), level)
-
-    def piece_keys(self, items: list[Any] | tuple[Any, ...]) -> list[Hashable | None] | None:
-        """The key of each member taken from `pieces` (a `Piece`, an element with a stamp,
-        a small dict of `Piece`s), None for one encoded here; None when none is taken."""
-        assert self.pieces is not None
-        first = items[0]
-        keys: list[Hashable | None]
-        if isinstance(first, (Piece, Deferred, dict)):
-            keys = [
-                (
-                    item.key
-                    if type(item) is Piece
-                    else (
-                        _deferred_key(item)
-                        if type(item) is Deferred
-                        else _dict_key(item) if type(item) is dict else None
-                    )
-                )
-                for item in items
-            ]
-        elif isinstance(first, (str, int, float, list, tuple)) or first is None or not self.default:
-            return None
-        else:
-            keys = list(map(self.pieces.stamp, items))
-        return keys if any(key is not None for key in keys) else None
-
-    def runs(
-        self,
-        brackets: str,
-        names: list[str] | None,
-        items: list[Any] | tuple[Any, ...],
-        keys: list[Hashable | None],
-        level: int,
-    ) -> None:
-        """Members in runs of about eight pieces: each run one piece, keyed by its
-        members' names and keys (a member encoded here ends a run). A run ends after a
-        member whose name (or key's mark) has a CRC-32 with three low bits clear, not at
-        a count: a member added or removed changes the run it is in, not the ones after.
-        (Eight: a run one edit changed is encoded again whole.)"""
-        assert self.pieces is not None
-        out, inner, pieces = self.out, "\n" + self.indent * (level + 1), self.pieces
-        start, count = 0, len(items)
-        while start < count:
-            out.append(("," if start else brackets[0]) + inner)
-            if keys[start] is None:
-                out.append(names[start] if names is not None else "")
-                self.value(items[start], level + 1)
-                start += 1
-                continue
-            stop = start + 1
-            while stop < count and stop - start < _RUN_MAX and keys[stop] is not None:
-                mark = names[stop - 1] if names is not None else _mark(keys[stop - 1])
-                if not zlib.crc32(mark.encode("utf-8", "surrogatepass")) & _RUN_ENDS:
-                    break
-                stop += 1
-            run_names = tuple(names[start:stop]) if names is not None else None
-            key = (
-                "run",
-                self.indent,
-                self.sort_keys,
-                level + 1,
-                run_names,
-                tuple(keys[start:stop]),
-            )
-            make = functools.partial(self.run_bytes, run_names, items[start:stop], inner, level + 1)
-            self.take(key, make, pieces)
-            start = stop
-        out.append("\n" + self.indent * level + brackets[1])
-
-    def run_bytes(self, names: tuple[str, ...] | None, items: Any, inner: str, level: int) -> bytes:
-        """A run's members encoded here, as they would be in place."""
-        alone = _Writer(len(self.indent), self.default, self.sort_keys, None, made=self.made)
-        for i, item in enumerate(items):
-            alone.out.append(("," + inner if i else "") + (names[i] if names is not None else ""))
-            alone.value(self.member(item), level)
-        alone.flush()
-        return b"".join(alone.parts)
-
-    def member(self, item: Any) -> Any:
-        """A run's member as values `value` encodes (a dict's pieces are made then)."""
-        if type(item) is Piece:
-            return item.make()
-        if type(item) is Deferred:
-            return self.made(item)
-        if type(item) is dict:
-            return {
-                name: self.made(v) if type(v) is Deferred else v.make() if type(v) is Piece else v
-                for name, v in item.items()
-            }
-        if isinstance(item, dict) or self.default is None:
-            return item
-        return self.default(item)
 
     def members(self, brackets: str, pairs: Iterable[tuple[Any, Any]], level: int) -> None:
         """An array (keys None) or object, one member a line; empty as `[]` / `{}`."""

@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import jsontext
+from generator.digest import Digested
+from generator.emit.content import Piece, made_now
 from generator.model.serialize import _fields, model_json_bytes
 from generator.pipeline.run import load_model
 
@@ -69,18 +71,31 @@ def test_the_corpus_model_json_is_the_stdlibs(graph_corpus: Path) -> None:
     assert model_json_bytes(model) == expected
 
 
-class _Store:
-    """`jsontext.Pieces` over a dict, as `fragments` keeps them: stamps by id, and the
-    pieces the last encoding used."""
+@dataclasses.dataclass(frozen=True)
+class _Element(Digested):
+    """A model element: encoded by the default hook, kept by its digest."""
 
-    def __init__(self, stamps: dict[int, str], kept: dict[Any, bytes] | None = None) -> None:
-        self.stamps = stamps
+    x_value: int
+    label: str
+
+
+def _x(point: _Element) -> Any:
+    """A piece's function: pure, module-level."""
+    return {"x": point.x_value}
+
+
+class _Store:
+    """`jsontext.Pieces` over a dict, as the build keeps them (`pipeline.pieces.Reuse`):
+    elements by their digest, and the pieces the last encoding used."""
+
+    def __init__(self, kept: dict[Any, bytes] | None = None) -> None:
         self.kept = kept or {}
         self.used: dict[Any, bytes] = {}
         self.made = 0
 
     def stamp(self, element: object) -> str | None:
-        return self.stamps.get(id(element))
+        digest = getattr(element, "digest", None)
+        return digest if isinstance(digest, str) else None
 
     def get(self, key: Any, make: Any) -> bytes:
         if key not in self.kept:
@@ -90,9 +105,11 @@ class _Store:
 
 
 def _made(value: Any) -> Any:
-    """`value` with every `Piece` made, as the stdlib is to see it."""
+    """`value` with every piece made, as the stdlib is to see it."""
     if isinstance(value, jsontext.Piece):
         return _made(value.make())
+    if isinstance(value, Piece):
+        return _made(made_now(value))
     if isinstance(value, dict):
         return {k: _made(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -100,17 +117,20 @@ def _made(value: Any) -> Any:
     return value
 
 
-def _pieces_value(points: list[_Point], extra: Any) -> Any:
-    """Elements with stamps, `Piece`s, dicts of them, and plain members mixed."""
-    pieces = {
+def _pieces_value(points: list[_Element], extra: Any) -> Any:
+    """Elements, pieces (old and new), dicts of them, and plain members mixed."""
+    old = {
         f"p{i}": jsontext.Piece(("point", p.label, i), lambda p=p: {"x": p.x_value})
         for i, p in enumerate(points)
     }
     return {
         "points": points,
         "mixed": [*points[:3], extra, *points[3:]],
-        "byName": pieces,
-        "methods": {f"/{i}": {"get": pieces[f"p{i}"]} for i in range(len(points))},
+        "byName": old,
+        "methods": {
+            f"/{i}": {"get": old[f"p{i}"], "put": Piece(_x, p)} for i, p in enumerate(points)
+        },
+        "made": [Piece(_x, p) for p in points],
         "plain": extra,
     }
 
@@ -121,34 +141,29 @@ def _pieces_value(points: list[_Point], extra: Any) -> Any:
     _values,
     st.integers(0, 3),
 )
-def test_runs_of_pieces_give_the_same_text_made_or_kept(
+def test_pieces_give_the_same_text_made_or_kept(
     rows: list[tuple[int, str]], extra: Any, indent: int
 ) -> None:
-    """Members taken from a store go in runs: the text is the stdlib's whether each run is
-    made or kept; kept, nothing is made again."""
-    points = [_Point(x, label) for x, label in rows]
-    stamps = {id(p): f"s{i}:{p.x_value}:{p.label}" for i, p in enumerate(points)}
+    """Members taken from a store: the text is the stdlib's whether each is made or kept;
+    kept, nothing is made again."""
+    points = [_Element(x, label) for x, label in rows]
     value = _pieces_value(points, extra)
-    made = _Store(stamps)
+    made = _Store()
     text = jsontext.encode(value, indent, default=_fields, pieces=made)
     assert text.decode("utf-8", "surrogatepass") == _stdlib(_made(value), indent, default=_fields)
-    kept = _Store(stamps, made.used)
+    kept = _Store(made.used)
     assert jsontext.encode(value, indent, default=_fields, pieces=kept) == text
     assert kept.made == 0
 
 
-def test_a_member_added_remakes_the_run_it_joins_not_the_ones_after() -> None:
-    """Runs end where their members' keys say, not at a count: one element added in the
-    middle of 3,000 makes one run again (two, if it ends one), not every run after it."""
-    points = [_Point(i, f"n{i}") for i in range(3000)]
-    stamps = {id(p): f"stamp-{p.x_value}" for p in points}
-    first = _Store(stamps)
+def test_a_member_added_is_the_one_made_again() -> None:
+    """One element added among 3,000 is the one piece made again."""
+    points = [_Element(i, f"n{i}") for i in range(3000)]
+    first = _Store()
     jsontext.encode({"points": points}, 1, default=_fields, pieces=first)
-    assert 3000 / 64 <= first.made < 3000 / 2  # runs, not one piece a member
-    added = _Point(-1, "added")
-    stamps[id(added)] = "stamp-added"
-    second = _Store(stamps, first.used)
-    grown = [*points[:1500], added, *points[1500:]]
+    assert first.made == 3000
+    second = _Store(first.used)
+    grown = [*points[:1500], _Element(-1, "added"), *points[1500:]]
     text = jsontext.encode({"points": grown}, 1, default=_fields, pieces=second)
     assert text == jsontext.encode({"points": grown}, 1, default=_fields)
-    assert 1 <= second.made <= 2
+    assert second.made == 1

@@ -31,22 +31,27 @@ model gives the same bytes. Where the model leaves a choice open:
   delegated ones in the authorization-code flow, application ones in client
   credentials. The docs never state the authority, so its URLs are
   placeholders under `https://login.example.invalid/`; deployments replace them.
+
+In a build, each operation and schema is a `Piece`: a module-level function of
+the elements it documents and plain values (see `generator.emit.content`), so
+the build encodes it again only when one of those changed. What they read of
+the other types is one digested argument (`_Types`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from generator import jsontext
-from generator.emit import fragments
-from generator.emit.memo import types_shape
-from generator.emit.naming import NameAllocator, OperationName, operation_names
+from generator.digest import content_digest
+from generator.emit.content import Json as JsonFile
+from generator.emit.content import Piece, made_now
+from generator.emit.naming import NameAllocator, operation_names
 from generator.model.types import (
     PRIMITIVE,
     ApiModel,
@@ -96,37 +101,44 @@ _PRIMITIVES: dict[str, Json] = {
 }
 
 
+Value = Callable[[Piece], Any]  # a piece's value now (a target's `Context.value`)
+
+
 def openapi_bytes(model: ApiModel, settings: Mapping[str, str] | None = None) -> bytes:
-    """`openapi.json` as written: UTF-8."""
-    return bytes(openapi_encoded(model, settings))
+    """`openapi.json` as written: UTF-8 (every piece made here)."""
+    return jsontext.encode(_document(model, settings, made_now), indent=2)
 
 
-def openapi_encoded(
-    model: ApiModel, settings: Mapping[str, str] | None = None
-) -> bytes | jsontext.Chunks:
-    """`openapi_bytes`; in a build with a cache, as its parts (`jsontext.Chunks`), each
-    operation and schema a piece the next build reuses while what it reads is unchanged."""
-    pieces = fragments.active()
-    document = openapi_document(model, settings, lazy=pieces is not None)
-    return jsontext.encoded(document, indent=2, pieces=pieces)
+def openapi_json(
+    model: ApiModel, settings: Mapping[str, str] | None = None, value: Value = made_now
+) -> JsonFile:
+    """`openapi.json` for a build: each operation and schema a `Piece` of the elements
+    and plain values it reads, so the build encodes it again only when those change."""
+    return JsonFile(_document(model, settings, value), indent=2)
 
 
 def openapi_target(model: ApiModel, settings: Mapping[str, str] | None = None) -> dict[str, str]:
     return {"openapi.json": openapi_bytes(model, settings).decode("utf-8", "surrogatepass")}
 
 
-def openapi_document(
-    model: ApiModel, settings: Mapping[str, str] | None = None, *, lazy: bool = False
-) -> Json:
-    """The document; the `base_url` setting, when given, is the one server. `lazy`:
-    operations and schemas as `jsontext.Piece`s, made when encoded (if at all)."""
+def openapi_document(model: ApiModel, settings: Mapping[str, str] | None = None) -> Json:
+    """The document as plain dicts (every piece made); the `base_url` setting, when
+    given, is the one server."""
+    document = _document(model, settings, made_now)
+    paths = document["paths"]
+    for key, item in paths.items():
+        paths[key] = {method: made_now(operation) for method, operation in item.items()}
+    components = document["components"]
+    components["schemas"] = {n: made_now(s) for n, s in components["schemas"].items()}
+    return document
+
+
+def _document(model: ApiModel, settings: Mapping[str, str] | None, value: Value) -> Json:
+    """The document, its operations and schemas `Piece`s (`value` makes the routes)."""
     types = _Types.of(model)
     names = operation_names(model)
-    routes = _kept_routes(model.endpoints)
-    # what an operation or schema reads of the other types: their shape, and which
-    # collections have a wrapper; None when nothing is kept
-    shape = fragments.digest(types_shape(model), types.collections) if lazy else None
-    paths = _paths(model, routes, types, shape)
+    routes = _kept_routes(model.endpoints, value)
+    paths = _paths(model, routes, types)
     tags = sorted({names[route.endpoint.id].area for route in routes})
     base_url = (settings or {}).get("base_url")
     servers = [{"url": base_url}] if base_url else _servers(model.base_urls)
@@ -136,7 +148,7 @@ def openapi_document(
     return document | {
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
-        "components": _components(model, types, shape),
+        "components": _components(model, types),
     }
 
 
@@ -228,12 +240,17 @@ def _security_schemes(model: ApiModel) -> Json:
 
 @dataclass(frozen=True)
 class _Types:
+    """What a schema or operation reads of the model's types besides its own element.
+    `digest` names all of it (not the types' descriptions), so a piece made with these
+    types is reused while no type is added, renamed, rebased or given new properties."""
+
     resources: dict[str, Resource]
     enums: dict[str, Enum]
     bases: dict[str, str]  # resource -> its base, where that resolves without a cycle
     derived: dict[str, list[str]]  # resource -> every type deriving from it, sorted
     collections: dict[str, str]  # named type -> the component wrapping a collection of it
     titles: dict[str, str]  # named type -> its short name, or its full name where that clashes
+    digest: str  # of the above, what a piece may read of them (see the class)
 
     @classmethod
     def of(cls, model: ApiModel) -> _Types:
@@ -259,7 +276,8 @@ class _Types:
         shorts |= {n: e.short_name for n, e in enums.items()}
         clashes = Counter(short.casefold() for short in shorts.values())
         titles = {n: short if clashes[short.casefold()] == 1 else n for n, short in shorts.items()}
-        return cls(resources, enums, bases, derived, collections, titles)
+        digest = _types_digest(resources, enums, collections)
+        return cls(resources, enums, bases, derived, collections, titles, digest)
 
     def properties(self, name: str, *, inherited_only: bool = False) -> set[str]:
         """Names of a resource's properties, inherited ones included."""
@@ -274,6 +292,23 @@ class _Types:
         """The key property, which a derived type inherits."""
         chain = [name, *_ancestors(name, self.bases)]
         return next((k for n in chain if (k := self.resources[n].key_property)), None)
+
+
+def _types_digest(
+    resources: dict[str, Resource], enums: dict[str, Enum], collections: dict[str, str]
+) -> str:
+    """What `_Types` is made of and its users read: every type's names, base, key and
+    property names, and the collection wrappers (the rest of `_Types` follows)."""
+    return content_digest(
+        (
+            [
+                (n, r.short_name, r.base_type, r.key_property, [p.name for p in r.properties])
+                for n, r in resources.items()
+            ],
+            [(n, e.short_name) for n, e in enums.items()],
+            collections,
+        )
+    )
 
 
 def _ancestors(name: str, bases: dict[str, str]) -> list[str]:
@@ -393,24 +428,10 @@ def _wrapper_of(name: str) -> Json:
     return _collection_wrapper(_ref(name))
 
 
-def _components(model: ApiModel, types: _Types, shape: str | None) -> Json:
-    if shape is not None:
-        schemas: Json = {}
-        for n, r in types.resources.items():
-            derived = tuple(types.derived.get(n, ()))
-            key = fragments.key("schema", fragments.stamp_of(r), types.titles[n], derived, shape)
-            schemas[n] = fragments.json_piece(key, functools.partial(_resource_schema, r, types))
-        for n, e in types.enums.items():
-            key = fragments.key("enum schema", fragments.stamp_of(e), types.titles[n])
-            schemas[n] = fragments.json_piece(
-                key, functools.partial(_enum_schema, e, types.titles[n])
-            )
-    else:
-        schemas = {n: _resource_schema(r, types) for n, r in types.resources.items()}
-        schemas |= {n: _enum_schema(e, types.titles[n]) for n, e in types.enums.items()}
-    for n, w in types.collections.items():
-        make = functools.partial(_wrapper_of, n)
-        schemas[w] = make() if shape is None else fragments.json_piece(("collection", n), make)
+def _components(model: ApiModel, types: _Types) -> Json:
+    schemas: Json = {n: Piece(_resource_schema, r, types) for n, r in types.resources.items()}
+    schemas |= {n: Piece(_enum_schema, e, types.titles[n]) for n, e in types.enums.items()}
+    schemas |= {w: Piece(_wrapper_of, n) for n, w in types.collections.items()}
     components: Json = {"schemas": dict(sorted(schemas.items()))}
     if schemes := _security_schemes(model):
         components["securitySchemes"] = schemes
@@ -433,50 +454,47 @@ def _template(path: str) -> str:
     return re.sub(r"\s+", "", path)
 
 
-def _routes(endpoints: Iterable[Endpoint]) -> list[_Route]:
-    groups: dict[str, list[Endpoint]] = defaultdict(list)
-    for endpoint in sorted(endpoints, key=lambda e: e.id):
-        if endpoint.method.lower() in METHODS:
-            groups[_PARAM.sub("{}", _template(endpoint.path))].append(endpoint)
-    operations: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
+Row = tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...]]
+# a route as plain data: (path, method, documenting endpoint's id, renames, merged ids)
+
+
+def _routes(endpoints: tuple[tuple[str, str, str], ...]) -> tuple[Row, ...]:
+    """The operations of endpoints given as (id, method, path), sorted by id: a piece's
+    function, so the build reuses them while no endpoint is added, moved or removed."""
+    groups: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for endpoint in endpoints:
+        if endpoint[1].lower() in METHODS:
+            groups[_PARAM.sub("{}", _template(endpoint[2]))].append(endpoint)
+    operations: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for group in groups.values():
-        spellings = Counter(_template(e.path) for e in group)
+        spellings = Counter(_template(path) for _, _, path in group)
         key = min(spellings, key=lambda t: (-spellings[t], t))
         for endpoint in group:
-            operations[key, endpoint.method.lower()].append(endpoint)
+            operations[key, endpoint[1].lower()].append(endpoint)
     routes = []
     for (key, method), group in operations.items():
-        first = min(group, key=lambda e: (_template(e.path) != key, e.id))  # unrenamed first
-        rest = tuple(e.id for e in group if e is not first)
-        routes.append(_Route(key, method, first, _renames(first, key), rest))
-    return sorted(routes, key=lambda r: (r.key, METHODS.index(r.method)))
+        first = min(group, key=lambda e: (_template(e[2]) != key, e[0]))  # unrenamed first
+        rest = tuple(e[0] for e in group if e[0] != first[0])
+        routes.append((key, method, first[0], _renames(first[2], key), rest))
+    return tuple(sorted(routes, key=lambda r: (r[0], METHODS.index(r[1]))))
 
 
-def _kept_routes(endpoints: Iterable[Endpoint]) -> list[_Route]:
-    """`_routes`, kept between builds by the ids, methods and paths it reads."""
+def _kept_routes(endpoints: Iterable[Endpoint], value: Value) -> list[_Route]:
+    """`_routes` of the endpoints (by `value`: kept between builds)."""
     by_id = {e.id: e for e in endpoints}
-    key = (
-        "openapi routes",
-        fragments.digest(sorted((e.id, e.method, e.path) for e in by_id.values())),
-    )
-
-    def make() -> list[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...]]]:
-        return [
-            (r.key, r.method, r.endpoint.id, r.renames, r.merged) for r in _routes(by_id.values())
-        ]
-
+    rows = value(Piece(_routes, tuple(sorted((e.id, e.method, e.path) for e in by_id.values()))))
     return [
         _Route(path, method, by_id[eid], renames, merged)
-        for path, method, eid, renames, merged in fragments.reuse(key, make)
+        for path, method, eid, renames, merged in rows
     ]
 
 
-def _renames(endpoint: Endpoint, key: str) -> tuple[tuple[str, str], ...]:
-    pairs = zip(_PARAM.findall(_template(endpoint.path)), _PARAM.findall(key), strict=True)
+def _renames(path: str, key: str) -> tuple[tuple[str, str], ...]:
+    pairs = zip(_PARAM.findall(_template(path)), _PARAM.findall(key), strict=True)
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _paths(model: ApiModel, routes: list[_Route], types: _Types, shape: str | None) -> Json:
+def _paths(model: ApiModel, routes: list[_Route], types: _Types) -> Json:
     names = operation_names(model)
     # routes by (path, method): hashing a route would hash its whole endpoint
     owner = {e: (r.key, r.method) for r in routes for e in (r.endpoint.id, *r.merged)}
@@ -487,34 +505,38 @@ def _paths(model: ApiModel, routes: list[_Route], types: _Types, shape: str | No
     paths: Json = {}
     for route in routes:
         name = names[route.endpoint.id]
-        examples = by_route[route.key, route.method]
-        make = functools.partial(_path_operation, route, name, types, examples)
-        if shape is not None:
-            key = fragments.key(
-                "operation",
-                route.key,
-                route.method,
-                fragments.stamp_of(route.endpoint),
-                route.renames,
-                route.merged,
-                name.operation_id,
-                name.area,
-                tuple(fragments.stamp_of(x) for x in examples),
-                shape,
-            )
-            paths.setdefault(route.key, {})[route.method] = fragments.json_piece(key, make)
-        else:
-            paths.setdefault(route.key, {})[route.method] = make()
+        paths.setdefault(route.key, {})[route.method] = Piece(
+            _path_operation,
+            route.endpoint,
+            route.key,
+            route.method,
+            route.renames,
+            route.merged,
+            name.operation_id,
+            name.area,
+            tuple(by_route[route.key, route.method]),
+            types,
+        )
     return paths
 
 
 def _path_operation(
-    route: _Route, name: OperationName, types: _Types, examples: list[Example]
+    endpoint: Endpoint,
+    path: str,
+    method: str,
+    renames: tuple[tuple[str, str], ...],
+    merged: tuple[str, ...],
+    operation_id: str,
+    area: str,
+    examples: tuple[Example, ...],
+    types: _Types,
 ) -> Json:
-    operation = _operation(route, name.operation_id, types)
-    operation["tags"] = [name.area]
+    """One operation: a piece's function, of the elements and values it reads."""
+    route = _Route(path, method, endpoint, renames, merged)
+    operation = _operation(route, operation_id, types)
+    operation["tags"] = [area]
     for example in examples:
-        _attach_example(operation, example, _status(route.endpoint.response.status, 200))
+        _attach_example(operation, example, _status(endpoint.response.status, 200))
     return _ordered(operation)
 
 

@@ -77,16 +77,15 @@ def _client(model: ApiModel, context: Context) -> Files:
 
 
 def _model(model: ApiModel, context: Context) -> Files:
-    from generator.emit.fragments import active
-    from generator.model.serialize import model_json_encoded
+    from generator.model.serialize import model_json
 
-    return {"model.json": model_json_encoded(model, active())}
+    return {"model.json": model_json(model)}
 
 
 def _openapi(model: ApiModel, context: Context) -> Files:
-    from generator.emit.openapi import openapi_encoded
+    from generator.emit.openapi import openapi_json
 
-    return {"openapi.json": openapi_encoded(model, context.settings)}
+    return {"openapi.json": openapi_json(model, context.settings, context.value)}
 
 
 def _server(model: ApiModel, context: Context) -> Files:

@@ -1,7 +1,8 @@
 """`model.json`: the model as JSON with camelCase keys and stable bytes.
 
-Encoded by streaming (`iterencode` with a hook for dataclasses), so no
-dict copy of the whole model is ever built: memory stays flat on big doc sets.
+Encoded by streaming (`jsontext` with a hook for dataclasses), so no dict copy
+of the whole model is ever built: memory stays flat on big doc sets. In a
+build, each model element's bytes are reused by its digest (see `model_json`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator import jsontext
+from generator.emit.content import Json
 from generator.model.types import ApiModel
 
 
@@ -27,14 +29,15 @@ def _fields(value: Any) -> dict[str, Any]:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def model_json_bytes(model: ApiModel | Any, pieces: jsontext.Pieces | None = None) -> bytes:
-    """`model.json` as written: UTF-8. `pieces`: elements encoded by an earlier build."""
-    return jsontext.encode(model, indent=1, default=_fields, pieces=pieces)
+def model_json(model: ApiModel) -> Json:
+    """`model.json` for a build: the core encodes each element once and reuses its
+    bytes while the element's digest holds."""
+    return Json(model, 1, _fields)
 
 
-def model_json_encoded(model: ApiModel, pieces: jsontext.Pieces | None) -> bytes | jsontext.Chunks:
-    """`model_json_bytes`, as its parts in a build with pieces (see `jsontext.encoded`)."""
-    return jsontext.encoded(model, indent=1, default=_fields, pieces=pieces)
+def model_json_bytes(model: ApiModel | Any) -> bytes:
+    """`model.json` as written: UTF-8."""
+    return jsontext.encode(model, indent=1, default=_fields)
 
 
 def model_to_json(model: ApiModel | Any) -> str:
