@@ -8,22 +8,22 @@ sorted order, so they are stable across doc-set orderings too.
 
 from __future__ import annotations
 
-import functools
 import keyword
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-from generator.emit import fragments
-from generator.emit.memo import per_model
+from generator.emit.content import Piece, made_now
 from generator.model.types import ApiModel, Endpoint
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 _SEGMENT = re.compile(r"\{[^}]*\}")
 _FUNCTION = re.compile(r"^([^(]*)\(")
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")  # what `snake_case` gives back unchanged
 # Fixed lists, not the running interpreter's `keyword` module: the same docs must
 # give the same names on every Python (3.12 made `type` a soft keyword).
 KEYWORDS = frozenset(keyword.kwlist)
@@ -32,6 +32,8 @@ RESERVED = KEYWORDS | SOFT_KEYWORDS | {"self", "cls"}
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # most names: NFKD leaves ASCII as it is
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
@@ -41,7 +43,7 @@ def words(name: str) -> list[str]:
 
 
 def snake_case(name: str) -> str:
-    return "_".join(words(name))
+    return "_".join(_WORDS.findall(_ascii(name))).lower()
 
 
 def pascal_case(name: str) -> str:
@@ -143,11 +145,8 @@ def _segments(path: str) -> list[tuple[str, bool]]:
     for raw in path.strip("/").split("/"):
         if not raw:
             continue
-        literal = _SEGMENT.sub("", raw)
-        if _SEGMENT.fullmatch(raw) or not _literal_words(literal):
-            out.append((snake_case(raw), True))
-        else:
-            out.append((_literal_words(literal), False))
+        literal = "" if _SEGMENT.fullmatch(raw) else _literal_words(_SEGMENT.sub("", raw))
+        out.append((literal, False) if literal else (snake_case(raw), True))
     return out
 
 
@@ -180,26 +179,27 @@ def _area(segments: list[tuple[str, bool]]) -> str:
     return py_identifier(first or "root")
 
 
-@per_model
-def operation_names(model: ApiModel) -> dict[str, OperationName]:
+def operation_names(
+    model: ApiModel, value: Callable[[Piece], Any] = made_now
+) -> dict[str, OperationName]:
     """A readable, unique name for every endpoint, grouped by area.
 
     The name is the verb and the path's last noun (`list_threads`); where two
     endpoints of one area would share it, each takes in more of its path, from
     the end (`list_conversation_threads`), and a numeric suffix is the last
     resort. Decided over endpoints in sorted id order: stable bytes.
+
+    What naming reads of an endpoint, and each area's names, are pieces: `value`
+    (a target's `Context.value`) makes them, or takes them from an earlier build.
     """
     by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
-        make = functools.partial(_item, endpoint)
-        key = fragments.key("operation name", fragments.stamp_of(endpoint))
-        area, item = fragments.reuse(key, make)
+        area, item = value(Piece(_item, endpoint))
         by_area[area].append(item)
     result: dict[str, OperationName] = {}
     for area in sorted(by_area):
-        items = by_area[area]
-        key = ("area names", fragments.digest(area, items))
-        result.update(fragments.reuse(key, functools.partial(_name_area, area, items)))
+        for eid, name in value(Piece(_name_area, area, tuple(by_area[area]))):
+            result[eid] = OperationName(area, name, f"{area}.{name}")
     return result
 
 
@@ -214,15 +214,16 @@ def _item(endpoint: Endpoint) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
 
 
 def _name_area(
-    area: str, items: list[tuple[str, str, tuple[str, ...]]]
-) -> dict[str, OperationName]:
+    area: str, items: tuple[tuple[str, str, tuple[str, ...]], ...]
+) -> tuple[tuple[str, str], ...]:
+    """(endpoint id, name) for the endpoints of one area, by `items` (see `_item`)."""
     depth = {eid: 0 for eid, _, _ in items}
     parts_of = {eid: parts for eid, _, parts in items}
 
     def candidate(verb: str, parts: tuple[str, ...], k: int) -> str:
         core, context = parts[-1:], parts[:-1]
         chosen = context[len(context) - k :] if k else []
-        return py_identifier("_".join(w for w in [verb, *chosen, *core] if w))
+        return _joined_identifier([verb, *chosen, *core])
 
     for _ in range(12):
         names: dict[str, list[str]] = defaultdict(list)
@@ -238,8 +239,18 @@ def _name_area(
         if not grew:
             break
     allocator = NameAllocator()
-    out: dict[str, OperationName] = {}
-    for eid, verb, parts in items:
-        name = allocator.allocate(candidate(verb, parts, depth[eid]))
-        out[eid] = OperationName(area, name, f"{area}.{name}")
-    return out
+    return tuple(
+        (eid, allocator.allocate(candidate(verb, parts, depth[eid]))) for eid, verb, parts in items
+    )
+
+
+def _joined_identifier(parts: Iterable[str]) -> str:
+    """`py_identifier` of the parts joined by `_`. Parts are mostly snake_case already:
+    then the joined text is its own snake_case, and only needs the identifier's rules
+    (naming an area tries each of its candidates up to 12 times)."""
+    joined = "_".join(w for w in parts if w)
+    if not _SNAKE.fullmatch(joined):
+        return py_identifier(joined)
+    if joined[0].isdigit():
+        joined = f"_{joined}"
+    return joined + "_" if joined in RESERVED else joined

@@ -53,9 +53,9 @@ def _builtin_templates(name: str) -> Path:
 
 
 def _client(model: ApiModel, context: Context) -> Files:
-    from generator.emit.client import client_target as emit
+    from generator.emit.client import client_files
 
-    return emit(model, context.settings)
+    return client_files(model, context)
 
 
 def _model(model: ApiModel, context: Context) -> Files:
