@@ -29,6 +29,7 @@ from typing import Any
 from generator.emit.content import Piece, made_now
 from generator.emit.naming import (
     NameAllocator,
+    Plain,
     attribute_name,
     constant_name,
     operation_names,
@@ -299,13 +300,12 @@ def class_names(model: ApiModel, value: Callable[[Piece], Any] = made_now) -> di
     """
     types: list[Resource | Enum] = [*model.resources, *model.enums]
     read = tuple((t.name, t.short_name, t.namespace) for t in types)
-    return dict(value(Piece(_class_names, model.namespace, read)))
+    return dict(value(Piece(_class_names, model.namespace, Plain(read))))
 
 
-def _class_names(
-    namespace: str, types: tuple[tuple[str, str, str], ...]
-) -> tuple[tuple[str, str], ...]:
-    """(qualified name, class name) of `types`, each (name, short name, namespace)."""
+def _class_names(namespace: str, plain: Plain) -> tuple[tuple[str, str], ...]:
+    """(qualified name, class name) of the types, each (name, short name, namespace)."""
+    types: tuple[tuple[str, str, str], ...] = plain.value
     counts = Counter(py_identifier(short, style="pascal") for _, short, _ in types)
     desired: dict[str, str] = {}
     for qualified, short, own in types:
@@ -470,20 +470,20 @@ def _own_properties(r: Resource, inherited_wires: frozenset[str]) -> dict[str, P
 
 def _model_pieces(
     model: ApiModel, types: _Types, templates: Templates, value: Callable[[Piece], Any]
-) -> list[Piece]:
-    """One piece per resource, each after its base's. A property its base already
-    declares (same wire name) is inherited, not redeclared; attribute names are unique
-    along the hierarchy: each piece's are made now (`value`), for its subclasses."""
+) -> tuple[tuple[Piece, ...], tuple[Any, ...]]:
+    """One piece per resource, each after its base's, and their values. A property its
+    base already declares (same wire name) is inherited, not redeclared; attribute names
+    are unique along the hierarchy: each piece is made now (`value`), for its subclasses."""
     bases = _bases(model.resources)
     inherited: dict[str, _Inherited] = {}
-    pieces = []
+    pieces, made = [], []
     for r in _hierarchy_order(list(model.resources), types.classes):
         base = bases[r.name]
         own = inherited[base] if base else _ROOT
-        piece = Piece(_model_piece, r, base, own, types, templates)
-        inherited[r.name] = own.of(r, value(piece)[1])
-        pieces.append(piece)
-    return pieces
+        pieces.append(Piece(_model_piece, r, base, own, types, templates))
+        made.append(value(pieces[-1]))
+        inherited[r.name] = own.of(r, made[-1][1])
+    return tuple(pieces), tuple(made)
 
 
 def _model_piece(
@@ -833,15 +833,15 @@ def _areas(
 
 
 def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
-    """`client/...` → content: the whole client package. Each file is a piece on the
-    pieces it joins; names that structure the files are made now (`context.value`)."""
+    """`client/...` → content: the whole client package. Names that structure the files
+    are made now (`context.value`); the big modules are joined now from kept pieces
+    (see `_joined_python`), the small files are pieces themselves."""
     value, templates = context.value, context.templates
     plain = _plain(model, context.settings)
     types = _types(model, value)
     enums = _enum_pieces(model, types, templates)
-    for piece in enums:
-        value(piece)  # kept for the next build, even when models.py is
-    models = _model_pieces(model, types, templates, value)
+    enum_texts = tuple(value(piece) for piece in enums)
+    models, model_texts = _model_pieces(model, types, templates, value)
     areas = _areas(model, types.named, value)
     methods = {area.module: _method_pieces(area, types, templates) for area in areas}
     made = {module: [value(piece) for piece in pieces] for module, pieces in methods.items()}
@@ -856,7 +856,11 @@ def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
             "client.py.jinja",
             {**plain, "areas": tuple(area.names for area in areas)},
         ),
-        f"{pkg}/models.py": Piece(_models_module, templates, plain, tuple(enums), tuple(models)),
+        f"{pkg}/models.py": _joined_python(
+            value,
+            "models",
+            (templates, plain, Made(enums, enum_texts), Made(models, model_texts)),
+        ),
         f"{pkg}/_areas/__init__.py": Piece(_python_file, templates, "_areas_init.py.jinja", plain),
         f"{pkg}/py.typed": "",
         "pyproject.toml": Piece(_text_file, templates, "pyproject.toml.jinja", plain),
@@ -866,8 +870,10 @@ def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
     }
     for area in areas:
         head = (area.attr, area.module, area.sync_class, area.async_class, area.doc)
-        files[f"{pkg}/_areas/{area.module}.py"] = Piece(
-            _area_module, templates, plain, head, methods[area.module]
+        files[f"{pkg}/_areas/{area.module}.py"] = _joined_python(
+            value,
+            "area",
+            (templates, plain, head, Made(methods[area.module], made[area.module])),
         )
     return {f"client/{rel}": content for rel, content in sorted(files.items())}
 
@@ -930,7 +936,7 @@ def _text_file(templates: Templates, name: str, context: Mapping[str, Any]) -> s
     return templates.render(name, **context)
 
 
-def _models_module(
+def _models_text(
     templates: Templates,
     plain: Mapping[str, str],
     enums: tuple[tuple[Used, str], ...],
@@ -945,13 +951,12 @@ def _models_module(
     if models:
         imports.use("typing", "ClassVar")
     texts = (*(text for _, text in enums), *(text for _, _, text in models))
-    text = templates.render(
+    return templates.render(
         "models.py.jinja", **plain, texts=texts, imports=imports.groups(1, own=".models")
     )
-    return formatted_python(text)
 
 
-def _area_module(
+def _area_text(
     templates: Templates,
     plain: Mapping[str, str],
     head: tuple[str, str, str, str, str],
@@ -966,8 +971,56 @@ def _area_module(
     attr, module, sync_class, async_class, doc = head
     texts = AreaTexts(*(tuple(m[2][i] for m in methods) for i in range(len(_METHOD_MACROS))))
     area = AreaModule(attr, module, sync_class, async_class, doc, texts)
-    text = templates.render("area.py.jinja", **plain, area=area, imports=imports.groups(2))
-    return formatted_python(text)
+    return templates.render("area.py.jinja", **plain, area=area, imports=imports.groups(2))
+
+
+# The modules joined from kept pieces, by name (a piece's argument: see `_joined_python`).
+_JOINS: Mapping[str, Callable[..., str]] = {"models": _models_text, "area": _area_text}
+
+
+class Made:
+    """The values of pieces, made already, as one argument of another piece: keyed by
+    the pieces' keys (which name their values), passed as the values."""
+
+    __slots__ = ("pieces", "values", "_digest")
+
+    def __init__(self, pieces: Iterable[Piece], values: Iterable[Any]) -> None:
+        self.pieces = tuple(pieces)
+        self.values = tuple(values)
+        self._digest: str | None = None
+
+    @property
+    def digest(self) -> str | None:
+        """None when a piece has no key: then neither has this."""
+        if self._digest is None:
+            keys = [piece.digest for piece in self.pieces]
+            if None in keys:
+                return None
+            joined = "\0".join(keys).encode()  # type: ignore[arg-type]
+            self._digest = hashlib.sha256(joined).hexdigest()[:32]
+        return self._digest
+
+
+def _joined_python(value: Callable[[Piece], Any], kind: str, args: tuple[Any, ...]) -> str | Piece:
+    """A module joined from pieces (`_JOINS[kind]`, on `args` with `Made` values), as
+    text made now: joining them costs less than keeping, loading and checking the text
+    (megabytes for a big doc set). Whether black must lay it out is kept, by the pieces'
+    keys; a module that needs black (rare) is a piece of black's text."""
+    if value(Piece(_join_needs_black, kind, *args)):
+        return Piece(_join_formatted, kind, *args)
+    return _join(kind, *args)
+
+
+def _join(kind: str, *args: Any) -> str:
+    return _JOINS[kind](*(arg.values if isinstance(arg, Made) else arg for arg in args))
+
+
+def _join_needs_black(kind: str, *args: Any) -> bool:
+    return needs_black(_join(kind, *args))
+
+
+def _join_formatted(kind: str, *args: Any) -> str:
+    return formatted_python(_join(kind, *args))
 
 
 # ----- for callers that want names or text, not a build --------------------------------
