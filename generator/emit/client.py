@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from generator.emit.content import Piece, made_now
@@ -975,7 +976,9 @@ def _area_text(
 
 
 # The modules joined from kept pieces, by name (a piece's argument: see `_joined_python`).
-_JOINS: Mapping[str, Callable[..., str]] = {"models": _models_text, "area": _area_text}
+_JOINS: Mapping[str, Callable[..., str]] = MappingProxyType(
+    {"models": _models_text, "area": _area_text}
+)
 
 
 class Made:
