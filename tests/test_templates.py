@@ -8,8 +8,6 @@ import hashlib
 import os
 from pathlib import Path
 
-import pytest
-
 from generator.emit.targets import builtin
 from generator.pipeline.build import BuildOptions, extra_key, inputs_key
 from tests.conftest import GROUPS
@@ -56,11 +54,6 @@ def test_an_override_replaces_one_template(plugins: Path, tmp_path: Path) -> Non
     assert files_of(out) == files_of(plain)
 
 
-@pytest.mark.xfail(
-    reason="the client target renders its README with context.templates once its emitter "
-    "is converted to a Target render (issue 16); until then overrides do not reach it",
-    strict=False,
-)
 def test_overriding_the_client_readme(tmp_path: Path) -> None:
     plain, out = tmp_path / "plain", tmp_path / "out"
     build(plain, "-t", "client")

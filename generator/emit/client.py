@@ -5,41 +5,41 @@
 (`Client`, `AsyncClient`), `_areas/<area>.py` (the operations under one first
 path segment, imported on first use) and the fixed runtime, `_base.py`
 (pydantic) and `_http.py` (httpx). This module decides every name, type,
-import and order (`build_context`); the templates under `templates/client/`
-lay them out; black formats.
+import and order; the templates under `templates/client/` lay them out, in
+black's layout (black formats only what docgen could not lay out).
+
+`client_files` is pure: the model and a `Context` give the files. What one
+resource, enum or endpoint adds to a module is a `Piece` on that element (and
+on the digests of the little it reads of the others: `_Types`), and so is
+each file, on its pieces: a build makes again only what an edit changed.
 """
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 import textwrap
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
-from generator.emit import fragments
-from generator.emit.memo import types_shape
+from generator.emit.content import Piece, made_now
 from generator.emit.naming import (
     NameAllocator,
+    Plain,
     attribute_name,
     constant_name,
     operation_names,
     package_name,
     py_identifier,
 )
-from generator.emit.render import (
-    LINE_LENGTH,
-    Wrap,
-    annotated,
-    at_hand,
-    format_many,
-    piece,
-    pystr,
-    render,
-    render_kept,
-)
+from generator.emit.render import LINE_LENGTH, Wrap, annotated, black_mode, needs_black, pystr
+from generator.emit.targets import Context, available
+from generator.emit.templates import Templates
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -54,6 +54,7 @@ from generator.model.types import (
 )
 
 Files = dict[str, str | bytes]
+Used = tuple[tuple[str, str], ...]  # (module, name) pairs a piece of a module imports
 
 
 def _words(text: str) -> frozenset[str]:
@@ -198,8 +199,8 @@ class Imports:
         self.names[module].add(name)
         return name
 
-    def used(self) -> tuple[tuple[str, str], ...]:
-        """The names used, sorted."""
+    def used(self) -> Used:
+        """The names used, as plain data (a piece's value)."""
         return tuple(sorted((m, n) for m, names in self.names.items() for n in names))
 
     def use_all(self, used: Iterable[tuple[str, str]]) -> None:
@@ -229,37 +230,58 @@ class AreaTexts:
 
 
 @dataclass(frozen=True)
+class AreaModule:
+    """What `area.py.jinja` lays out: an area's names and its methods' texts."""
+
+    attr: str  # the client attribute
+    module: str
+    sync_class: str
+    async_class: str
+    doc: str
+    texts: AreaTexts
+
+
+@dataclass(frozen=True)
+class _Area:
+    """An area as the client is planned: its names, and its methods' names and endpoints."""
+
+    attr: str
+    module: str
+    sync_class: str
+    async_class: str
+    doc: str
+    methods: tuple[tuple[str, Endpoint], ...]  # (method name, endpoint), in module order
+
+    @property
+    def names(self) -> dict[str, str]:
+        """What `client.py.jinja` reads of the area."""
+        return {
+            "attr": self.attr,
+            "module": self.module,
+            "sync_class": self.sync_class,
+            "async_class": self.async_class,
+        }
+
+
+@dataclass(frozen=True)
 class AreaSpec:
     attr: str  # the client attribute
     module: str
     sync_class: str
     async_class: str
     doc: str
-    kept_methods: tuple[Callable[[], MethodSpec], ...]  # see `fragments.keep`
-    imports: Imports
-    texts: AreaTexts
-    plain_lists: tuple[str, ...]  # methods that list a collection without path arguments
-
-    @cached_property
-    def methods(self) -> tuple[MethodSpec, ...]:
-        return tuple(spec() for spec in self.kept_methods)
+    methods: tuple[MethodSpec, ...]
 
 
 @dataclass(frozen=True)
 class ClientContext:
+    """Every name and method of the client, for callers that read them (the tests)."""
+
     package: str
     namespace: str
     base_url: str
     classes: Mapping[str, str]  # qualified type name -> class name
-    enums: tuple[EnumSpec, ...]
-    kept_models: tuple[Callable[[], ModelSpec], ...]  # see `fragments.keep`
-    model_imports: Imports
-    model_texts: tuple[str, ...]  # the pieces of `models.py`: enums, then models
     areas: tuple[AreaSpec, ...]
-
-    @cached_property
-    def models(self) -> tuple[ModelSpec, ...]:
-        return tuple(spec() for spec in self.kept_models)
 
     def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
         """The area and method of an endpoint."""
@@ -269,31 +291,32 @@ class ClientContext:
 # ----- names and types ---------------------------------------------------------------
 
 
-def class_names(model: ApiModel) -> dict[str, str]:
+def class_names(model: ApiModel, value: Callable[[Piece], Any] = made_now) -> dict[str, str]:
     """A unique PascalCase class name per resource and enum (keyed by qualified name).
 
     Where two types share a short name, those outside the doc set's own
     namespace take their sub-namespace in (`CallRecordsMediaStream`); the
-    allocator settles anything left, in sorted order.
+    allocator settles anything left, in sorted order. A piece on what it reads:
+    every type's name, short name and namespace.
     """
     types: list[Resource | Enum] = [*model.resources, *model.enums]
-    counts = Counter(py_identifier(t.short_name, style="pascal") for t in types)
+    read = tuple((t.name, t.short_name, t.namespace) for t in types)
+    return dict(value(Piece(_class_names, model.namespace, Plain(read))))
+
+
+def _class_names(namespace: str, plain: Plain) -> tuple[tuple[str, str], ...]:
+    """(qualified name, class name) of the types, each (name, short name, namespace)."""
+    types: tuple[tuple[str, str, str], ...] = plain.value
+    counts = Counter(py_identifier(short, style="pascal") for _, short, _ in types)
     desired: dict[str, str] = {}
-    for t in types:
-        name = py_identifier(t.short_name, style="pascal")
-        if counts[name] > 1 and t.namespace != model.namespace:
-            sub = t.namespace.removeprefix(model.namespace + ".")
-            name = py_identifier(f"{sub}.{t.short_name}", style="pascal")
-        desired.setdefault(t.name, name)
+    for qualified, short, own in types:
+        name = py_identifier(short, style="pascal")
+        if counts[name] > 1 and own != namespace:
+            sub = own.removeprefix(namespace + ".")
+            name = py_identifier(f"{sub}.{short}", style="pascal")
+        desired.setdefault(qualified, name)
     allocator = NameAllocator(IMPORTED_NAMES)
-    return {key: allocator.allocate(desired[key]) for key in sorted(desired)}
-
-
-def _kept_class_names(model: ApiModel) -> dict[str, str]:
-    """`class_names`, kept by what it reads: every type's name, short name and namespace."""
-    types: list[Resource | Enum] = [*model.resources, *model.enums]
-    read = fragments.digest(model.namespace, [(t.name, t.short_name, t.namespace) for t in types])
-    return dict(fragments.reuse(("class names", read), lambda: tuple(class_names(model).items())))
+    return tuple((key, allocator.allocate(desired[key])) for key in sorted(desired))
 
 
 def free_form(model: ApiModel) -> set[str]:
@@ -306,12 +329,32 @@ def free_form(model: ApiModel) -> set[str]:
     return {r.name for r in model.resources if not (r.properties or r.base_type or r.name in bases)}
 
 
-class _Types:
-    """TypeRef → annotation text, recording the classes it names in an `Imports`."""
+Shape = Mapping[str, tuple[str | None, tuple[str, ...]]]  # resource -> (base, property names)
 
-    def __init__(self, classes: Mapping[str, str], free_form: set[str]) -> None:
+
+def types_shape(model: ApiModel) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """What a piece made from one type or endpoint may read of the resources: each one's
+    base and property names (not their descriptions)."""
+    return {r.name: (r.base_type, tuple(p.name for p in r.properties)) for r in model.resources}
+
+
+class _Types:
+    """TypeRef → annotation text, recording the classes it names in an `Imports`.
+
+    Everything a piece reads of the model besides its own element: the class names,
+    the free-form resources and the resources' shape. Its `digest` keys the pieces
+    made with it (see `generator.emit.content`)."""
+
+    def __init__(self, classes: Mapping[str, str], free_form: set[str], shape: Shape) -> None:
+        self.named = classes
         self.classes = {**{k.casefold(): v for k, v in classes.items()}, **classes}
         self.free_form = free_form
+        self.shape = shape
+
+    @cached_property
+    def digest(self) -> str:
+        read = (sorted(self.named.items()), sorted(self.free_form), sorted(self.shape.items()))
+        return hashlib.sha256(repr(read).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def class_of(self, ref: TypeRef | None) -> str | None:
         if ref is None or ref.kind not in (RESOURCE, ENUM) or ref.name in self.free_form:
@@ -350,9 +393,11 @@ _WRAP = textwrap.TextWrapper(DOC_WIDTH, break_long_words=False, break_on_hyphens
 _WRAP_ARG = textwrap.TextWrapper(DOC_WIDTH, subsequent_indent=" " * 8, break_long_words=False)
 
 
-@lru_cache(maxsize=65536)
 def _fill(text: str, arg: bool = False) -> str:
-    """textwrap, once per text: doc sets repeat descriptions (`id`, `createdDateTime`...)."""
+    """textwrap, for a text of single spaces: one that fits the width is its own fill
+    (most are: `id`, `createdDateTime`...)."""
+    if len(text) <= DOC_WIDTH:
+        return text
     return (_WRAP_ARG if arg else _WRAP).fill(text)
 
 
@@ -395,62 +440,81 @@ def _hierarchy_order(resources: list[Resource], classes: Mapping[str, str]) -> l
     return ordered
 
 
-def _model_specs(
-    model: ApiModel, types: _Types, imports: Imports, context: str
-) -> list[tuple[Callable[[], ModelSpec], str]]:
-    """One model per resource. A property its base already declares (same wire name)
-    is inherited, not redeclared; attribute names are unique along the hierarchy.
-    Each spec is a piece (see `fragments`): its resource's stamp and `context`, a
-    digest of the class names and the types' shape, are all it is made from. Gives
-    each spec (made only if asked for) and its text."""
+@dataclass(frozen=True)
+class _Inherited:
+    """What a model inherits: its bases' wire names and attribute names (with the base
+    class's members). Its `digest` names the chain of resources they come from, all
+    they are made of: a piece made with it is keyed by that, not by the names."""
+
+    wires: frozenset[str]
+    names: frozenset[str]
+    digest: str
+
+    def of(self, r: Resource, attributes: Iterable[str]) -> _Inherited:
+        """What a subclass of `r` inherits: this, with `r`'s own properties."""
+        wires = self.wires | frozenset(_own_properties(r, self.wires))
+        chain = hashlib.sha256(f"{self.digest}\0{r.digest}".encode()).hexdigest()[:32]
+        return _Inherited(wires, self.names | frozenset(attributes), chain)
+
+
+_ROOT = _Inherited(frozenset({"@odata.type"}), MODEL_MEMBERS, "root")
+
+
+def _own_properties(r: Resource, inherited_wires: frozenset[str]) -> dict[str, Property]:
+    """The properties `r` declares, by wire name: not those a base declares already."""
+    props: dict[str, Property] = {}
+    for p in r.properties:
+        if p.name not in inherited_wires:
+            props.setdefault(p.name, p)
+    return props
+
+
+def _model_pieces(
+    model: ApiModel, types: _Types, templates: Templates, value: Callable[[Piece], Any]
+) -> tuple[tuple[Piece, ...], tuple[Any, ...]]:
+    """One piece per resource, each after its base's, and their values. A property its
+    base already declares (same wire name) is inherited, not redeclared; attribute names
+    are unique along the hierarchy: each piece is made now (`value`), for its subclasses."""
     bases = _bases(model.resources)
-    wires: dict[str, set[str]] = {}
-    names: dict[str, set[str]] = {}
-    specs: list[tuple[Callable[[], ModelSpec], str]] = []
+    inherited: dict[str, _Inherited] = {}
+    pieces, made = [], []
     for r in _hierarchy_order(list(model.resources), types.classes):
         base = bases[r.name]
-        inherited_wires = wires[base] if base else {"@odata.type"}
-        inherited_names = names[base] if base else set(MODEL_MEMBERS)
-        props: dict[str, Property] = {}
-        for p in r.properties:
-            if p.name not in inherited_wires:
-                props.setdefault(p.name, p)
-        wires[r.name] = inherited_wires | set(props)
-        key = fragments.key("client model", fragments.stamp_of(r), context)
-        make = functools.partial(_model_spec, r, base, props, inherited_names, wires[r.name], types)
-        spec, (used, attributes, text) = fragments.keep(key, make)
-        imports.use_all(used)
-        names[r.name] = inherited_names | set(attributes)
-        specs.append((spec, text))
-    if specs:
-        imports.use("typing", "ClassVar")
-    return specs
+        own = inherited[base] if base else _ROOT
+        pieces.append(Piece(_model_piece, r, base, own, types, templates))
+        made.append(value(pieces[-1]))
+        inherited[r.name] = own.of(r, made[-1][1])
+    return tuple(pieces), tuple(made)
+
+
+def _model_piece(
+    r: Resource, base: str | None, inherited: _Inherited, types: _Types, templates: Templates
+) -> tuple[Used, tuple[str, ...], str]:
+    """A model's imports, attribute names and text: what building on it needs, without
+    its spec."""
+    imports = Imports()
+    spec = _model_spec(r, base, inherited, types, imports)
+    text = templates.macro("pieces.jinja", "model_class")(spec)
+    return imports.used(), tuple(f.name for f in spec.fields), text
 
 
 def _model_spec(
-    r: Resource,
-    base: str | None,
-    props: dict[str, Property],
-    inherited_names: set[str],
-    wires: set[str],
-    types: _Types,
-) -> tuple[ModelSpec, tuple[tuple[tuple[str, str], ...], tuple[str, ...], str]]:
-    """The spec, and what building on it needs without reading it: the imports it
-    uses, its attribute names and its text."""
-    imports = Imports()
-    attrs = _attributes(sorted(props), inherited_names, wires)
-    spec = ModelSpec(
+    r: Resource, base: str | None, inherited: _Inherited, types: _Types, imports: Imports
+) -> ModelSpec:
+    props = _own_properties(r, inherited.wires)
+    attrs = _attributes(sorted(props), inherited.names, inherited.wires | props.keys())
+    return ModelSpec(
         name=types.classes[r.name],
         base=types.classes[base] if base else imports.use("._base", "ApiObject"),
         odata_name=r.name,
         doc=_doc(r.description or r.short_name, f"Source: {r.source.file}"),
         fields=tuple(_field_spec(attrs[p.name], p, types, imports) for p in props.values()),
     )
-    text = _piece("model_class", at_hand(spec), None)
-    return spec, (imports.used(), tuple(f.name for f in spec.fields), text)
 
 
-def _attributes(props: list[str], taken: set[str], wires: set[str]) -> dict[str, str]:
+def _attributes(
+    props: list[str], taken: AbstractSet[str], wires: AbstractSet[str]
+) -> dict[str, str]:
     """Attribute names for the wire names `props`. A wire name that is a fine attribute
     keeps it; the others take names that no wire name of the hierarchy has: validated
     by name and by alias, an attribute named like another field's wire name would take
@@ -471,34 +535,31 @@ def _field_spec(attribute: str, prop: Property, types: _Types, imports: Imports)
     return FieldSpec(attribute, prop.name, types.field(prop.type, imports), _doc(prop.description))
 
 
-def _enum_specs(
-    model: ApiModel, types: _Types, imports: Imports
-) -> list[tuple[EnumSpec, tuple[Hashable, ...] | None]]:
-    specs = []
-    for e in sorted(model.enums, key=lambda e: (types.classes[e.name], e.name)):
-        key = fragments.key("client enum", fragments.stamp_of(e), types.classes[e.name])
-        make = functools.partial(_enum_spec, e, types)
-        spec, used = fragments.reuse(key, make)
-        imports.use_all(used)
-        specs.append((spec, key))
-    return specs
+def _enum_pieces(model: ApiModel, types: _Types, templates: Templates) -> list[Piece]:
+    """One piece per enum, by class name: its imports and text."""
+    ordered = sorted(model.enums, key=lambda e: (types.classes[e.name], e.name))
+    return [Piece(_enum_piece, e, types.classes[e.name], templates) for e in ordered]
 
 
-def _enum_spec(e: Enum, types: _Types) -> tuple[EnumSpec, tuple[tuple[str, str], ...]]:
+def _enum_piece(e: Enum, name: str, templates: Templates) -> tuple[Used, str]:
     imports = Imports()
+    spec = _enum_spec(e, name, imports)
+    return imports.used(), templates.macro("pieces.jinja", "enum_class")(spec)
+
+
+def _enum_spec(e: Enum, name: str, imports: Imports) -> EnumSpec:
     allocator = NameAllocator()
     members: dict[str, MemberSpec] = {}
     for m in e.members:
         if m.name and m.name not in members:
-            name = allocator.allocate(constant_name(m.name))
-            members[m.name] = MemberSpec(name, m.name, _doc(m.description))
-    spec = EnumSpec(
-        name=types.classes[e.name],
+            member = allocator.allocate(constant_name(m.name))
+            members[m.name] = MemberSpec(member, m.name, _doc(m.description))
+    return EnumSpec(
+        name=name,
         base=imports.use("._base", "OpenFlagEnum" if e.flags else "OpenEnum"),
         doc=_doc(e.description or e.short_name, f"Source: {e.source.file}"),
         members=tuple(members.values()),
     )
-    return spec, imports.used()
 
 
 def _path_format(path: str) -> tuple[str, list[str], tuple[int, ...], tuple[int, ...]]:
@@ -535,15 +596,16 @@ def _unique_params(endpoint: Endpoint, location: str) -> list[tuple[str, Paramet
     return list(seen.values())
 
 
-def _declared_wires(resource: str, resources: Mapping[str, Resource]) -> set[str]:
+def _declared_wires(resource: str, shape: Shape) -> set[str]:
     """The wire names (casefolded) `resource` and its bases declare."""
     wires: set[str] = set()
     seen: set[str] = set()
     current: str | None = resource
-    while current is not None and current in resources and current not in seen:
+    while current is not None and current in shape and current not in seen:
         seen.add(current)
-        wires |= {p.name.casefold() for p in resources[current].properties}
-        current = resources[current].base_type
+        base, properties = shape[current]
+        wires |= {name.casefold() for name in properties}
+        current = base
     return wires
 
 
@@ -585,13 +647,10 @@ def _tuple(names: tuple[str, ...]) -> str | Wrap:
 class _Method:
     """One endpoint's method: arguments, request body, return type, docstring."""
 
-    def __init__(
-        self, endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
-    ) -> None:
+    def __init__(self, endpoint: Endpoint, name: str, types: _Types) -> None:
         self.endpoint = endpoint
         self.name = name
         self.types = types
-        self.resources = resources
         self.args = NameAllocator(ARG_RESERVED)
         self.docs: list[tuple[str, str]] = []
 
@@ -679,7 +738,7 @@ class _Method:
         """Whether the documented body parameters are (mostly) properties of `target`."""
         if not params:
             return True
-        declared = _declared_wires(target.name, self.resources)
+        declared = _declared_wires(target.name, self.types.shape)
         return 2 * sum(w.split("@")[0].casefold() in declared for w, _ in params) >= len(params)
 
     def _returns(self, imports: Imports) -> tuple[str, str]:
@@ -718,168 +777,289 @@ def _body_argument(kind: str, args: tuple[ArgSpec, ...]) -> str | Wrap:
     return "content=body" if kind == "content" else "body=body"
 
 
-def _area_specs(
-    model: ApiModel, types: _Types, taken_classes: Iterable[str], context: str
-) -> list[AreaSpec]:
-    """One area per first path segment (naming's `OperationName.area`), its methods
-    named by `operation_names`: stable, and unique across the API. Each method's spec
-    and texts are pieces: its endpoint's stamp, its name and `context` make them."""
-    endpoints = {e.id: e for e in model.endpoints}
-    resources = {r.name: r for r in model.resources}
-    by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for eid, op in operation_names(model).items():
-        by_area[op.area].append((op.name, eid))
-    attrs = NameAllocator(CLIENT_MEMBERS)
-    classes = NameAllocator(taken_classes)
-    areas = []
-    for area, ops in sorted(by_area.items()):
-        imports = Imports()
-        method_names = NameAllocator({"_client"})
-        methods = []
-        texts: dict[str, list[str]] = {macro: [] for macro in _METHOD_MACROS}
-        plain_lists: list[str] = []
-        for op_name, eid in sorted(ops):
-            name = method_names.allocate(op_name + "_" if op_name in ANNOTATION_NAMES else op_name)
-            key = fragments.key("client method", fragments.stamp_of(endpoints[eid]), name, context)
-            make = functools.partial(_method_spec, endpoints[eid], name, types, resources)
-            spec, (used, plain, method_texts) = fragments.keep(key, make)
-            imports.use_all(used)
-            methods.append(spec)
-            if plain:
-                plain_lists.append(name)
-            for out, text in zip(texts.values(), method_texts, strict=True):
-                out.append(text)
-        imports.use("._http", "SyncApi")
-        imports.use("._http", "AsyncApi")
-        title = py_identifier(area, style="pascal", fallback="root")
-        segment = min(endpoints[eid].path for _, eid in ops).strip("/").split("/")[0]
-        areas.append(
-            AreaSpec(
-                attr=attrs.allocate(attribute_name(area)),
-                module=area,
-                sync_class=classes.allocate(f"{title}Api"),
-                async_class=classes.allocate(f"Async{title}Api"),
-                doc=f"Operations under `/{segment}`.",
-                kept_methods=tuple(methods),
-                imports=imports,
-                texts=AreaTexts(*(tuple(t) for t in texts.values())),
-                plain_lists=tuple(plain_lists),
-            )
-        )
-    return areas
-
-
 _METHOD_MACROS = ("op_constant", "sync_method", "async_method")  # the order of AreaTexts
 
 
-def _method_spec(
-    endpoint: Endpoint, name: str, types: _Types, resources: Mapping[str, Resource]
-) -> tuple[MethodSpec, tuple[tuple[tuple[str, str], ...], bool, tuple[str, ...]]]:
-    """The spec, and what the module needs of it without reading it: the imports it
-    uses, whether it is a plain list (for the README), and its texts (one piece for
-    all three: one lookup a method when they are kept)."""
+def _method_piece(
+    endpoint: Endpoint, name: str, types: _Types, templates: Templates
+) -> tuple[Used, bool, tuple[str, ...]]:
+    """What the area module needs of a method, without its spec: the imports it uses,
+    whether it is a plain list (for the README), and its texts (one piece for all
+    three: one lookup a method when they are kept)."""
     imports = Imports()
-    spec = _Method(endpoint, name, types, resources).spec(imports)
-    texts = tuple(_piece(macro, at_hand(spec), None) for macro in _METHOD_MACROS)
-    return spec, (imports.used(), _plain_list(spec), texts)
-
-
-def _piece(macro: str, spec: Callable[[], object], key: tuple[Hashable, ...] | None) -> str:
-    """A piece of `pieces.jinja` on a spec (see `fragments.keep`): the spec is made
-    only if the text must be."""
-    return piece("client/pieces.jinja", macro, spec, key)
-
-
-# ----- the target --------------------------------------------------------------------
-
-
-def build_context(
-    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
-) -> ClientContext:
-    settings = settings or {}
-    # The same rule as the tests target uses, so `--package my-api` stays importable.
-    pkg = py_identifier(
-        package or settings.get("package") or package_name(model.namespace, "client")
-    )
-    base_url = settings.get("base_url") or next(
-        (u for u in model.base_urls if "://" in u), "http://localhost"
-    )
-    classes = _kept_class_names(model)
-    loose = free_form(model)
-    types = _Types(classes, loose)
-    context = fragments.digest(sorted(classes.items()), sorted(loose), types_shape(model))
-    model_imports = Imports()
-    enums = _enum_specs(model, types, model_imports)
-    models = _model_specs(model, types, model_imports, context)
-    model_texts = [_piece("enum_class", at_hand(spec), key) for spec, key in enums]
-    model_texts += [text for _, text in models]
-    taken = {*classes.values(), *IMPORTED_NAMES}
-    return ClientContext(
-        package=py_identifier(pkg),
-        namespace=model.namespace,
-        base_url=base_url,
-        classes=classes,
-        enums=tuple(spec for spec, _ in enums),
-        kept_models=tuple(spec for spec, _ in models),
-        model_imports=model_imports,
-        model_texts=tuple(model_texts),
-        areas=tuple(_area_specs(model, types, taken, context)),
-    )
-
-
-def client_target(
-    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
-) -> Files:
-    """`client/...` → text: the whole client package (Python formatted by black)."""
-    ctx = build_context(model, settings, package=package)
-    pkg = ctx.package
-    plain = {  # plain data: the files made from it alone are kept whole (`render_kept`)
-        "package": pkg,
-        "distribution": pkg.replace("_", "-"),
-        "namespace": ctx.namespace,
-        "base_url": ctx.base_url,
-    }
-    names = tuple(
-        {
-            "attr": a.attr,
-            "module": a.module,
-            "sync_class": a.sync_class,
-            "async_class": a.async_class,
-        }
-        for a in ctx.areas
-    )
-    python = {
-        f"{pkg}/__init__.py": render_kept("client/__init__.py.jinja", **plain),
-        f"{pkg}/_base.py": render_kept("client/_base.py.jinja", **plain),
-        f"{pkg}/_http.py": render_kept("client/_http.py.jinja", **plain),
-        f"{pkg}/client.py": render_kept("client/client.py.jinja", **plain, areas=names),
-        f"{pkg}/models.py": render(
-            "client/models.py.jinja",
-            **plain,
-            texts=ctx.model_texts,
-            imports=ctx.model_imports.groups(1, own=".models"),
-        ),
-        f"{pkg}/_areas/__init__.py": render_kept("client/_areas_init.py.jinja", **plain),
-    }
-    for area in ctx.areas:
-        python[f"{pkg}/_areas/{area.module}.py"] = render(
-            "client/area.py.jinja", **plain, area=area, imports=area.imports.groups(2)
-        )
-    files = format_many(python)
-    files[f"{pkg}/py.typed"] = ""
-    files["pyproject.toml"] = render_kept("client/pyproject.toml.jinja", **plain)
-    files["README.md"] = render_kept("client/README.md.jinja", **plain, example=_example(ctx.areas))
-    return {f"client/{rel}": text for rel, text in sorted(files.items())}
-
-
-def _example(areas: Iterable[AreaSpec]) -> dict[str, str]:
-    """A call for the README: the first list operation without arguments, if any."""
-    for area in areas:
-        if area.plain_lists:
-            return {"area": area.attr, "method": area.plain_lists[0]}
-    return {}
+    spec = _Method(endpoint, name, types).spec(imports)
+    texts = tuple(templates.macro("pieces.jinja", macro)(spec) for macro in _METHOD_MACROS)
+    return imports.used(), _plain_list(spec), texts
 
 
 def _plain_list(spec: MethodSpec) -> bool:
     """A method that lists a collection and takes no path arguments."""
     return spec.returns.startswith("Page[") and not spec.path_args
+
+
+def _areas(
+    model: ApiModel, classes: Mapping[str, str], value: Callable[[Piece], Any]
+) -> list[_Area]:
+    """One area per first path segment (naming's `OperationName.area`), its methods
+    named by `operation_names`: stable, and unique across the API."""
+    endpoints = {e.id: e for e in model.endpoints}
+    by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for eid, op in operation_names(model, value).items():
+        by_area[op.area].append((op.name, eid))
+    attrs = NameAllocator(CLIENT_MEMBERS)
+    names = NameAllocator({*classes.values(), *IMPORTED_NAMES})
+    areas = []
+    for area, ops in sorted(by_area.items()):
+        method_names = NameAllocator({"_client"})
+        methods = tuple(
+            (method_names.allocate(op + "_" if op in ANNOTATION_NAMES else op), endpoints[eid])
+            for op, eid in sorted(ops)
+        )
+        title = py_identifier(area, style="pascal", fallback="root")
+        segment = min(endpoints[eid].path for _, eid in ops).strip("/").split("/")[0]
+        areas.append(
+            _Area(
+                attr=attrs.allocate(attribute_name(area)),
+                module=area,
+                sync_class=names.allocate(f"{title}Api"),
+                async_class=names.allocate(f"Async{title}Api"),
+                doc=f"Operations under `/{segment}`.",
+                methods=methods,
+            )
+        )
+    return areas
+
+
+# ----- the target --------------------------------------------------------------------
+
+
+def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
+    """`client/...` → content: the whole client package. Names that structure the files
+    are made now (`context.value`); the big modules are joined now from kept pieces
+    (see `_joined_python`), the small files are pieces themselves."""
+    value, templates = context.value, context.templates
+    plain = _plain(model, context.settings)
+    types = _types(model, value)
+    enums = _enum_pieces(model, types, templates)
+    enum_texts = tuple(value(piece) for piece in enums)
+    models, model_texts = _model_pieces(model, types, templates, value)
+    areas = _areas(model, types.named, value)
+    methods = {area.module: _method_pieces(area, types, templates) for area in areas}
+    made = {module: [value(piece) for piece in pieces] for module, pieces in methods.items()}
+    pkg = plain["package"]
+    files: dict[str, str | Piece] = {
+        f"{pkg}/__init__.py": Piece(_python_file, templates, "__init__.py.jinja", plain),
+        f"{pkg}/_base.py": Piece(_python_file, templates, "_base.py.jinja", plain),
+        f"{pkg}/_http.py": Piece(_python_file, templates, "_http.py.jinja", plain),
+        f"{pkg}/client.py": Piece(
+            _python_file,
+            templates,
+            "client.py.jinja",
+            {**plain, "areas": tuple(area.names for area in areas)},
+        ),
+        f"{pkg}/models.py": _joined_python(
+            value,
+            "models",
+            (templates, plain, Made(enums, enum_texts), Made(models, model_texts)),
+        ),
+        f"{pkg}/_areas/__init__.py": Piece(_python_file, templates, "_areas_init.py.jinja", plain),
+        f"{pkg}/py.typed": "",
+        "pyproject.toml": Piece(_text_file, templates, "pyproject.toml.jinja", plain),
+        "README.md": Piece(
+            _text_file, templates, "README.md.jinja", {**plain, "example": _example(areas, made)}
+        ),
+    }
+    for area in areas:
+        head = (area.attr, area.module, area.sync_class, area.async_class, area.doc)
+        files[f"{pkg}/_areas/{area.module}.py"] = _joined_python(
+            value,
+            "area",
+            (templates, plain, head, Made(methods[area.module], made[area.module])),
+        )
+    return {f"client/{rel}": content for rel, content in sorted(files.items())}
+
+
+def _plain(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str]:
+    """What every file may read: plain text, the same at every build."""
+    # The same rule as the tests target uses, so `--package my-api` stays importable.
+    pkg = py_identifier(
+        py_identifier(settings.get("package") or package_name(model.namespace, "client"))
+    )
+    base_url = settings.get("base_url") or next(
+        (u for u in model.base_urls if "://" in u), "http://localhost"
+    )
+    return {
+        "package": pkg,
+        "distribution": pkg.replace("_", "-"),
+        "namespace": model.namespace,
+        "base_url": base_url,
+    }
+
+
+def _types(model: ApiModel, value: Callable[[Piece], Any]) -> _Types:
+    return _Types(class_names(model, value), free_form(model), types_shape(model))
+
+
+def _method_pieces(area: _Area, types: _Types, templates: Templates) -> tuple[Piece, ...]:
+    return tuple(
+        Piece(_method_piece, endpoint, name, types, templates) for name, endpoint in area.methods
+    )
+
+
+def _example(areas: Iterable[_Area], made: Mapping[str, list[Any]]) -> dict[str, str]:
+    """A call for the README: the first list operation without arguments, if any."""
+    for area in areas:
+        for (name, _), (_, plain, _) in zip(area.methods, made[area.module], strict=True):
+            if plain:
+                return {"area": area.attr, "method": name}
+    return {}
+
+
+# ----- the files: pure functions of plain data and pieces ------------------------------
+
+
+def formatted_python(text: str) -> str:
+    """`text` in black's layout: itself, unless docgen could not lay it out so (rare,
+    see `needs_black`). Called within the piece that renders the text: its result is
+    kept by that piece's key."""
+    if not needs_black(text):
+        return text
+    import black
+
+    return str(black.format_str(text, mode=black_mode()))
+
+
+def _python_file(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
+    return formatted_python(templates.render(name, **context))
+
+
+def _text_file(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
+    return templates.render(name, **context)
+
+
+def _models_text(
+    templates: Templates,
+    plain: Mapping[str, str],
+    enums: tuple[tuple[Used, str], ...],
+    models: tuple[tuple[Used, tuple[str, ...], str], ...],
+) -> str:
+    """`models.py`: the enums' texts, then the models', and the names they import."""
+    imports = Imports()
+    for used, _ in enums:
+        imports.use_all(used)
+    for used, _, _ in models:
+        imports.use_all(used)
+    if models:
+        imports.use("typing", "ClassVar")
+    texts = (*(text for _, text in enums), *(text for _, _, text in models))
+    return templates.render(
+        "models.py.jinja", **plain, texts=texts, imports=imports.groups(1, own=".models")
+    )
+
+
+def _area_text(
+    templates: Templates,
+    plain: Mapping[str, str],
+    head: tuple[str, str, str, str, str],
+    methods: tuple[tuple[Used, bool, tuple[str, ...]], ...],
+) -> str:
+    """`_areas/<area>.py`: its methods' texts, and the names they import."""
+    imports = Imports()
+    for used, _, _ in methods:
+        imports.use_all(used)
+    imports.use("._http", "SyncApi")
+    imports.use("._http", "AsyncApi")
+    attr, module, sync_class, async_class, doc = head
+    texts = AreaTexts(*(tuple(m[2][i] for m in methods) for i in range(len(_METHOD_MACROS))))
+    area = AreaModule(attr, module, sync_class, async_class, doc, texts)
+    return templates.render("area.py.jinja", **plain, area=area, imports=imports.groups(2))
+
+
+# The modules joined from kept pieces, by name (a piece's argument: see `_joined_python`).
+_JOINS: Mapping[str, Callable[..., str]] = MappingProxyType(
+    {"models": _models_text, "area": _area_text}
+)
+
+
+class Made:
+    """The values of pieces, made already, as one argument of another piece: keyed by
+    the pieces' keys (which name their values), passed as the values."""
+
+    __slots__ = ("pieces", "values", "_digest")
+
+    def __init__(self, pieces: Iterable[Piece], values: Iterable[Any]) -> None:
+        self.pieces = tuple(pieces)
+        self.values = tuple(values)
+        self._digest: str | None = None
+
+    @property
+    def digest(self) -> str | None:
+        """None when a piece has no key: then neither has this."""
+        if self._digest is None:
+            keys = [piece.digest for piece in self.pieces]
+            if None in keys:
+                return None
+            joined = "\0".join(keys).encode()  # type: ignore[arg-type]
+            self._digest = hashlib.sha256(joined).hexdigest()[:32]
+        return self._digest
+
+
+def _joined_python(value: Callable[[Piece], Any], kind: str, args: tuple[Any, ...]) -> str | Piece:
+    """A module joined from pieces (`_JOINS[kind]`, on `args` with `Made` values), as
+    text made now: joining them costs less than keeping, loading and checking the text
+    (megabytes for a big doc set). Whether black must lay it out is kept, by the pieces'
+    keys; a module that needs black (rare) is a piece of black's text."""
+    if value(Piece(_join_needs_black, kind, *args)):
+        return Piece(_join_formatted, kind, *args)
+    return _join(kind, *args)
+
+
+def _join(kind: str, *args: Any) -> str:
+    return _JOINS[kind](*(arg.values if isinstance(arg, Made) else arg for arg in args))
+
+
+def _join_needs_black(kind: str, *args: Any) -> bool:
+    return needs_black(_join(kind, *args))
+
+
+def _join_formatted(kind: str, *args: Any) -> str:
+    return formatted_python(_join(kind, *args))
+
+
+# ----- for callers that want names or text, not a build --------------------------------
+
+
+def build_context(
+    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
+) -> ClientContext:
+    """Every name and method spec of the client, made now."""
+    plain = _plain(model, _settings(settings, package))
+    types = _types(model, made_now)
+    areas = tuple(
+        AreaSpec(
+            area.attr,
+            area.module,
+            area.sync_class,
+            area.async_class,
+            area.doc,
+            tuple(_Method(e, name, types).spec(Imports()) for name, e in area.methods),
+        )
+        for area in _areas(model, types.named, made_now)
+    )
+    return ClientContext(plain["package"], model.namespace, plain["base_url"], types.named, areas)
+
+
+def client_target(
+    model: ApiModel, settings: Mapping[str, str] | None = None, *, package: str | None = None
+) -> dict[str, str]:
+    """`client/...` → text: the whole client package, every piece made now."""
+    own = available()["client"].templates
+    context = Context(_settings(settings, package), Templates.of("client", own, None), made_now)
+    return {
+        rel: made_now(content) if isinstance(content, Piece) else content
+        for rel, content in client_files(model, context).items()
+    }
+
+
+def _settings(settings: Mapping[str, str] | None, package: str | None) -> dict[str, str]:
+    return {**(settings or {}), **({"package": package} if package else {})}

@@ -8,22 +8,24 @@ sorted order, so they are stable across doc-set orderings too.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import keyword
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-from generator.emit import fragments
-from generator.emit.memo import per_model
+from generator.emit.content import Piece, made_now
 from generator.model.types import ApiModel, Endpoint
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 _SEGMENT = re.compile(r"\{[^}]*\}")
 _FUNCTION = re.compile(r"^([^(]*)\(")
+_SPECIAL = re.compile(r"[{}:(.]")  # what a segment needs for more than its words
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")  # what `snake_case` gives back unchanged
 # Fixed lists, not the running interpreter's `keyword` module: the same docs must
 # give the same names on every Python (3.12 made `type` a soft keyword).
 KEYWORDS = frozenset(keyword.kwlist)
@@ -32,6 +34,8 @@ RESERVED = KEYWORDS | SOFT_KEYWORDS | {"self", "cls"}
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # most names: NFKD leaves ASCII as it is
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
@@ -41,7 +45,7 @@ def words(name: str) -> list[str]:
 
 
 def snake_case(name: str) -> str:
-    return "_".join(words(name))
+    return "_".join(_WORDS.findall(_ascii(name))).lower()
 
 
 def pascal_case(name: str) -> str:
@@ -117,6 +121,26 @@ class OperationName:
     operation_id: str  # unique across the API: `groups.list_conversations`
 
 
+class Plain:
+    """Plain data (text, numbers, tuples of them) as one argument of a piece, keyed by
+    its `repr` at once: a long tuple costs one `repr` and one hash, not a key part per
+    member (see `generator.emit.content`). The piece's function gets this; `.value`
+    is the data."""
+
+    __slots__ = ("value", "_digest")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._digest: str | None = None
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            text = repr(self.value).encode("utf-8", "surrogatepass")
+            self._digest = hashlib.sha256(text).hexdigest()[:32]
+        return self._digest
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -137,18 +161,25 @@ def _literal_words(segment: str) -> str:
     return snake_case(segment)
 
 
-def _segments(path: str) -> list[tuple[str, bool]]:
-    """(words, is_parameter) for each segment of a template."""
+def _segments(path: str, known: dict[str, tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """(words, is_parameter) for each segment of a template (`known`: by segment, the
+    ones split before)."""
     out: list[tuple[str, bool]] = []
     for raw in path.strip("/").split("/"):
-        if not raw:
-            continue
-        literal = _SEGMENT.sub("", raw)
-        if _SEGMENT.fullmatch(raw) or not _literal_words(literal):
-            out.append((snake_case(raw), True))
-        else:
-            out.append((_literal_words(literal), False))
+        if raw:
+            found = known.get(raw)
+            if found is None:
+                found = known[raw] = _segment(raw)
+            out.append(found)
     return out
+
+
+def _segment(raw: str) -> tuple[str, bool]:
+    if _SPECIAL.search(raw) is None:  # most segments: `groups`, `mailFolders`
+        literal = snake_case(raw)
+    else:
+        literal = "" if _SEGMENT.fullmatch(raw) else _literal_words(_SEGMENT.sub("", raw))
+    return (literal, False) if literal else (snake_case(raw), True)
 
 
 def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tuple[str, list[str]]:
@@ -177,35 +208,54 @@ def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tupl
 
 def _area(segments: list[tuple[str, bool]]) -> str:
     first = next((w for w, is_param in segments[:1] if not is_param), "")
-    return py_identifier(first or "root")
+    return _joined_identifier([first or "root"])
 
 
-@per_model
-def operation_names(model: ApiModel) -> dict[str, OperationName]:
+def operation_names(
+    model: ApiModel, value: Callable[[Piece], Any] = made_now
+) -> dict[str, OperationName]:
     """A readable, unique name for every endpoint, grouped by area.
 
     The name is the verb and the path's last noun (`list_threads`); where two
     endpoints of one area would share it, each takes in more of its path, from
     the end (`list_conversation_threads`), and a numeric suffix is the last
     resort. Decided over endpoints in sorted id order: stable bytes.
+
+    What naming reads of the endpoints under each first path segment, and each
+    area's names, are pieces: `value` (a target's `Context.value`) makes them, or
+    takes them from an earlier build.
     """
-    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    by_segment: dict[str, list[Endpoint]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
-        make = functools.partial(_item, endpoint)
-        key = fragments.key("operation name", fragments.stamp_of(endpoint))
-        area, item = fragments.reuse(key, make)
-        by_area[area].append(item)
+        by_segment[endpoint.path.strip("/").split("/", 1)[0]].append(endpoint)
+    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    for _, endpoints in sorted(by_segment.items()):
+        for area, item in value(Piece(_items, tuple(endpoints))):
+            by_area[area].append(item)
+    for items in by_area.values():
+        items.sort(key=lambda item: item[0])  # by id, as the endpoints are
     result: dict[str, OperationName] = {}
     for area in sorted(by_area):
-        items = by_area[area]
-        key = ("area names", fragments.digest(area, items))
-        result.update(fragments.reuse(key, functools.partial(_name_area, area, items)))
+        for eid, name in value(Piece(_name_area, area, Plain(tuple(by_area[area])))):
+            result[eid] = OperationName(area, name, f"{area}.{name}")
     return result
 
 
-def _item(endpoint: Endpoint) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
-    """(area, (id, verb, words)): what naming needs of one endpoint."""
-    segments = _segments(endpoint.path)
+def _items(
+    endpoints: tuple[Endpoint, ...],
+) -> tuple[tuple[str, tuple[str, str, tuple[str, ...]]], ...]:
+    """`_item` of each endpoint: one piece for the endpoints under one path segment
+    (one piece an endpoint would cost more to key than to make)."""
+    known: dict[str, tuple[str, bool]] = {}  # segments repeat: `groups`, `{group-id}`...
+    return tuple(_item(endpoint, known) for endpoint in endpoints)
+
+
+def _item(
+    endpoint: Endpoint, known: dict[str, tuple[str, bool]] | None = None
+) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
+    """(area, (id, verb, words)): what naming needs of one endpoint (`known`: segments
+    already split)."""
+    segments = _segments(endpoint.path, {} if known is None else known)
     verb, core = _verb_and_core(endpoint, segments)
     context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
     if core and context and context[-1] == _singular(core[0]):
@@ -213,33 +263,73 @@ def _item(endpoint: Endpoint) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
     return _area(segments), (endpoint.id, verb, tuple(context + core))
 
 
-def _name_area(
-    area: str, items: list[tuple[str, str, tuple[str, ...]]]
-) -> dict[str, OperationName]:
+def _name_area(area: str, plain: Plain) -> tuple[tuple[str, str], ...]:
+    """(endpoint id, name) for the endpoints of one area, by their items (see `_item`).
+
+    Rounds: in every group of endpoints that share a candidate name, each endpoint
+    with words left takes in one more. Only the groups that endpoints moved into can
+    clash anew, so a round looks at those (an area has up to a thousand endpoints)."""
+    items: tuple[tuple[str, str, tuple[str, ...]], ...] = plain.value
     depth = {eid: 0 for eid, _, _ in items}
-    parts_of = {eid: parts for eid, _, parts in items}
+    room = {eid: len(parts) - 1 for eid, _, parts in items}
+    of_id: dict[str, list[int]] = defaultdict(list)
+    for i, (eid, _, _) in enumerate(items):
+        of_id[eid].append(i)
+    tried: dict[tuple[int, int], str] = {}  # (item, depth) -> candidate
 
-    def candidate(verb: str, parts: tuple[str, ...], k: int) -> str:
-        core, context = parts[-1:], parts[:-1]
-        chosen = context[len(context) - k :] if k else []
-        return py_identifier("_".join(w for w in [verb, *chosen, *core] if w))
+    def candidate(i: int) -> str:
+        eid, verb, parts = items[i]
+        k = depth[eid]
+        found = tried.get((i, k))
+        if found is None:
+            core, context = parts[-1:], parts[:-1]
+            chosen = context[len(context) - k :] if k else []
+            found = tried[i, k] = _joined_identifier([verb, *chosen, *core])
+        return found
 
+    names = [candidate(i) for i in range(len(items))]
+    groups: dict[str, set[int]] = defaultdict(set)
+    for i, name in enumerate(names):
+        groups[name].add(i)
+    looked_at: Iterable[str] = list(groups)
     for _ in range(12):
-        names: dict[str, list[str]] = defaultdict(list)
-        for eid, verb, parts in items:
-            names[candidate(verb, parts, depth[eid])].append(eid)
-        clashes = [ids for ids in names.values() if len(ids) > 1]
-        grew = False
-        for ids in clashes:
-            for eid in ids:
-                if depth[eid] < len(parts_of[eid]) - 1:
-                    depth[eid] += 1
-                    grew = True
-        if not grew:
+        grown = [eid for name in looked_at for eid in _grown(groups[name], items, depth, room)]
+        if not grown:
             break
+        moved = sorted({i for eid in grown for i in of_id[eid]})
+        for i in moved:
+            groups[names[i]].discard(i)
+            names[i] = candidate(i)
+            groups[names[i]].add(i)
+        looked_at = dict.fromkeys(names[i] for i in moved)
     allocator = NameAllocator()
-    out: dict[str, OperationName] = {}
-    for eid, verb, parts in items:
-        name = allocator.allocate(candidate(verb, parts, depth[eid]))
-        out[eid] = OperationName(area, name, f"{area}.{name}")
-    return out
+    return tuple((eid, allocator.allocate(names[i])) for i, (eid, _, _) in enumerate(items))
+
+
+def _grown(
+    group: set[int],
+    items: tuple[tuple[str, str, tuple[str, ...]], ...],
+    depth: dict[str, int],
+    room: dict[str, int],
+) -> list[str]:
+    """The ids whose depth grows, for a group sharing a name: none unless it clashes."""
+    grown = []
+    if len(group) > 1:
+        for i in group:
+            eid = items[i][0]
+            if depth[eid] < room[eid]:
+                depth[eid] += 1
+                grown.append(eid)
+    return grown
+
+
+def _joined_identifier(parts: Iterable[str]) -> str:
+    """`py_identifier` of the parts joined by `_`. Parts are mostly snake_case already:
+    then the joined text is its own snake_case, and only needs the identifier's rules
+    (naming an area tries each of its candidates up to 12 times)."""
+    joined = "_".join(filter(None, parts))
+    if not _SNAKE.fullmatch(joined):
+        return py_identifier(joined)
+    if joined[0].isdigit():
+        joined = f"_{joined}"
+    return joined + "_" if joined in RESERVED else joined

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.emit.content import Files, Json, Piece
+from generator.emit.content import Files, Json, Piece, made_now
 from generator.emit.templates import Templates
 from generator.model.types import ApiModel
 
@@ -52,7 +52,7 @@ class Context:
 
     settings: Mapping[str, str]  # the settings the target declares, as the user set them
     templates: Templates
-    value: Callable[[Piece], Any] = lambda piece: piece.fn(*piece.args)  # see `Piece`
+    value: Callable[[Piece], Any] = made_now  # a piece's value now (see `Piece`)
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,9 @@ def _builtin_templates(name: str) -> Path:
 
 
 def _client(model: ApiModel, context: Context) -> Files:
-    from generator.emit.client import client_target as emit
+    from generator.emit.client import client_files
 
-    return emit(model, context.settings)
+    return client_files(model, context)
 
 
 def _model(model: ApiModel, context: Context) -> Files:
