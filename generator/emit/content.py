@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from generator.jsontext import Chunks
 
 _PLAIN = (str, int, float, bool, bytes, type(None))
+_EXACT = frozenset(_PLAIN)  # checked first, by type: most arguments are these
 
 
 class Piece:
@@ -97,8 +98,12 @@ def function_name(fn: Callable[..., Any]) -> str | None:
 
 def part(value: Any) -> str | None:
     """An argument's part of a key (see the module); None when it has none."""
-    if isinstance(value, _PLAIN):
+    kind = type(value)
+    if kind in _EXACT or isinstance(value, _PLAIN):
         return repr(value)
+    if kind is tuple or kind is list:
+        parts = [part(item) for item in value]
+        return None if None in parts else "(" + ",".join(parts) + ")"  # type: ignore[arg-type]
     digest = getattr(value, "digest", None)
     if isinstance(digest, str):
         return "#" + digest
