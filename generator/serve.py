@@ -13,8 +13,12 @@ import types
 from typing import Any
 
 from generator.emit import shapes
-from generator.emit.render import render
-from generator.emit.server import default_base_path, normalize_base_path, server_data
+from generator.emit.server import (
+    default_base_path,
+    normalize_base_path,
+    server_data,
+    server_templates,
+)
 from generator.model.types import ApiModel
 
 RUNTIME_PACKAGE = "docgen_stub"
@@ -32,7 +36,7 @@ def runtime_module() -> types.ModuleType:
     sys.modules.update(
         {RUNTIME_PACKAGE: package, f"{RUNTIME_PACKAGE}.shapes": shapes, name: module}
     )
-    source = render("server/runtime.py.jinja")
+    source = server_templates().render("runtime.py.jinja")
     exec(compile(source, "<docgen server runtime>", "exec"), module.__dict__)  # noqa: S102
     return module
 

@@ -1,18 +1,22 @@
 """Routes: every endpoint as the stub routes it, and the route each example reaches.
 
-Shared by the server, OpenAPI and tests targets, and computed once per build
-before they render (see `targets.prepare`). This module imports no template
-machinery, so preparing the routes costs only the routes.
+Shared by the server and tests targets. Pure functions of the model: what
+costs (ordering every template, matching every example's URL) is made as
+pieces (`generator.emit.content`), so a build whose templates and requests did
+not change takes them from the last one. `value` gives a piece's value (a
+target's `context.value`; `made_now` outside a build). This module imports no
+template machinery.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
-from generator.emit import fragments
-from generator.emit.memo import per_model
+from generator.emit.content import Piece, made_now
 from generator.emit.naming import NameAllocator, OperationName, attribute_name, operation_names
 from generator.model.paths import PathIndex, PathTemplate, _compile
 from generator.model.types import ApiModel, Endpoint
@@ -20,6 +24,8 @@ from generator.model.types import ApiModel, Endpoint
 # Members of the generated handlers' base class: no handler method may take these names.
 HANDLER_MEMBERS = frozenset({"documented"})
 ARG_RESERVED = frozenset({"self", "call"})
+
+Value = Callable[[Piece], Any]
 
 
 @dataclass(frozen=True)
@@ -40,14 +46,12 @@ def handler_names(ops: Mapping[str, OperationName]) -> dict[str, str]:
     }
 
 
-@per_model
-def route_specs(model: ApiModel) -> list[RouteSpec]:
+def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     """Every endpoint as a route, most specific template first (ties: model order)."""
     ops = operation_names(model)
     handlers = handler_names(ops)
-    paths = [e.path for e in model.endpoints]
-    key = ("route order", fragments.digest(paths))
-    order, args = fragments.reuse(key, functools.partial(_route_order, paths))
+    paths = tuple(e.path for e in model.endpoints)
+    order, args = value(Piece(route_order, paths))
     return [
         RouteSpec(
             endpoint=model.endpoints[i],
@@ -60,9 +64,9 @@ def route_specs(model: ApiModel) -> list[RouteSpec]:
     ]
 
 
-def _route_order(paths: list[str]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+def route_order(paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """(the routes' order, most specific template first; each route's argument names):
-    a function of the path templates alone, kept between builds."""
+    a function of the path templates alone, so a piece kept while they hold."""
     args = []
     for path in paths:
         allocator = NameAllocator(ARG_RESERVED)
@@ -72,30 +76,40 @@ def _route_order(paths: list[str]) -> tuple[tuple[int, ...], tuple[tuple[str, ..
     return tuple(order), tuple(args)
 
 
-@per_model
-def example_routes(model: ApiModel) -> dict[str, str | None]:
+class RouteTable:
+    """Every endpoint's (method, template, id): an argument of the pieces that route
+    an example, keyed by its digest. The index that matches URLs is built only when
+    a piece must be made (it analyses every template)."""
+
+    def __init__(self, endpoints: tuple[Endpoint, ...]) -> None:
+        self.routes = tuple((e.method, e.path, e.id) for e in endpoints)
+
+    @cached_property
+    def digest(self) -> str:
+        text = repr(self.routes).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(text).hexdigest()[:32]
+
+    @cached_property
+    def index(self) -> PathIndex[str]:
+        return PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in self.routes)
+
+
+def routed_to(table: RouteTable, method: str, path: str) -> str | None:
+    """The endpoint whose route answers `method path` (None: no route does)."""
+    hits = table.index.match(method, path)
+    return hits[0][0] if hits else None
+
+
+def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | None]:
     """The endpoint whose route answers each example's request (None: no route does).
 
     Usually the example's own endpoint; where a more specific template of the
     doc set matches its URL too, that one (the stub routes by URL, not by page).
     """
-    routes = fragments.digest(*((e.method, e.path, e.id) for e in model.endpoints))
-
-    @functools.cache
-    def index() -> PathIndex[str]:  # analyses every template: only if a route is not kept
-        return PathIndex(
-            (e.method, PathTemplate(e.path, e.path, (), ""), e.id) for e in model.endpoints
-        )
-
-    def route(method: str, path: str) -> str | None:
-        hits = index().match(method, path)
-        return hits[0][0] if hits else None
-
+    table = RouteTable(model.endpoints)
     routed: dict[str, str | None] = {}
     for example in model.examples:
         method, path = example.request.method, example.request.path or "/"
-        found = fragments.reuse(
-            ("route", routes, method, path), functools.partial(route, method, path)
-        )
+        found = value(Piece(routed_to, table, method, path))
         routed[example.id] = found if example.endpoint is not None else None
     return routed

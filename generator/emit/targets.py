@@ -72,15 +72,15 @@ def _openapi(model: ApiModel, context: Context) -> Files:
 
 
 def _server(model: ApiModel, context: Context) -> Files:
-    from generator.emit.server import server_target as emit
+    from generator.emit.server import server_files
 
-    return emit(model, context.settings)
+    return server_files(model, context.settings, context.templates, context.value)
 
 
 def _tests(model: ApiModel, context: Context) -> Files:
-    from generator.emit.fixtures import tests_target as emit
+    from generator.emit.fixtures import tests_files
 
-    return emit(model, context.settings)
+    return tests_files(model, context.settings, context.templates, context.value)
 
 
 BUILTIN: tuple[Target, ...] = (
@@ -113,12 +113,3 @@ BUILTIN: tuple[Target, ...] = (
 def available() -> dict[str, Target]:
     """Every target by name: the built-in ones."""
     return {target.name: target for target in BUILTIN}
-
-
-def prepare(model: ApiModel) -> None:
-    """Compute what several targets share (operation names, routes) once, before
-    targets render, possibly in forked processes that inherit it."""
-    from generator.emit.routes import example_routes, route_specs
-
-    route_specs(model)
-    example_routes(model)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import DocSetConfig
-from generator.emit.targets import Context, Target, Templates, available, prepare
+from generator.emit.targets import Context, Target, Templates, available
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
@@ -263,13 +263,9 @@ def render_and_stage(
     process renders too: it pays no copy-on-write for the model it reads). Same bytes
     either way. `meanwhile` is one more task, the last, for the first process free."""
     global _RENDER
-    from generator.emit import fragments
-
     names = sorted(options.targets)
     parallel = options.jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
     salt = _render_salt(options.targets, options.settings)
-    with fragments.collecting(options.cache_dir, "shared", salt):
-        prepare(model)
     _RENDER = _Render(
         model,
         options,

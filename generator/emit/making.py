@@ -1,0 +1,92 @@
+"""Pure functions the server and tests targets make their pieces with.
+
+A rendered template, black's layout of a generated module, a JSON member made
+only when its file is encoded: each a module-level function of its arguments
+alone, so the build keeps its result by their digests (see
+`generator.emit.content`). Nothing here holds state between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from generator import jsontext
+from generator.emit.content import Files, Json, Piece, made_now
+from generator.emit.render import black_mode, needs_black
+from generator.emit.templates import Templates
+
+
+def rendered(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
+    """Template `name` (relative to the target's folder) on plain data."""
+    return templates.render(name, **context)
+
+
+def formatted(text: str) -> str:
+    """`text` as black lays it out: black runs only where docgen's own layout may
+    differ from it (`needs_black`), a piece on the text's piece, so kept by its key."""
+    if not needs_black(text):
+        return text
+    import black
+
+    return str(black.format_str(text, mode=black_mode()))
+
+
+def rendered_python(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
+    """A generated module: template `name` rendered on `context`, then `formatted`."""
+    return formatted(rendered(templates, name, context))
+
+
+def python(templates: Templates, name: str, context: Mapping[str, Any]) -> Piece:
+    """`rendered_python` as a piece. (One piece, not a piece on a piece: a build that
+    takes a piece from the store asks nothing of the pieces it was made from, which
+    then drop out of the store.)"""
+    return Piece(rendered_python, templates, name, context)
+
+
+class Taken:
+    """A piece's value, taken already (so the store keeps it), as an argument of
+    another piece: keyed by the piece's digest, not by the value."""
+
+    __slots__ = ("digest", "value")
+
+    def __init__(self, piece: Piece, value: Callable[[Piece], Any]) -> None:
+        self.digest = piece.digest
+        self.value = value(piece)
+
+
+class Entry:
+    """A member of a `Json` file made by `fn(*args)` only when the file is encoded.
+    Keyed like a `Piece` (its `digest`), but converted by the file's `default`
+    (`entry_value`): the build keeps its encoded bytes, not its value."""
+
+    __slots__ = ("piece",)
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.piece = Piece(fn, *args)
+
+    @property
+    def digest(self) -> str | None:
+        return self.piece.digest
+
+
+def entry_value(entry: Entry) -> Any:
+    """`Json` default: an `Entry`'s value."""
+    if type(entry) is not Entry:
+        raise TypeError(f"Object of type {type(entry).__name__} is not JSON serializable")
+    return made_now(entry.piece)
+
+
+def made_files(files: Files) -> dict[str, str | bytes]:
+    """A target's files made now, nothing reused: text, or bytes for JSON (for tests
+    and scripts that call an emitter directly)."""
+    out: dict[str, str | bytes] = {}
+    for rel, content in files.items():
+        if isinstance(content, Piece):
+            content = made_now(content)
+        if isinstance(content, Json):
+            content = jsontext.encode(content.value, content.indent, content.default)
+        if not isinstance(content, (str, bytes)):
+            raise TypeError(f"{rel}: {type(content).__name__} is not a file's content")
+        out[rel] = content
+    return out
