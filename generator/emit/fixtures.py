@@ -80,13 +80,35 @@ def _fields_of(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
     return (d.file, d.line, d.col, d.code, d.message, d.severity.value)
 
 
-def findings_by_file(diagnostics: tuple[Diagnostic, ...]) -> dict[str, tuple[Diagnostic, ...]]:
-    """The model's diagnostics by file, in their own order: what names the reason a
-    fixture's example is skipped is among its page's."""
+class Findings:
+    """Diagnostics a skipped fixture may name as its reason (those of its page), in
+    their own order: an argument of the fixture pieces keyed by their digests, one
+    object shared by the page's examples."""
+
+    def __init__(self, found: tuple[Diagnostic, ...]) -> None:
+        self.found = found
+        self.digest = _digest(tuple(d.digest for d in found))
+
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(self.found + other.found)
+
+    def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
+        """The first diagnostic of `codes` on `lines` of `file`, else `file:line: fallback`."""
+        for d in self.found:
+            if d.file == file and d.code in codes and d.line in lines:
+                return d.format()
+        return f"{file}:{lines.start}: {fallback}"
+
+
+_NONE = Findings(())
+
+
+def findings_by_file(diagnostics: tuple[Diagnostic, ...]) -> dict[str, Findings]:
+    """The model's diagnostics by file, in their own order."""
     by_file: dict[str, list[Diagnostic]] = {}
     for d in sorted(diagnostics, key=_fields_of):  # their own order, compared in C
         by_file.setdefault(d.file, []).append(d)
-    return {file: tuple(found) for file, found in by_file.items()}
+    return {file: Findings(tuple(found)) for file, found in by_file.items()}
 
 
 class TypeTable:
@@ -122,7 +144,7 @@ class _Context:
     endpoint: Endpoint | None  # its own
     route: str | None  # the endpoint whose route answers its request
     routed: Endpoint | None  # that endpoint
-    findings: tuple[Diagnostic, ...]  # of its page (and its response's, if another)
+    findings: Findings  # of its page (and its response's, if another)
     table: TypeTable
 
     @property
@@ -130,11 +152,7 @@ class _Context:
         return self.table.types
 
     def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
-        """The first diagnostic of `codes` on `lines` of `file`, else `file:line: fallback`."""
-        for d in self.findings:
-            if d.file == file and d.code in codes and d.line in lines:
-                return d.format()
-        return f"{file}:{lines.start}: {fallback}"
+        return self.findings.find(file, lines, codes, fallback)
 
 
 def _source(file: str, line: int) -> str:
@@ -396,7 +414,7 @@ def fixture_data(
     routed: Endpoint | None,
     operation: tuple[str, str] | None,
     twin: str | None,
-    findings: tuple[Diagnostic, ...],
+    findings: Findings,
     table: TypeTable,
 ) -> JsonData:
     """One example's fixture, from the example and all it reads of the model."""
@@ -435,16 +453,14 @@ def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[An
         )
 
 
-def _findings_of(
-    example: Example, findings: Mapping[str, tuple[Diagnostic, ...]]
-) -> tuple[Diagnostic, ...]:
+def _findings_of(example: Example, findings: Mapping[str, Findings]) -> Findings:
     """The diagnostics a skip reason may name: of the example's page, and of its
     response's if that is another."""
-    own = findings.get(example.source.file, ())
+    own = findings.get(example.source.file, _NONE)
     other = example.response.source.file if example.response is not None else None
     if other is None or other == example.source.file:
         return own
-    return own + findings.get(other, ())
+    return own + findings.get(other, _NONE)
 
 
 def fixtures(model: ApiModel) -> dict[str, JsonData]:

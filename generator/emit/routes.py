@@ -76,28 +76,35 @@ def route_order(paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[st
     return tuple(order), tuple(args)
 
 
-class RouteTable:
-    """Every endpoint's (method, template, id): an argument of the pieces that route
-    an example, keyed by its digest. The index that matches URLs is built only when
-    a piece must be made (it analyses every template)."""
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
-    def __init__(self, endpoints: tuple[Endpoint, ...]) -> None:
-        self.routes = tuple((e.method, e.path, e.id) for e in endpoints)
+
+class Routing:
+    """What routing the examples reads: every endpoint's (method, template, id) and
+    every example's (method, path). One argument of one piece, keyed by the digest
+    of both (one `repr`, not a key part per example); the index that matches URLs is
+    built only when the piece must be made (it analyses every template)."""
+
+    def __init__(self, model: ApiModel) -> None:
+        self.routes = tuple((e.method, e.path, e.id) for e in model.endpoints)
+        self.requests = tuple(
+            (example.request.method, example.request.path or "/") for example in model.examples
+        )
 
     @cached_property
     def digest(self) -> str:
-        text = repr(self.routes).encode("utf-8", "surrogatepass")
-        return hashlib.sha256(text).hexdigest()[:32]
-
-    @cached_property
-    def index(self) -> PathIndex[str]:
-        return PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in self.routes)
+        return _digest((self.routes, self.requests))
 
 
-def routed_to(table: RouteTable, method: str, path: str) -> str | None:
-    """The endpoint whose route answers `method path` (None: no route does)."""
-    hits = table.index.match(method, path)
-    return hits[0][0] if hits else None
+def routed(routing: Routing) -> tuple[str | None, ...]:
+    """The endpoint whose route answers each request (None: no route does), in order."""
+    index = PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in routing.routes)
+    found = []
+    for method, path in routing.requests:
+        hits = index.match(method, path)
+        found.append(hits[0][0] if hits else None)
+    return tuple(found)
 
 
 def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | None]:
@@ -106,10 +113,8 @@ def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | 
     Usually the example's own endpoint; where a more specific template of the
     doc set matches its URL too, that one (the stub routes by URL, not by page).
     """
-    table = RouteTable(model.endpoints)
-    routed: dict[str, str | None] = {}
-    for example in model.examples:
-        method, path = example.request.method, example.request.path or "/"
-        found = value(Piece(routed_to, table, method, path))
-        routed[example.id] = found if example.endpoint is not None else None
-    return routed
+    found = value(Piece(routed, Routing(model)))
+    return {
+        example.id: route if example.endpoint is not None else None
+        for example, route in zip(model.examples, found, strict=True)
+    }
