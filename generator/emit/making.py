@@ -1,9 +1,8 @@
 """Pure functions the server and tests targets make their pieces with.
 
-A rendered template, black's layout of a generated module, a JSON member made
-only when its file is encoded: each a module-level function of its arguments
-alone, so the build keeps its result by their digests (see
-`generator.emit.content`). Nothing here holds state between calls.
+A rendered template, black's layout of a generated module: each a module-level
+function of its arguments alone, so the build keeps its result by their digests
+(see `generator.emit.content`). Nothing here holds state between calls.
 """
 
 from __future__ import annotations
@@ -53,28 +52,6 @@ class Taken:
     def __init__(self, piece: Piece, value: Callable[[Piece], Any]) -> None:
         self.digest = piece.digest
         self.value = value(piece)
-
-
-class Entry:
-    """A member of a `Json` file made by `fn(*args)` only when the file is encoded.
-    Keyed like a `Piece` (its `digest`), but converted by the file's `default`
-    (`entry_value`): the build keeps its encoded bytes, not its value."""
-
-    __slots__ = ("piece",)
-
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.piece = Piece(fn, *args)
-
-    @property
-    def digest(self) -> str | None:
-        return self.piece.digest
-
-
-def entry_value(entry: Entry) -> Any:
-    """`Json` default: an `Entry`'s value."""
-    if type(entry) is not Entry:
-        raise TypeError(f"Object of type {type(entry).__name__} is not JSON serializable")
-    return made_now(entry.piece)
 
 
 def made_files(files: Files) -> dict[str, str | bytes]:

@@ -10,13 +10,12 @@ template machinery.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from generator.emit.content import Piece, made_now
+from generator.emit.keyed import Plain
 from generator.emit.naming import NameAllocator, OperationName, attribute_name, operation_names
 from generator.model.paths import PathIndex, PathTemplate, _compile
 from generator.model.types import ApiModel, Endpoint
@@ -50,8 +49,7 @@ def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     """Every endpoint as a route, most specific template first (ties: model order)."""
     ops = operation_names(model)
     handlers = handler_names(ops)
-    paths = tuple(e.path for e in model.endpoints)
-    order, args = value(Piece(route_order, paths))
+    order, args = value(Piece(route_order, Plain(tuple(e.path for e in model.endpoints))))
     return [
         RouteSpec(
             endpoint=model.endpoints[i],
@@ -64,9 +62,10 @@ def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     ]
 
 
-def route_order(paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+def route_order(templates: Plain) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """(the routes' order, most specific template first; each route's argument names):
     a function of the path templates alone, so a piece kept while they hold."""
+    paths: tuple[str, ...] = templates.value
     args = []
     for path in paths:
         allocator = NameAllocator(ARG_RESERVED)
@@ -76,32 +75,13 @@ def route_order(paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[st
     return tuple(order), tuple(args)
 
 
-def _digest(value: object) -> str:
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-class Routing:
-    """What routing the examples reads: every endpoint's (method, template, id) and
-    every example's (method, path). One argument of one piece, keyed by the digest
-    of both (one `repr`, not a key part per example); the index that matches URLs is
-    built only when the piece must be made (it analyses every template)."""
-
-    def __init__(self, model: ApiModel) -> None:
-        self.routes = tuple((e.method, e.path, e.id) for e in model.endpoints)
-        self.requests = tuple(
-            (example.request.method, example.request.path or "/") for example in model.examples
-        )
-
-    @cached_property
-    def digest(self) -> str:
-        return _digest((self.routes, self.requests))
-
-
-def routed(routing: Routing) -> tuple[str | None, ...]:
-    """The endpoint whose route answers each request (None: no route does), in order."""
-    index = PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in routing.routes)
+def routed(routing: Plain) -> tuple[str | None, ...]:
+    """The endpoint whose route answers each request (None: no route does), in order.
+    `routing`: every endpoint's (method, template, id), every example's (method, path)."""
+    routes, requests = routing.value
+    index = PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in routes)
     found = []
-    for method, path in routing.requests:
+    for method, path in requests:
         hits = index.match(method, path)
         found.append(hits[0][0] if hits else None)
     return tuple(found)
@@ -113,7 +93,9 @@ def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | 
     Usually the example's own endpoint; where a more specific template of the
     doc set matches its URL too, that one (the stub routes by URL, not by page).
     """
-    found = value(Piece(routed, Routing(model)))
+    routes = tuple((e.method, e.path, e.id) for e in model.endpoints)
+    requests = tuple((x.request.method, x.request.path or "/") for x in model.examples)
+    found = value(Piece(routed, Plain((routes, requests))))
     return {
         example.id: route if example.endpoint is not None else None
         for example, route in zip(model.examples, found, strict=True)

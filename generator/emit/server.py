@@ -21,14 +21,16 @@ imports docgen. `server_data` is also what `docgen serve` runs in-process.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.emit import shapes
 from generator.emit.content import Files, Json, Piece, made_now
-from generator.emit.making import Entry, Taken, entry_value, formatted, made_files, python, rendered
+from generator.emit.keyed import Entry, Plain, entry_value
+from generator.emit.making import Taken, formatted, made_files, python, rendered
 from generator.emit.naming import package_name
 from generator.emit.routes import RouteSpec, Value, example_routes, route_specs
 from generator.emit.templates import Templates
@@ -39,6 +41,7 @@ JsonData = dict[str, Any]
 # How a member of the data is made: now (`_now`), or as an `Entry` of a `Json` file.
 Member = Callable[..., Any]
 
+_RUN_ENDS, _RUN_MAX = 31, 128  # handlers.py in runs of about 32 handlers (see `_runs`)
 NO_BODY_STATUSES = frozenset({204, 205, 304})
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # Headers the stub computes itself (or that describe the docs' transport, not the answer).
@@ -259,9 +262,24 @@ def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
     return out
 
 
-def handler_text(templates: Templates, name: str, args: tuple[str, ...], doc: str) -> str:
-    """One handler's text of `handlers.py`: a piece per endpoint."""
-    return templates.macro("pieces.jinja", "handler")(HandlerSpec(name, args, doc))
+def handlers_run(templates: Templates, handlers: Plain) -> str:
+    """A run of handlers' text of `handlers.py` (`handlers`: their (name, args, doc))."""
+    handler = templates.macro("pieces.jinja", "handler")
+    return "".join(handler(HandlerSpec(*fields)) for fields in handlers.value)
+
+
+def _runs(handlers: list[HandlerSpec]) -> Iterator[tuple[tuple[str, tuple[str, ...], str], ...]]:
+    """The handlers' fields in runs of about 32, a piece each (one per handler would cost
+    more in keys than it saves): a run ends after a handler whose name has a CRC-32
+    with five low bits clear, so a handler added or removed changes its run alone."""
+    run: list[tuple[str, tuple[str, ...], str]] = []
+    for h in handlers:
+        run.append((h.name, h.args, h.doc))
+        if len(run) >= _RUN_MAX or not zlib.crc32(h.name.encode()) & _RUN_ENDS:
+            yield tuple(run)
+            run = []
+    if run:
+        yield tuple(run)
 
 
 def handlers_module(
@@ -303,8 +321,8 @@ def server_files(
     specs = route_specs(model, value)
     data = server_data(model, specs, example_routes(model, value), Entry)
     handlers = tuple(
-        Taken(Piece(handler_text, templates, h.name, h.args, h.doc), value)
-        for h in _handler_specs(specs)
+        Taken(Piece(handlers_run, templates, Plain(run)), value)
+        for run in _runs(_handler_specs(specs))
     )
     files: dict[str, str | Piece | Json] = {
         f"{pkg}/{name}": python(templates, f"{name}.jinja", context)
