@@ -275,7 +275,10 @@ def _runs(handlers: list[HandlerSpec]) -> Iterator[tuple[tuple[str, tuple[str, .
     run: list[tuple[str, tuple[str, ...], str]] = []
     for h in handlers:
         run.append((h.name, h.args, h.doc))
-        if len(run) >= _RUN_MAX or not zlib.crc32(h.name.encode()) & _RUN_ENDS:
+        if (
+            len(run) >= _RUN_MAX
+            or not zlib.crc32(h.name.encode("utf-8", "surrogatepass")) & _RUN_ENDS
+        ):
             yield tuple(run)
             run = []
     if run:
