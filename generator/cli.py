@@ -32,7 +32,7 @@ from generator.emit.targets import (
 )
 from generator.emit.writer import write_text_atomic
 from generator.model.types import ApiModel
-from generator.pipeline import sealed, trust
+from generator.pipeline import trust
 from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.pipeline.cache import PageCache
 from generator.pipeline.lock import Busy, CacheError, cache_held
@@ -163,7 +163,6 @@ def run() -> None:
     """The `docgen` command: `main`, then a fast exit. Freeing a big build's objects one
     by one at interpreter exit takes a tenth of a second for nothing; every file is
     written and closed by then, so flush and leave."""
-    sealed.freeze_what_loads()
     try:
         main(standalone_mode=True)
         code = 0

@@ -13,8 +13,12 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from generator.emit import shapes
-from generator.emit.render import render
-from generator.emit.server import default_base_path, normalize_base_path, server_data
+from generator.emit.server import (
+    default_base_path,
+    normalize_base_path,
+    server_data,
+    server_templates,
+)
 from generator.model.types import ApiModel
 
 if TYPE_CHECKING:
@@ -36,11 +40,7 @@ def runtime_module(templates: Templates | None = None) -> types.ModuleType:
     sys.modules.update(
         {RUNTIME_PACKAGE: package, f"{RUNTIME_PACKAGE}.shapes": shapes, name: module}
     )
-    source = (
-        templates.render("runtime.py.jinja")
-        if templates is not None
-        else render("server/runtime.py.jinja")
-    )
+    source = (templates or server_templates()).render("runtime.py.jinja")
     exec(compile(source, "<docgen server runtime>", "exec"), module.__dict__)  # noqa: S102
     return module
 

@@ -600,21 +600,18 @@ def test_long_annotations_and_class_heads_split_as_black_splits_them() -> None:
     assert not render.needs_black(source)
 
 
-def test_format_cache_formats_each_text_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_black_runs_once_per_text_across_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`format_python` is pure; a build keeps its result as a piece (by the text)."""
+    from generator.emit.content import Piece
+    from generator.pipeline.pieces import Reuse
+
     args = ", ".join(f"'a{i}'" for i in range(30))
     text = f"x = f({args})\n"  # over the line length: black must split it
-    render.set_format_cache(tmp_path)
-    try:
-        formatted = render.format_python(text)
-        assert formatted.startswith("x = f(\n") and '"a29"' in formatted
-        render.format_python.cache_clear()
-        monkeypatch.setattr(black, "format_str", lambda *a, **k: pytest.fail("not cached"))
-        assert render.format_python(text) == formatted
-    finally:
-        render.set_format_cache(None)
-        render.format_python.cache_clear()
+    first = Reuse()
+    formatted = first.value(Piece(render.format_python, text))
+    assert formatted.startswith("x = f(\n") and '"a29"' in formatted
+    monkeypatch.setattr(black, "format_str", lambda *a, **k: pytest.fail("not kept"))
+    assert Reuse(first.used).value(Piece(render.format_python, text)) == formatted
 
 
 def test_only_lines_black_could_split_send_a_text_to_black() -> None:

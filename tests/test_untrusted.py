@@ -228,8 +228,7 @@ def test_a_forged_page_cache_entry_is_a_miss(docs: Path, tmp_path: Path) -> None
     shutil.rmtree(out)  # the work kept beside the pages goes too: only the pages are left
     for name in ("store.sqlite", "pages.seen"):
         (cache / name).unlink(missing_ok=True)  # (pages just written are not recorded)
-    for name in ("fragments", "outputs"):
-        shutil.rmtree(cache / name)
+    shutil.rmtree(cache / "outputs")
     assert build(docs, out)[0] == 0
     assert "FORGED" not in (out / "model.json").read_text()
 
@@ -252,7 +251,7 @@ def test_a_cache_without_its_key_is_simply_cold(docs: Path, tmp_path: Path) -> N
     subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path, env=env, check=True)
     assert (tmp_path / "machine-a" / "docgen" / "cache-key").stat().st_mode & 0o777 == 0o600
     stores = sorted(p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file())
-    assert {"pages", "store.sqlite", "fragments", "outputs"} <= set(stores)
+    assert {"pages", "store.sqlite", "outputs"} <= set(stores)
     fresh = folder_state(out)
     shutil.rmtree(out)
     code = (
@@ -313,7 +312,7 @@ def test_links_in_a_restored_cache_are_not_written_through(docs: Path, tmp_path:
     assert build(docs, out)[0] == 0
     outside.mkdir()
     (outside / "kept.txt").write_text("keep me")
-    for name in ("fragments", "staging", "pages"):
+    for name in ("outputs", "staging", "pages"):
         shutil.rmtree(cache / name, ignore_errors=True)
         (cache / name).symlink_to(outside)
     (cache / "store.sqlite").unlink()
@@ -339,25 +338,6 @@ def test_planted_sealed_files_are_misses(tmp_path: Path) -> None:
     assert read_sealed(path, b"magic", "key", ()) == {"ok": 1}
     _pickle_forgery(path)
     assert read_sealed(path, b"magic", "key", ()) is None
-
-
-def test_black_results_are_bound_to_their_text(tmp_path: Path) -> None:
-    """A formatted result moved to another text's name (or forged) is not used."""
-    from generator.emit import render
-
-    render.set_format_cache(tmp_path)
-    try:
-        one, two = render._cache_path("a = 1\n"), render._cache_path("b = 2\n")
-        assert one is not None and two is not None
-        render._store(one, "a = 1\n")
-        assert render._cached(one) == "a = 1\n"
-        two.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(one, two)
-        assert render._cached(two) is None
-        one.write_bytes(one.read_bytes().replace(b"a = 1", b"import os"))
-        assert render._cached(one) is None
-    finally:
-        render.set_format_cache(None)
 
 
 # --- files docgen did not write -------------------------------------------------------

@@ -37,7 +37,14 @@ from generator.emit.naming import (
     package_name,
     py_identifier,
 )
-from generator.emit.render import LINE_LENGTH, Wrap, annotated, black_mode, needs_black, pystr
+from generator.emit.render import (
+    LINE_LENGTH,
+    Wrap,
+    annotated,
+    format_python,
+    needs_black,
+    pystr,
+)
 from generator.emit.targets import Context, available
 from generator.emit.templates import Templates
 from generator.model.types import (
@@ -918,19 +925,8 @@ def _example(areas: Iterable[_Area], made: Mapping[str, list[Any]]) -> dict[str,
 # ----- the files: pure functions of plain data and pieces ------------------------------
 
 
-def formatted_python(text: str) -> str:
-    """`text` in black's layout: itself, unless docgen could not lay it out so (rare,
-    see `needs_black`). Called within the piece that renders the text: its result is
-    kept by that piece's key."""
-    if not needs_black(text):
-        return text
-    import black
-
-    return str(black.format_str(text, mode=black_mode()))
-
-
 def _python_file(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
-    return formatted_python(templates.render(name, **context))
+    return format_python(templates.render(name, **context))
 
 
 def _text_file(templates: Templates, name: str, context: Mapping[str, Any]) -> str:
@@ -1023,7 +1019,7 @@ def _join_needs_black(kind: str, *args: Any) -> bool:
 
 
 def _join_formatted(kind: str, *args: Any) -> str:
-    return formatted_python(_join(kind, *args))
+    return format_python(_join(kind, *args))
 
 
 # ----- for callers that want names or text, not a build --------------------------------

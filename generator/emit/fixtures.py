@@ -20,27 +20,27 @@ every doc set but for the package names and base path; it runs against
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from generator import jsontext
 from generator.diagnostics import Diagnostic
-from generator.emit import fragments
+from generator.emit.content import Files, Json, Piece, made_now
+from generator.emit.keyed import Entry, Plain, entry_value
+from generator.emit.making import made_files, python
 from generator.emit.naming import (
     NameAllocator,
-    OperationName,
     operation_names,
     package_name,
     py_identifier,
     safe_file_stem,
 )
-from generator.emit.render import format_python, render_kept
-from generator.emit.routes import example_routes
+from generator.emit.routes import Value, example_routes
 from generator.emit.server import (
     NO_BODY_STATUSES,
     content_type,
@@ -53,11 +53,11 @@ from generator.emit.server import (
     types_data,
 )
 from generator.emit.shapes import Types
+from generator.emit.templates import Templates
 from generator.model.paths import _compile
 from generator.model.types import ApiModel, Endpoint, Enum, Example, ExampleResponse, Resource
 
-Files = dict[str, "str | bytes | jsontext.Chunks"]
-Json = dict[str, Any]
+JsonData = dict[str, Any]
 
 SUITE = ("conftest.py", "docgen_replay.py", "test_server_examples.py", "test_client_examples.py")
 _JSONISH = re.compile(r"^\s*[\[{]")
@@ -70,45 +70,90 @@ def client_package(model: ApiModel, settings: Mapping[str, str]) -> str:
     return py_identifier(settings.get("package") or package_name(model.namespace, "client"))
 
 
-# ----- why an example cannot be replayed -------------------------------------------------------
+# ----- what a fixture reads of the rest of the model -------------------------------------------
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _fields_of(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
     return (d.file, d.line, d.col, d.code, d.message, d.severity.value)
 
 
-class _Findings:
-    """The model's diagnostics by file, to name the one that explains a skipped example."""
+class Findings:
+    """Diagnostics a skipped fixture may name as its reason (those of its page), in
+    their own order: an argument of the fixture pieces keyed by their digests, one
+    object shared by the page's examples."""
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
-        self.by_file: dict[str, list[Diagnostic]] = {}
-        for d in sorted(diagnostics, key=_fields_of):  # their own order, compared in C
-            self.by_file.setdefault(d.file, []).append(d)
+    def __init__(self, found: tuple[Diagnostic, ...]) -> None:
+        self.found = found
+        self.digest = _digest(tuple(d.digest for d in found))
 
-    def digest(self, file: str) -> str:
-        """What `find` can answer for `file`: its diagnostics' fields."""
-        return fragments.digest([_fields_of(d) for d in self.by_file.get(file, [])])
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(self.found + other.found)
 
     def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
         """The first diagnostic of `codes` on `lines` of `file`, else `file:line: fallback`."""
-        for d in self.by_file.get(file, []):
-            if d.code in codes and d.line in lines:
+        for d in self.found:
+            if d.file == file and d.code in codes and d.line in lines:
                 return d.format()
         return f"{file}:{lines.start}: {fallback}"
 
 
+_NONE = Findings(())
+
+
+def findings_by_file(diagnostics: tuple[Diagnostic, ...]) -> dict[str, Findings]:
+    """The model's diagnostics by file, in their own order."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in sorted(diagnostics, key=_fields_of):  # their own order, compared in C
+        by_file.setdefault(d.file, []).append(d)
+    return {file: Findings(tuple(found)) for file, found in by_file.items()}
+
+
+class TypeTable:
+    """The types as the typed client reads bodies, as an argument of the fixture
+    pieces: keyed by a digest of every type's data (not its descriptions), the
+    checker built only if a fixture must be made."""
+
+    def __init__(self, model: ApiModel, digest: str) -> None:
+        self.model = model
+        self.digest = digest
+
+    @cached_property
+    def types(self) -> Types:
+        return Types(types_data(self.model), strict=True)
+
+
+def type_digest(element: Resource | Enum) -> str:
+    """A digest of one type's part of `types_data`: a piece kept by the element's."""
+    return _digest((type(element).__name__, element.name, type_data(element)))
+
+
+def type_table(model: ApiModel, value: Value) -> TypeTable:
+    """The model's `TypeTable`: each type's digest a piece (a build reads no type
+    whose element is unchanged)."""
+    elements: list[Resource | Enum] = [*model.resources, *model.enums]
+    return TypeTable(model, _digest([value(Piece(type_digest, e)) for e in elements]))
+
+
 @dataclass(frozen=True)
 class _Context:
-    endpoints: Mapping[str, Endpoint]
-    routes: Mapping[str, str | None]
-    operations: Mapping[str, OperationName]
-    findings: _Findings
-    model: ApiModel
+    """What one example's fixture reads besides the example."""
 
-    @functools.cached_property
+    endpoint: Endpoint | None  # its own
+    route: str | None  # the endpoint whose route answers its request
+    routed: Endpoint | None  # that endpoint
+    findings: Findings  # of its page (and its response's, if another)
+    table: TypeTable
+
+    @property
     def types(self) -> Types:
-        """The types as the typed client reads bodies: only a fixture made reads them."""
-        return Types(types_data(self.model), strict=True)
+        return self.table.types
+
+    def find(self, file: str, lines: range, codes: tuple[str, ...], fallback: str) -> str:
+        return self.findings.find(file, lines, codes, fallback)
 
 
 def _source(file: str, line: int) -> str:
@@ -136,19 +181,19 @@ def _server_skip(example: Example, ctx: _Context) -> str | None:
     request, file, line = example.request, example.source.file, example.request.source.line
     here = range(min(example.source.line, line), line + 1)  # the block's annotation, its first line
     if example.endpoint is None:
-        return ctx.findings.find(file, here, ("X006",), "matches no documented endpoint")
-    if ctx.routes[example.id] is None:
+        return ctx.find(file, here, ("X006",), "matches no documented endpoint")
+    if ctx.route is None:
         why = f"no {request.method} endpoint matches {request.path}"
-        return ctx.findings.find(file, here, ("X005",), why)
+        return ctx.find(file, here, ("X005",), why)
     if example.response is None:
-        return ctx.findings.find(file, here, ("X002",), "the request has no documented response")
+        return ctx.find(file, here, ("X002",), "the request has no documented response")
     if (
         request.body is not None
         and not request.body_is_json
         and _claims_json(request.content_type, request.body)
     ):
         block = range(line, example.response.source.line)
-        return ctx.findings.find(file, block, ("J002",), "the request body is not JSON")
+        return ctx.find(file, block, ("J002",), "the request body is not JSON")
     return None
 
 
@@ -170,9 +215,9 @@ def _client_skip(example: Example, status: int, ctx: _Context) -> str | None:
         return _contradicts_endpoint(example, status, None, ctx)
     if not response.body_is_json and _claims_json(response.content_type, response.body):
         lines = range(response.source.line, response.source.line + 1000)  # the nearest after it
-        return ctx.findings.find(response.source.file, lines, ("J002",), "the body is not JSON")
+        return ctx.find(response.source.file, lines, ("J002",), "the body is not JSON")
     annotated = annotated_type(response)
-    endpoint = ctx.endpoints.get(example.endpoint or "")
+    endpoint = ctx.endpoint
     promised = endpoint.response.type if endpoint is not None else None
     typed = annotated or ((promised.name, promised.collection) if promised is not None else None)
     if response.body_is_json and typed is not None and status < 400:
@@ -198,7 +243,7 @@ def _contradicts_endpoint(
 ) -> str | None:
     """The example contradicts what its page says the endpoint returns: the docs
     disagree with themselves (check reports it), so no typed call can match both."""
-    endpoint = ctx.endpoints.get(example.endpoint or "")
+    endpoint = ctx.endpoint
     response = example.response
     if endpoint is None or response is None or not 200 <= status < 300:
         return None
@@ -244,7 +289,8 @@ def _contradicts_endpoint(
 # ----- requests the stub cannot tell apart ---------------------------------------------------
 
 
-def _request_key(example: Example, route: str) -> tuple[str, ...]:
+def request_key(example: Example, route: str) -> tuple[str, ...]:
+    """What the stub tells a request by: a piece per example and route."""
     request = example.request
     query = sorted(parse_qsl(request.query, keep_blank_values=True))
     path = unquote(request.path).rstrip("/").casefold()
@@ -252,16 +298,14 @@ def _request_key(example: Example, route: str) -> tuple[str, ...]:
     return (route, request.method, path, json.dumps(query), body)
 
 
-def _twins(model: ApiModel, routes: Mapping[str, str | None]) -> dict[str, str]:
+def _twins(model: ApiModel, routes: Mapping[str, str | None], value: Value) -> dict[str, str]:
     """Example id -> the earlier example of its route whose request is the same."""
     first: dict[tuple[str, ...], str] = {}
     twins: dict[str, str] = {}
     for example in model.examples:
         route = routes[example.id]
         if route is not None and example.response is not None:
-            make = functools.partial(_request_key, example, route)
-            piece = fragments.key("request key", fragments.stamp_of(example), route)
-            key = fragments.reuse(piece, make)
+            key = value(Piece(request_key, example, route))
             if key in first:
                 twins[example.id] = first[key]
             first.setdefault(key, example.id)
@@ -286,7 +330,7 @@ def _path_args(example: Example, endpoint: Endpoint | None) -> list[str]:
     return [values.get(name, "") for name in _compile(endpoint.path).names]
 
 
-def _request_data(example: Example) -> Json:
+def _request_data(example: Example) -> JsonData:
     r = example.request
     return {
         "method": r.method,
@@ -301,7 +345,7 @@ def _request_data(example: Example) -> Json:
     }
 
 
-def _response_data(example: Example) -> Json | None:
+def _response_data(example: Example) -> JsonData | None:
     r = example.response
     if r is None:
         return None
@@ -319,11 +363,11 @@ def _response_data(example: Example) -> Json | None:
     }
 
 
-def _type_data(annotated: tuple[str, bool] | None) -> Json | None:
+def _type_data(annotated: tuple[str, bool] | None) -> JsonData | None:
     return None if annotated is None else {"name": annotated[0], "collection": annotated[1]}
 
 
-def _expect(example: Example, endpoint: Endpoint | None) -> Json | None:
+def _expect(example: Example, endpoint: Endpoint | None) -> JsonData | None:
     """What the stub answers: the documented status, headers and body (none for 204)."""
     if example.response is None:
         return None
@@ -337,16 +381,15 @@ def _expect(example: Example, endpoint: Endpoint | None) -> Json | None:
     }
 
 
-def _fixture(example: Example, ctx: _Context, twin: str | None) -> Json:
-    endpoint = ctx.endpoints.get(example.endpoint or "")
-    route = ctx.routes[example.id]
-    op = ctx.operations.get(example.endpoint or "")
+def _fixture(
+    example: Example, ctx: _Context, operation: tuple[str, str] | None, twin: str | None
+) -> JsonData:
     prefer = _prefer(example.id) if twin is not None else None
     server_skip = _server_skip(example, ctx)
     if server_skip is None and twin is not None and prefer is None:
         server_skip = f"{_source(example.source.file, example.source.line)}: the same request as "
         server_skip += f"{twin}, and its id cannot be sent in a Prefer header to pick it"
-    expect = _expect(example, ctx.endpoints.get(route or ""))
+    expect = _expect(example, ctx.routed)
     client_skip = server_skip
     if client_skip is None and expect is not None:
         client_skip = _client_skip(example, expect["status"], ctx)
@@ -354,9 +397,9 @@ def _fixture(example: Example, ctx: _Context, twin: str | None) -> Json:
         "id": example.id,
         "source": _source(example.source.file, example.source.line),
         "endpoint": example.endpoint,
-        "route": route,
-        "operation": None if op is None else {"area": op.area, "name": op.name},
-        "pathArgs": _path_args(example, endpoint),
+        "route": ctx.route,
+        "operation": None if operation is None else {"area": operation[0], "name": operation[1]},
+        "pathArgs": _path_args(example, ctx.endpoint),
         "request": _request_data(example),
         "response": _response_data(example),
         "expect": expect,
@@ -365,94 +408,72 @@ def _fixture(example: Example, ctx: _Context, twin: str | None) -> Json:
     }
 
 
-def _context(model: ApiModel) -> _Context:
-    return _Context(
-        endpoints={e.id: e for e in model.endpoints},
-        routes=example_routes(model),
-        operations=operation_names(model),
-        findings=_Findings(model.diagnostics),
-        model=model,
-    )
+def fixture_data(
+    example: Example,
+    endpoint: Endpoint | None,
+    route: str | None,
+    routed: Endpoint | None,
+    operation: tuple[str, str] | None,
+    twin: str | None,
+    findings: Findings,
+    table: TypeTable,
+) -> JsonData:
+    """One example's fixture, from the example and all it reads of the model."""
+    ctx = _Context(endpoint, route, routed, findings, table)
+    return _fixture(example, ctx, operation, twin)
 
 
-def _named(model: ApiModel, ctx: _Context) -> Iterator[tuple[str, Example, str | None]]:
-    """(file name, example, its twin) for every example: stable, unique names."""
-    twins = _twins(model, ctx.routes)
-    examples = sorted(model.examples, key=lambda x: x.id)
-    ids = tuple(example.id for example in examples)
-    names = fragments.reuse(("fixture names", fragments.digest(ids)), lambda: _file_names(ids))
-    for name, example in zip(names, examples, strict=True):
-        yield name, example, twins.get(example.id)
-
-
-def _file_names(ids: tuple[str, ...]) -> tuple[str, ...]:
-    """A unique file name for each example id, in order (kept by the ids' digest)."""
+def file_names(ids: Plain) -> tuple[str, ...]:
+    """A unique file name for each example id (`ids`: a tuple), in order."""
     names = NameAllocator()
-    return tuple(f"{names.allocate(safe_file_stem(i))}.json" for i in ids)
+    return tuple(f"{names.allocate(safe_file_stem(i))}.json" for i in ids.value)
 
 
-def fixtures(model: ApiModel) -> dict[str, Json]:
+def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(file name, `fixture_data`'s arguments) for every example: stable, unique names."""
+    endpoints = {e.id: e for e in model.endpoints}
+    routes = example_routes(model, value)
+    operations = operation_names(model, value)
+    findings = findings_by_file(model.diagnostics)
+    table = type_table(model, value)
+    twins = _twins(model, routes, value)
+    examples = sorted(model.examples, key=lambda x: x.id)
+    names = value(Piece(file_names, Plain(tuple(example.id for example in examples))))
+    for name, example in zip(names, examples, strict=True):
+        route = routes[example.id]
+        op = operations.get(example.endpoint or "")
+        yield name, (
+            example,
+            endpoints.get(example.endpoint or ""),
+            route,
+            endpoints.get(route or ""),
+            None if op is None else (op.area, op.name),
+            twins.get(example.id),
+            _findings_of(example, findings),
+            table,
+        )
+
+
+def _findings_of(example: Example, findings: Mapping[str, Findings]) -> Findings:
+    """The diagnostics a skip reason may name: of the example's page, and of its
+    response's if that is another."""
+    own = findings.get(example.source.file, _NONE)
+    other = example.response.source.file if example.response is not None else None
+    if other is None or other == example.source.file:
+        return own
+    return own + findings.get(other, _NONE)
+
+
+def fixtures(model: ApiModel) -> dict[str, JsonData]:
     """`<safe stem>.json` -> fixture, for every example of the model."""
-    ctx = _context(model)
-    return {name: _fixture(example, ctx, twin) for name, example, twin in _named(model, ctx)}
+    return {name: fixture_data(*args) for name, args in _fixture_args(model, made_now)}
 
 
-def _fixture_files(model: ApiModel) -> dict[str, bytes | jsontext.Chunks]:
-    """`fixtures()` encoded, each file a piece (see `fragments`) keyed by the stamps of
-    its example and endpoints, its route, operation and twin, the findings of its
-    page and a digest of the types."""
-    ctx = _context(model)
-    types = _types_digest(model)
-    findings: dict[str, str] = {}
-    out: dict[str, bytes | jsontext.Chunks] = {}
-    for name, example, twin in _named(model, ctx):
-        file = example.source.file
-        if file not in findings:
-            findings[file] = ctx.findings.digest(file)
-        own = ctx.endpoints.get(example.endpoint or "")
-        route = ctx.routes[example.id]
-        routed = ctx.endpoints.get(route or "")
-        op = ctx.operations.get(example.endpoint or "")
-        key = fragments.key(
-            "fixture",
-            fragments.stamp_of(example),
-            fragments.stamp_of(own) if own is not None else "-",
-            route or "-",
-            fragments.stamp_of(routed) if routed is not None else "-",
-            (op.area, op.name) if op is not None else "-",
-            twin or "-",
-            findings[file],
-            types,
-        )
-        make = functools.partial(_fixture_bytes, example, ctx, twin)
-        out[name] = fragments.reuse_bytes(key, make)
-    return out
-
-
-def _types_digest(model: ApiModel) -> str:
-    """`types_data(model)` as a digest of each type's part of it, kept by the type's
-    stamp: a build reads no type whose stamp is unchanged."""
-    elements: list[Resource | Enum] = [*model.resources, *model.enums]
-    parts = [
-        fragments.reuse(
-            fragments.key("type data digest", fragments.stamp_of(element)),
-            functools.partial(_type_digest, element),
-        )
-        for element in elements
-    ]
-    return fragments.digest(parts)
-
-
-def _type_digest(element: Resource | Enum) -> str:
-    return fragments.digest(type(element).__name__, element.name, type_data(element))
-
-
-def _fixture_bytes(example: Example, ctx: _Context, twin: str | None) -> bytes:
-    return jsontext.encode(_fixture(example, ctx, twin), indent=1)
-
-
-def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
-    """`tests/...`: the fixtures and the suite that replays them against server and client."""
+def tests_files(
+    model: ApiModel, settings: Mapping[str, str], templates: Templates, value: Value = made_now
+) -> Files:
+    """`tests/...`: the fixtures and the suite that replays them against server and
+    client, each file a piece."""
     base_path = settings.get("base_path")
     context = {
         "server_package": server_package(model, settings),
@@ -462,9 +483,17 @@ def tests_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
         ),
         "namespace": model.namespace or "the API",
     }
-    files: dict[str, str | bytes | jsontext.Chunks] = {
-        name: format_python(render_kept(f"tests/{name}.jinja", **context)) for name in SUITE
+    files: dict[str, str | Piece | Json] = {
+        name: python(templates, f"{name}.jinja", context) for name in SUITE
     }
-    for name, data in _fixture_files(model).items():
-        files[f"fixtures/{name}"] = data
-    return {f"tests/{rel}": text for rel, text in sorted(files.items())}
+    for name, args in _fixture_args(model, value):
+        files[f"fixtures/{name}"] = Json(Entry(fixture_data, *args), 1, entry_value)
+    return {f"tests/{rel}": content for rel, content in sorted(files.items())}
+
+
+def tests_target(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str | bytes]:
+    """The tests target's files made now with its own templates (tests, scripts)."""
+    from generator.emit.targets import available
+
+    templates = Templates.of("tests", available()["tests"].templates, None)
+    return made_files(tests_files(model, settings, templates))

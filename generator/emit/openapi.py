@@ -51,7 +51,7 @@ from generator import jsontext
 from generator.digest import content_digest
 from generator.emit.content import Json as JsonFile
 from generator.emit.content import Piece, made_now
-from generator.emit.naming import NameAllocator, operation_names
+from generator.emit.naming import NameAllocator, OperationName, operation_names
 from generator.model.types import (
     PRIMITIVE,
     ApiModel,
@@ -136,9 +136,9 @@ def openapi_document(model: ApiModel, settings: Mapping[str, str] | None = None)
 def _document(model: ApiModel, settings: Mapping[str, str] | None, value: Value) -> Json:
     """The document, its operations and schemas `Piece`s (`value` makes the routes)."""
     types = _Types.of(model)
-    names = operation_names(model)
+    names = operation_names(model, value)
     routes = _kept_routes(model.endpoints, value)
-    paths = _paths(model, routes, types)
+    paths = _paths(model, routes, types, names)
     tags = sorted({names[route.endpoint.id].area for route in routes})
     base_url = (settings or {}).get("base_url")
     servers = [{"url": base_url}] if base_url else _servers(model.base_urls)
@@ -494,8 +494,9 @@ def _renames(path: str, key: str) -> tuple[tuple[str, str], ...]:
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _paths(model: ApiModel, routes: list[_Route], types: _Types) -> Json:
-    names = operation_names(model)
+def _paths(
+    model: ApiModel, routes: list[_Route], types: _Types, names: Mapping[str, OperationName]
+) -> Json:
     # routes by (path, method): hashing a route would hash its whole endpoint
     owner = {e: (r.key, r.method) for r in routes for e in (r.endpoint.id, *r.merged)}
     by_route: dict[tuple[str, str], list[Example]] = defaultdict(list)

@@ -7,24 +7,15 @@ makes a Python string literal, `docstring` a body that is safe between `\"\"\"`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import importlib.util
-import json
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jinja2
-
 import generator
-from generator.emit import fragments
-from generator.emit.writer import write_bytes_atomic
-from generator.pipeline import trust
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that str.splitlines() or the tokenizer treat as line ends, or
@@ -262,120 +253,6 @@ def wrap(
     return Wrap(head, tuple(items), tail, explode=explode, optional=optional)
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pystr"] = pystr
-    env.filters["docstring"] = docstring
-    env.globals["layout"] = layout
-    env.globals["wrap"] = wrap
-    env.globals["import_line"] = import_line
-    env.globals["toml"] = json.dumps  # a TOML basic string is a JSON string
-    return env
-
-
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
-
-
-def render_kept(template: str, **context: Any) -> str:
-    """`render`, for a context of plain data only (text, numbers, and tuples, lists and
-    dicts of them: what `repr` spells the same at every build). The text is a piece
-    (see `fragments`) kept by that data: an unchanged file does not even load its
-    template, and compiling templates is most of what a small file costs."""
-    key = ("render", template, fragments.digest(sorted(context.items())))
-    return fragments.reuse(key, functools.partial(render, template, **context))
-
-
-def piece(
-    template: str, macro: str, arg: Callable[[], object], key: tuple[Hashable, ...] | None
-) -> str:
-    """A macro of `template` on `arg()`: one element's text of a generated module, kept
-    between builds under `key` (see `fragments`), which must name all the argument
-    holds. The argument is asked for only when the text must be made."""
-
-    def make() -> str:
-        return _macro(template, macro)(arg())
-
-    return fragments.reuse((template, macro, *key), make) if key is not None else make()
-
-
-def at_hand(value: T) -> Callable[[], T]:
-    """`value`, as the argument `piece` asks for only when it must make the text."""
-    return functools.partial(_same, value)
-
-
-def _same(value: T) -> T:
-    return value
-
-
-@functools.cache
-def _macro(template: str, name: str) -> Callable[[object], str]:
-    macro = getattr(environment().get_template(template).module, name)
-    return lambda arg: str(macro(arg))
-
-
-_format_cache: Path | None = None
-_format_jobs = 1
-
-
-def set_format_cache(folder: Path | None, jobs: int = 1) -> None:
-    """Keep black's results in `folder` (keyed by the text, black's version and mode), so
-    that a rebuild formats only the files whose text changed. None: in memory only.
-    `jobs` > 1 lets `format_many` run black in that many processes."""
-    global _format_cache, _format_jobs
-    _format_cache = folder
-    _format_jobs = max(1, jobs)
-
-
-def format_cache_folder() -> Path | None:
-    return _format_cache
-
-
-def _cache_path(text: str) -> Path | None:
-    if _format_cache is None:
-        return None
-    key = hashlib.sha256(
-        f"{BLACK_VERSION}\0{LINE_LENGTH}\0{text}".encode("utf-8", "surrogatepass")
-    ).hexdigest()
-    return _format_cache / key[:2] / f"{key}.py"
-
-
-def _cached(path: Path | None) -> str | None:
-    """A cached result, or None; an entry not tagged on this machine for this text's
-    key (damaged, planted, or moved from another key) is ignored (see `generator.pipeline.trust`).
-    """
-    if path is None:
-        return None
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    formatted = trust.verified(_FORMAT_PURPOSE + path.stem.encode(), raw)
-    try:
-        return formatted.decode("utf-8", "surrogatepass") if formatted else None
-    except UnicodeDecodeError:
-        return None
-
-
-def _store(path: Path | None, formatted: str) -> None:
-    if path is None:
-        return
-    data = formatted.encode("utf-8", "surrogatepass")
-    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-        write_bytes_atomic(path, trust.signed(_FORMAT_PURPOSE + path.stem.encode(), data))
-
-
-_FORMAT_PURPOSE = b"docgen black result for "
-
-
 def _black(text: str) -> str:
     import black
 
@@ -413,51 +290,7 @@ def needs_black(text: str) -> bool:
     return False
 
 
-def _needs_black_kept(text: str) -> bool:
-    """`needs_black`, kept between builds by the text's digest (a scan of every line
-    of a big module costs more than hashing it)."""
-    if fragments.active() is None:
-        return needs_black(text)
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return fragments.reuse(("needs black", digest), functools.partial(needs_black, text))
-
-
-@lru_cache(maxsize=1024)
 def format_python(text: str) -> str:
-    """black, in-process (line length 100), for a text `needs_black`: once per text and
-    process, or per text at all with a format cache. Other texts are returned as they are."""
-    if not _needs_black_kept(text):
-        return text
-    path = _cache_path(text)
-    cached = _cached(path)
-    if cached is not None:
-        return cached
-    formatted = _black(text)
-    _store(path, formatted)
-    return formatted
-
-
-def format_many(texts: dict[str, str]) -> dict[str, str]:
-    """`format_python` over many files; the cache misses run in parallel when allowed
-    (largest first)."""
-    out: dict[str, str] = {}
-    misses: dict[str, str] = {}
-    for rel, text in texts.items():
-        cached = text if not _needs_black_kept(text) else _cached(_cache_path(text))
-        if cached is not None:
-            out[rel] = cached
-        else:
-            misses[rel] = text
-    if _format_jobs > 1 and len(misses) > 1:
-        order = sorted(misses, key=lambda r: -len(misses[r]))
-        from concurrent.futures import ProcessPoolExecutor  # only when many files need black
-
-        with ProcessPoolExecutor(min(_format_jobs, len(order))) as pool:
-            results = pool.map(_black, [misses[r] for r in order])
-            for rel, formatted in zip(order, results, strict=True):
-                _store(_cache_path(misses[rel]), formatted)
-                out[rel] = formatted
-    else:
-        for rel, text in misses.items():
-            out[rel] = format_python(text)
-    return {rel: out[rel] for rel in texts}
+    """`text` as black lays it out: through black only when `needs_black` says black
+    could lay it out otherwise (a pure function: the build keeps its results as pieces)."""
+    return _black(text) if needs_black(text) else text

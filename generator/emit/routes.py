@@ -1,18 +1,21 @@
 """Routes: every endpoint as the stub routes it, and the route each example reaches.
 
-Shared by the server, OpenAPI and tests targets, and computed once per build
-before they render (see `targets.prepare`). This module imports no template
-machinery, so preparing the routes costs only the routes.
+Shared by the server and tests targets. Pure functions of the model: what
+costs (ordering every template, matching every example's URL) is made as
+pieces (`generator.emit.content`), so a build whose templates and requests did
+not change takes them from the last one. `value` gives a piece's value (a
+target's `context.value`; `made_now` outside a build). This module imports no
+template machinery.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from generator.emit import fragments
-from generator.emit.memo import per_model
+from generator.emit.content import Piece, made_now
+from generator.emit.keyed import Plain
 from generator.emit.naming import NameAllocator, OperationName, attribute_name, operation_names
 from generator.model.paths import PathIndex, PathTemplate, _compile
 from generator.model.types import ApiModel, Endpoint
@@ -20,6 +23,8 @@ from generator.model.types import ApiModel, Endpoint
 # Members of the generated handlers' base class: no handler method may take these names.
 HANDLER_MEMBERS = frozenset({"documented"})
 ARG_RESERVED = frozenset({"self", "call"})
+
+Value = Callable[[Piece], Any]
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,11 @@ def handler_names(ops: Mapping[str, OperationName]) -> dict[str, str]:
     }
 
 
-@per_model
-def route_specs(model: ApiModel) -> list[RouteSpec]:
+def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     """Every endpoint as a route, most specific template first (ties: model order)."""
-    ops = operation_names(model)
+    ops = operation_names(model, value)
     handlers = handler_names(ops)
-    paths = [e.path for e in model.endpoints]
-    key = ("route order", fragments.digest(paths))
-    order, args = fragments.reuse(key, functools.partial(_route_order, paths))
+    order, args = value(Piece(route_order, Plain(tuple(e.path for e in model.endpoints))))
     return [
         RouteSpec(
             endpoint=model.endpoints[i],
@@ -60,9 +62,10 @@ def route_specs(model: ApiModel) -> list[RouteSpec]:
     ]
 
 
-def _route_order(paths: list[str]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+def route_order(templates: Plain) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """(the routes' order, most specific template first; each route's argument names):
-    a function of the path templates alone, kept between builds."""
+    a function of the path templates alone, so a piece kept while they hold."""
+    paths: tuple[str, ...] = templates.value
     args = []
     for path in paths:
         allocator = NameAllocator(ARG_RESERVED)
@@ -72,30 +75,28 @@ def _route_order(paths: list[str]) -> tuple[tuple[int, ...], tuple[tuple[str, ..
     return tuple(order), tuple(args)
 
 
-@per_model
-def example_routes(model: ApiModel) -> dict[str, str | None]:
+def routed(routing: Plain) -> tuple[str | None, ...]:
+    """The endpoint whose route answers each request (None: no route does), in order.
+    `routing`: every endpoint's (method, template, id), every example's (method, path)."""
+    routes, requests = routing.value
+    index = PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in routes)
+    found = []
+    for method, path in requests:
+        hits = index.match(method, path)
+        found.append(hits[0][0] if hits else None)
+    return tuple(found)
+
+
+def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | None]:
     """The endpoint whose route answers each example's request (None: no route does).
 
     Usually the example's own endpoint; where a more specific template of the
     doc set matches its URL too, that one (the stub routes by URL, not by page).
     """
-    routes = fragments.digest(*((e.method, e.path, e.id) for e in model.endpoints))
-
-    @functools.cache
-    def index() -> PathIndex[str]:  # analyses every template: only if a route is not kept
-        return PathIndex(
-            (e.method, PathTemplate(e.path, e.path, (), ""), e.id) for e in model.endpoints
-        )
-
-    def route(method: str, path: str) -> str | None:
-        hits = index().match(method, path)
-        return hits[0][0] if hits else None
-
-    routed: dict[str, str | None] = {}
-    for example in model.examples:
-        method, path = example.request.method, example.request.path or "/"
-        found = fragments.reuse(
-            ("route", routes, method, path), functools.partial(route, method, path)
-        )
-        routed[example.id] = found if example.endpoint is not None else None
-    return routed
+    routes = tuple((e.method, e.path, e.id) for e in model.endpoints)
+    requests = tuple((x.request.method, x.request.path or "/") for x in model.examples)
+    found = value(Piece(routed, Plain((routes, requests))))
+    return {
+        example.id: route if example.endpoint is not None else None
+        for example, route in zip(model.examples, found, strict=True)
+    }

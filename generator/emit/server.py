@@ -13,32 +13,36 @@ for every doc set, and the API as data under `data/`:
 - `types.json`: resources (properties, base type) and enums, to check request
   bodies and to synthesise answers for endpoints the docs show no example of.
 
-The data is built here, once, from the model; the generated package never
+The data is built here from the model, each route, example and type a member
+made from its own elements (kept by their digests); the generated package never
 imports docgen. `server_data` is also what `docgen serve` runs in-process.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import jsontext
-from generator.emit import fragments, shapes
-from generator.emit.naming import (
-    package_name,
-)
-from generator.emit.render import at_hand, format_python, piece, render, render_kept
-from generator.emit.routes import RouteSpec, example_routes, route_specs
+from generator.emit import shapes
+from generator.emit.content import Files, Json, Piece, made_now
+from generator.emit.keyed import Entry, Plain, entry_value
+from generator.emit.making import Taken, made_files, python, rendered
+from generator.emit.naming import package_name
+from generator.emit.render import format_python
+from generator.emit.routes import RouteSpec, Value, example_routes, route_specs
+from generator.emit.templates import Templates
 from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
 
-Files = dict[str, "str | bytes | jsontext.Chunks"]
-Json = dict[str, Any]
+JsonData = dict[str, Any]
+# How a member of the data is made: now (`_now`), or as an `Entry` of a `Json` file.
+Member = Callable[..., Any]
 
+_RUN_ENDS, _RUN_MAX = 31, 128  # handlers.py in runs of about 32 handlers (see `_runs`)
 NO_BODY_STATUSES = frozenset({204, 205, 304})
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # Headers the stub computes itself (or that describe the docs' transport, not the answer).
@@ -65,11 +69,11 @@ def normalize_base_path(path: str) -> str:
     return f"/{path}" if path else ""
 
 
-def _type_data(ref: TypeRef | None) -> Json | None:
+def _type_data(ref: TypeRef | None) -> JsonData | None:
     return None if ref is None else {"type": ref.name, "collection": ref.collection}
 
 
-def _request_data(endpoint: Endpoint) -> Json | None:
+def _request_data(endpoint: Endpoint) -> JsonData | None:
     """The body shape: the documented type and/or the body-parameter table."""
     fields = [
         [p.name.strip().strip("`"), p.type.name, p.type.collection]
@@ -84,25 +88,31 @@ def _request_data(endpoint: Endpoint) -> Json | None:
     }
 
 
-def _route_data(spec: RouteSpec, examples: list[str]) -> Json:
-    endpoint = spec.endpoint
+def route_data(
+    endpoint: Endpoint,
+    operation: str,
+    handler: str,
+    args: tuple[str, ...],
+    examples: tuple[str, ...],
+) -> JsonData:
+    """One route's entry in `routes.json`."""
     compiled = _compile(endpoint.path)
     return {
         "endpoint": endpoint.id,
-        "operation": spec.operation,
-        "handler": spec.handler,
+        "operation": operation,
+        "handler": handler,
         "method": endpoint.method,
         "template": endpoint.path,
         "pattern": compiled.pattern,
         "params": list(compiled.names),
-        "args": list(spec.args),
+        "args": list(args),
         "head": compiled.head,
         "slashes": compiled.slashes,
         "flexible": compiled.flexible,
         "status": endpoint.response.status or 200,
         "request": _request_data(endpoint),
         "response": _type_data(endpoint.response.type),
-        "examples": examples,
+        "examples": list(examples),
     }
 
 
@@ -137,7 +147,7 @@ def content_type(example: Example) -> str | None:
     return "application/json" if response.body_is_json else None
 
 
-def _example_data(example: Example, endpoint: Endpoint | None) -> Json:
+def example_data(example: Example, endpoint: Endpoint | None) -> JsonData:
     response = example.response
     assert response is not None
     status = response_status(example, endpoint)
@@ -162,7 +172,7 @@ def _example_data(example: Example, endpoint: Endpoint | None) -> Json:
 # ----- types ---------------------------------------------------------------------------------
 
 
-def _resource_data(resource: Resource) -> Json:
+def resource_data(resource: Resource) -> JsonData:
     return {
         "base": resource.base_type,
         "abstract": resource.abstract,
@@ -172,70 +182,63 @@ def _resource_data(resource: Resource) -> Json:
     }
 
 
-def types_data(model: ApiModel, *, lazy: bool = False) -> Json:
-    """`lazy`: each type's data a `jsontext.Piece`, keyed by its stamp."""
-    return {
-        "resources": {
-            r.name: _lazy(lazy, ("resource data", r), functools.partial(_resource_data, r))
-            for r in model.resources
-        },
-        "enums": {
-            e.name: _lazy(lazy, ("enum data", e), functools.partial(_enum_data, e))
-            for e in model.enums
-        },
-    }
-
-
-def type_data(element: Resource | Enum) -> Json:
-    """One type's entry in `types_data`."""
-    return _resource_data(element) if isinstance(element, Resource) else _enum_data(element)
-
-
-def _enum_data(enum: Enum) -> Json:
+def enum_data(enum: Enum) -> JsonData:
     return {"members": [m.name for m in enum.members], "flags": enum.flags}
 
 
-def _lazy(
-    lazy: bool, key: tuple[str, object, *tuple[Hashable, ...]], make: Callable[[], Json]
-) -> Any:
-    """`make()`, or a piece made by it: `key` is a kind, the element whose stamp keys the
-    piece, and anything else the piece reads."""
-    if not lazy:
-        return make()
-    kind, element, *rest = key
-    return fragments.json_piece(fragments.key(kind, fragments.stamp_of(element), *rest), make)
+def type_data(element: Resource | Enum) -> JsonData:
+    """One type's entry in `types_data`."""
+    return resource_data(element) if isinstance(element, Resource) else enum_data(element)
+
+
+def _now(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def types_data(model: ApiModel, member: Member = _now) -> JsonData:
+    """Resources and enums by name, as the stub's checker reads them."""
+    return {
+        "resources": {r.name: member(resource_data, r) for r in model.resources},
+        "enums": {e.name: member(enum_data, e) for e in model.enums},
+    }
 
 
 # ----- the data and the target ---------------------------------------------------------------
 
 
 def server_data(
-    model: ApiModel, specs: list[RouteSpec] | None = None, *, lazy: bool = False
-) -> dict[str, Json]:
-    """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON data.
-    `lazy`: routes, examples and types as `jsontext.Piece`s (see `fragments`)."""
+    model: ApiModel,
+    specs: list[RouteSpec] | None = None,
+    routed: Mapping[str, str | None] | None = None,
+    member: Member = _now,
+) -> dict[str, JsonData]:
+    """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON
+    data; `member` makes each route, example and type (`Entry`: when encoded)."""
     specs = route_specs(model) if specs is None else specs
+    routed = example_routes(model) if routed is None else routed
     endpoints = {e.id: e for e in model.endpoints}
-    routed = example_routes(model)
     by_route: dict[str, list[str]] = {}
-    examples: Json = {}
+    examples: JsonData = {}
     for example in model.examples:
         route = routed[example.id]
         if route is not None and example.response is not None:
             by_route.setdefault(route, []).append(example.id)
-            make = functools.partial(_example_data, example, endpoints[route])
-            piece_key = ("example data", example, fragments.stamp_of(endpoints[route]))
-            examples[example.id] = _lazy(lazy, piece_key, make)
-    routes = []
-    for s in specs:
-        listed = tuple(by_route.get(s.endpoint.id, []))
-        make_route = functools.partial(_route_data, s, list(listed))
-        route_key = ("route data", s.endpoint, s.operation, s.handler, s.args, listed)
-        routes.append(_lazy(lazy, route_key, make_route))
+            examples[example.id] = member(example_data, example, endpoints[route])
+    routes = [
+        member(
+            route_data,
+            s.endpoint,
+            s.operation,
+            s.handler,
+            s.args,
+            tuple(by_route.get(s.endpoint.id, [])),
+        )
+        for s in specs
+    ]
     return {
         "routes": {"routes": routes},
         "examples": examples,
-        "types": types_data(model, lazy=lazy),
+        "types": types_data(model, member),
     }
 
 
@@ -244,10 +247,6 @@ class HandlerSpec:
     name: str
     args: tuple[str, ...]
     doc: str
-
-    @property
-    def key(self) -> tuple[str, tuple[str, ...], str]:
-        return self.name, self.args, self.doc
 
     @property
     def params(self) -> list[str]:
@@ -264,17 +263,55 @@ def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
     return out
 
 
+def handlers_run(templates: Templates, handlers: Plain) -> str:
+    """A run of handlers' text of `handlers.py` (`handlers`: their (name, args, doc))."""
+    handler = templates.macro("pieces.jinja", "handler")
+    return "".join(handler(HandlerSpec(*fields)) for fields in handlers.value)
+
+
+def _runs(handlers: list[HandlerSpec]) -> Iterator[tuple[tuple[str, tuple[str, ...], str], ...]]:
+    """The handlers' fields in runs of about 32, a piece each (one per handler would cost
+    more in keys than it saves): a run ends after a handler whose name has a CRC-32
+    with five low bits clear, so a handler added or removed changes its run alone."""
+    run: list[tuple[str, tuple[str, ...], str]] = []
+    for h in handlers:
+        run.append((h.name, h.args, h.doc))
+        if (
+            len(run) >= _RUN_MAX
+            or not zlib.crc32(h.name.encode("utf-8", "surrogatepass")) & _RUN_ENDS
+        ):
+            yield tuple(run)
+            run = []
+    if run:
+        yield tuple(run)
+
+
+def handlers_module(
+    templates: Templates, context: Mapping[str, Any], handlers: tuple[Taken, ...]
+) -> str:
+    """`handlers.py`: its handlers' texts joined in the template, formatted."""
+    text = templates.render("handlers.py.jinja", **context, handlers=[h.value for h in handlers])
+    return format_python(text)
+
+
 def shapes_source() -> str:
     """The text of `generator/emit/shapes.py`, which the stub ships as its `shapes.py`."""
     return Path(shapes.__file__).read_text(encoding="utf-8")
 
 
-def _data_file(value: Any) -> bytes | jsontext.Chunks:
-    return jsontext.encoded(value, indent=1, pieces=fragments.active())
+def _readme_example(specs: list[RouteSpec]) -> JsonData | None:
+    """The handler the README shows overridden: a GET with one argument, shortest path."""
+    gets = [s for s in specs if s.endpoint.method == "GET"]
+    example = min(
+        gets, key=lambda s: (len(s.args) != 1, len(s.endpoint.path), s.handler), default=None
+    )
+    return None if example is None else {"handler": example.handler, "args": example.args}
 
 
-def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
-    """`server/...` → text for the stub package (black-formatted Python, JSON data)."""
+def server_files(
+    model: ApiModel, settings: Mapping[str, str], templates: Templates, value: Value = made_now
+) -> Files:
+    """`server/...`: the stub package (black-formatted Python, JSON data), as pieces."""
     pkg = server_package(model, settings)
     base_path = settings.get("base_path")
     context = {
@@ -285,30 +322,35 @@ def server_target(model: ApiModel, settings: Mapping[str, str]) -> Files:
             default_base_path(model) if base_path is None else normalize_base_path(base_path)
         ),
     }
-    specs = route_specs(model)
-    data = server_data(model, specs, lazy=fragments.active() is not None)
-    gets = [s for s in specs if s.endpoint.method == "GET"]
-    example = min(
-        gets, key=lambda s: (len(s.args) != 1, len(s.endpoint.path), s.handler), default=None
+    specs = route_specs(model, value)
+    data = server_data(model, specs, example_routes(model, value), Entry)
+    handlers = tuple(
+        Taken(Piece(handlers_run, templates, Plain(run)), value)
+        for run in _runs(_handler_specs(specs))
     )
-    python = {
-        f"{pkg}/__init__.py": render_kept("server/__init__.py.jinja", **context),
-        f"{pkg}/__main__.py": render_kept("server/__main__.py.jinja", **context),
-        f"{pkg}/app.py": render_kept("server/app.py.jinja", **context),
-        f"{pkg}/runtime.py": render_kept("server/runtime.py.jinja", **context),
-        f"{pkg}/shapes.py": shapes_source(),
-        f"{pkg}/handlers.py": render(
-            "server/handlers.py.jinja",
-            **context,
-            handlers=[
-                piece("server/pieces.jinja", "handler", at_hand(h), h.key)
-                for h in _handler_specs(specs)
-            ],
-        ),
+    files: dict[str, str | Piece | Json] = {
+        f"{pkg}/{name}": python(templates, f"{name}.jinja", context)
+        for name in ("__init__.py", "__main__.py", "app.py", "runtime.py")
     }
-    files: Files = {rel: format_python(text) for rel, text in python.items()}
-    files.update({f"{pkg}/data/{name}.json": _data_file(value) for name, value in data.items()})
+    files[f"{pkg}/shapes.py"] = shapes_source()
+    files[f"{pkg}/handlers.py"] = Piece(handlers_module, templates, context, handlers)
+    files.update(
+        {f"{pkg}/data/{name}.json": Json(part, 1, entry_value) for name, part in data.items()}
+    )
     files[f"{pkg}/py.typed"] = ""
-    files["pyproject.toml"] = render_kept("server/pyproject.toml.jinja", **context)
-    files["README.md"] = render("server/README.md.jinja", **context, example=example)
-    return {f"server/{rel}": text for rel, text in sorted(files.items())}
+    files["pyproject.toml"] = Piece(rendered, templates, "pyproject.toml.jinja", context)
+    readme = {**context, "example": _readme_example(specs)}
+    files["README.md"] = Piece(rendered, templates, "README.md.jinja", readme)
+    return {f"server/{rel}": content for rel, content in sorted(files.items())}
+
+
+def server_templates() -> Templates:
+    """The server target's own templates (no overrides)."""
+    from generator.emit.targets import available
+
+    return Templates.of("server", available()["server"].templates, None)
+
+
+def server_target(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str | bytes]:
+    """The server target's files made now with its own templates (tests, scripts)."""
+    return made_files(server_files(model, settings, server_templates()))

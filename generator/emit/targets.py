@@ -89,15 +89,15 @@ def _openapi(model: ApiModel, context: Context) -> Files:
 
 
 def _server(model: ApiModel, context: Context) -> Files:
-    from generator.emit.server import server_target as emit
+    from generator.emit.server import server_files
 
-    return emit(model, context.settings)
+    return server_files(model, context.settings, context.templates, context.value)
 
 
 def _tests(model: ApiModel, context: Context) -> Files:
-    from generator.emit.fixtures import tests_target as emit
+    from generator.emit.fixtures import tests_files
 
-    return emit(model, context.settings)
+    return tests_files(model, context.settings, context.templates, context.value)
 
 
 BUILTIN: tuple[Target, ...] = (
@@ -227,12 +227,3 @@ def _plugins(names: set[str] | None) -> tuple[dict[str, Target], dict[str, str]]
             else:
                 found[name] = value
     return found, broken
-
-
-def prepare(model: ApiModel) -> None:
-    """Compute what several targets share (operation names, routes) once, before
-    targets render, possibly in forked processes that inherit it."""
-    from generator.emit.routes import example_routes, route_specs
-
-    route_specs(model)
-    example_routes(model)

@@ -230,11 +230,6 @@ def _build(
     if output.is_current(out, manifest, record, key, code_key()):
         return BuildResult(up_to_date=True, warnings=warnings)
     cache = PageCache.at(options.cache_dir, config.fingerprint())
-    from generator.emit import render as render_module
-
-    render_module.set_format_cache(
-        options.cache_dir / "black" if options.cache_dir else None, options.jobs
-    )
     from generator.pipeline.state import resolve_state  # not loaded by a build with nothing to do
 
     state = resolve_state(options.cache_dir, config)

@@ -111,6 +111,8 @@ def file_bytes(rel: str, content: Content, reuse: Reuse | None = None) -> Made:
         return content.encode("utf-8", "surrogatepass")
     if isinstance(content, (bytes, jsontext.Chunks)):
         return content
+    if isinstance(content, (bytearray, memoryview)):
+        return bytes(content)
     raise PieceError(f"{rel}: a target gave {type(content).__name__}, not text, bytes or Json")
 
 

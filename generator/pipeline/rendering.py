@@ -73,8 +73,6 @@ class RenderJob:
 
 def render_target(job: RenderJob, name: str) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
-    from generator.emit import fragments
-
     target = job.targets[name]
     store = Store.open(job.cache) if job.cache is not None else None
     try:
@@ -82,8 +80,7 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         shelf = store.shelf(_shelf_name(target, context, job.salt)) if store else None
         reuse = Reuse(shelf)
         context = target_context(target, job.settings, job.templates, reuse.value)
-        with fragments.collecting(job.cache, name, job.salt):
-            made = _made(target, job.model, context, reuse)
+        made = _made(target, job.model, context, reuse)
         if shelf is not None:
             shelf.keep(reuse.new(), reuse.live())
             shelf.clear_others(f"pieces:{target.name}:")
@@ -129,9 +126,6 @@ def _share(job: RenderJob) -> list[tuple[str, output.Staged]]:
 
 def _worker(job: RenderJob, results: Connection) -> None:
     """A forked render process: its share, or the exception, sent back."""
-    from generator.emit import render as render_module
-
-    render_module.set_format_cache(render_module.format_cache_folder(), 1)  # no nested pools
     try:
         outcome: tuple[bool, Any] = (True, _share(job))
     except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
