@@ -100,12 +100,14 @@ def _encoded(value: Any) -> tuple[int, bytes]:
 
 
 class Shelf:
-    """One namespace of the store: values by key."""
+    """One namespace of the store: values by key. Its rows are read in one query at the
+    first `get` (a build asks for thousands; each is checked when asked for)."""
 
     def __init__(self, db: sqlite3.Connection, name: str, modules: frozenset[str]) -> None:
         self._db = db
         self.name = name
         self.modules = modules
+        self._rows: dict[str, tuple[int, bytes, bytes]] | None = None
 
     def _decoded(self, key: str, kind: int, tag: bytes, value: bytes) -> Any:
         if not trust.vouches(tag, f"{self.name}\0{key}\0{kind}\0".encode(), value):
@@ -116,31 +118,35 @@ class Shelf:
             return bytes(value).decode("utf-8", "surrogatepass")
         return loads(bytes(value), self.modules, MISSING)
 
+    def _all(self) -> dict[str, tuple[int, bytes, bytes]]:
+        if self._rows is None:
+            try:
+                self._rows = {
+                    key: (kind, tag, value)
+                    for key, kind, tag, value in self._db.execute(
+                        "SELECT key, kind, tag, value FROM kept WHERE shelf = ?", (self.name,)
+                    )
+                }
+            except sqlite3.Error:
+                self._rows = {}
+        return self._rows
+
     def get(self, key: str, default: Any = MISSING) -> Any:
         """The value kept under `key`, or `default`."""
-        try:
-            row = self._db.execute(
-                "SELECT kind, tag, value FROM kept WHERE shelf = ? AND key = ?", (self.name, key)
-            ).fetchone()
-        except sqlite3.Error:
-            return default
+        row = self._all().get(key)
         found = MISSING if row is None else self._decoded(key, *row)
         return default if found is MISSING else found
 
     def items(self) -> Iterator[tuple[str, Any]]:
         """Every value on the shelf (those that pass their check)."""
-        try:
-            rows = self._db.execute(
-                "SELECT key, kind, tag, value FROM kept WHERE shelf = ?", (self.name,)
-            ).fetchall()
-        except sqlite3.Error:
-            return
-        for key, kind, tag, value in rows:
+        for key, (kind, tag, value) in self._all().items():
             found = self._decoded(key, kind, tag, value)
             if found is not MISSING:
                 yield key, found
 
     def keys(self) -> set[str]:
+        if self._rows is not None:
+            return set(self._rows)
         try:
             rows = self._db.execute("SELECT key FROM kept WHERE shelf = ?", (self.name,))
             return {key for (key,) in rows}
@@ -169,6 +175,7 @@ class Shelf:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._rows = None  # read again when asked for
         except sqlite3.Error:
             return  # a store that cannot be written only costs speed
 
