@@ -30,7 +30,6 @@ from typing import Any
 from generator.emit.content import Piece, made_now
 from generator.emit.naming import (
     NameAllocator,
-    Plain,
     attribute_name,
     constant_name,
     operation_names,
@@ -308,12 +307,13 @@ def class_names(model: ApiModel, value: Callable[[Piece], Any] = made_now) -> di
     """
     types: list[Resource | Enum] = [*model.resources, *model.enums]
     read = tuple((t.name, t.short_name, t.namespace) for t in types)
-    return dict(value(Piece(_class_names, model.namespace, Plain(read))))
+    return dict(value(Piece(_class_names, model.namespace, read)))
 
 
-def _class_names(namespace: str, plain: Plain) -> tuple[tuple[str, str], ...]:
+def _class_names(
+    namespace: str, types: tuple[tuple[str, str, str], ...]
+) -> tuple[tuple[str, str], ...]:
     """(qualified name, class name) of the types, each (name, short name, namespace)."""
-    types: tuple[tuple[str, str, str], ...] = plain.value
     counts = Counter(py_identifier(short, style="pascal") for _, short, _ in types)
     desired: dict[str, str] = {}
     for qualified, short, own in types:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from generator.jsontext import Chunks
 
 _PLAIN = (str, int, float, bool, bytes, type(None))
-_EXACT = frozenset(_PLAIN)  # checked first, by type: most arguments are these
+_EXACT = frozenset(_PLAIN)  # checked first, by type
 
 
 class Piece:
@@ -96,36 +96,41 @@ def function_name(fn: Callable[..., Any]) -> str | None:
     return f"{module}:{qualname}"
 
 
-def part(value: Any) -> str | None:
-    """An argument's part of a key (see the module); None when it has none."""
+class _Unkeyed(Exception):
+    """An argument with no part in a key (see the module)."""
+
+
+def _part(value: Any) -> Any:
+    """An argument as it goes into its piece's key: plain values as they are, tuples
+    of plain text as they are (most arguments: checked first), anything with a
+    digest by its digest as bytes (no text spells it), containers member by member.
+    The key is then one `repr` of them all, however many there are."""
     kind = type(value)
-    if kind in _EXACT or isinstance(value, _PLAIN):
-        return repr(value)
-    if kind is tuple or kind is list:
-        parts = [part(item) for item in value]
-        return None if None in parts else "(" + ",".join(parts) + ")"  # type: ignore[arg-type]
+    if kind in _EXACT:
+        return value
+    if kind is tuple and all(type(item) is str for item in value):
+        return value
     digest = getattr(value, "digest", None)
     if isinstance(digest, str):
-        return "#" + digest
+        return digest.encode()
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, (tuple, list)):
-        parts = [part(item) for item in value]
-        return None if None in parts else "(" + ",".join(parts) + ")"  # type: ignore[arg-type]
+        return tuple(map(_part, value))
     if isinstance(value, (set, frozenset)):
-        parts = [part(item) for item in value]
-        return None if None in parts else "{" + ",".join(sorted(parts)) + "}"  # type: ignore
+        return ("set", tuple(sorted(map(repr, map(_part, value)))))
     if isinstance(value, Mapping):
-        pairs = [(part(k), part(v)) for k, v in value.items()]
-        if any(k is None or v is None for k, v in pairs):
-            return None
-        return "{" + ",".join(sorted(f"{k}:{v}" for k, v in pairs)) + "}"
-    return None
+        return ("map", tuple(sorted(repr((_part(k), _part(v))) for k, v in value.items())))
+    raise _Unkeyed(type(value).__name__)
 
 
 def _piece_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> str | None:
     name = function_name(fn)
     if name is None:
         return None
-    parts = part(args)
-    if parts is None:
+    try:
+        parts = tuple(map(_part, args))
+    except _Unkeyed:
         return None
-    return hashlib.sha256(f"{name}\0{parts}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    text = repr((name, parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

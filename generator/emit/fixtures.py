@@ -31,7 +31,6 @@ from urllib.parse import parse_qsl, unquote
 
 from generator.diagnostics import Diagnostic
 from generator.emit.content import Files, Json, Piece, made_now
-from generator.emit.keyed import Entry, Plain, entry_value
 from generator.emit.making import made_files, python
 from generator.emit.naming import (
     NameAllocator,
@@ -423,10 +422,10 @@ def fixture_data(
     return _fixture(example, ctx, operation, twin)
 
 
-def file_names(ids: Plain) -> tuple[str, ...]:
+def file_names(ids: tuple[str, ...]) -> tuple[str, ...]:
     """A unique file name for each example id (`ids`: a tuple), in order."""
     names = NameAllocator()
-    return tuple(f"{names.allocate(safe_file_stem(i))}.json" for i in ids.value)
+    return tuple(f"{names.allocate(safe_file_stem(i))}.json" for i in ids)
 
 
 def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[Any, ...]]]:
@@ -438,7 +437,7 @@ def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[An
     table = type_table(model, value)
     twins = _twins(model, routes, value)
     examples = sorted(model.examples, key=lambda x: x.id)
-    names = value(Piece(file_names, Plain(tuple(example.id for example in examples))))
+    names = value(Piece(file_names, tuple(example.id for example in examples)))
     for name, example in zip(names, examples, strict=True):
         route = routes[example.id]
         op = operations.get(example.endpoint or "")
@@ -487,7 +486,7 @@ def tests_files(
         name: python(templates, f"{name}.jinja", context) for name in SUITE
     }
     for name, args in _fixture_args(model, value):
-        files[f"fixtures/{name}"] = Json(Entry(fixture_data, *args), 1, entry_value)
+        files[f"fixtures/{name}"] = Json(Piece(fixture_data, *args), 1)
     return {f"tests/{rel}": content for rel, content in sorted(files.items())}
 
 

@@ -7,7 +7,7 @@ function of its arguments alone, so the build keeps its result by their digests
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from generator import jsontext
@@ -27,21 +27,8 @@ def rendered_python(templates: Templates, name: str, context: Mapping[str, Any])
 
 
 def python(templates: Templates, name: str, context: Mapping[str, Any]) -> Piece:
-    """`rendered_python` as a piece. (One piece, not a piece on a piece: a build that
-    takes a piece from the store asks nothing of the pieces it was made from, which
-    then drop out of the store.)"""
+    """`rendered_python` as a piece."""
     return Piece(rendered_python, templates, name, context)
-
-
-class Taken:
-    """A piece's value, taken already (so the store keeps it), as an argument of
-    another piece: keyed by the piece's digest, not by the value."""
-
-    __slots__ = ("digest", "value")
-
-    def __init__(self, piece: Piece, value: Callable[[Piece], Any]) -> None:
-        self.digest = piece.digest
-        self.value = value(piece)
 
 
 def made_files(files: Files) -> dict[str, str | bytes]:

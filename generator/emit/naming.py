@@ -8,7 +8,6 @@ sorted order, so they are stable across doc-set orderings too.
 
 from __future__ import annotations
 
-import hashlib
 import keyword
 import re
 import unicodedata
@@ -121,26 +120,6 @@ class OperationName:
     operation_id: str  # unique across the API: `groups.list_conversations`
 
 
-class Plain:
-    """Plain data (text, numbers, tuples of them) as one argument of a piece, keyed by
-    its `repr` at once: a long tuple costs one `repr` and one hash, not a key part per
-    member (see `generator.emit.content`). The piece's function gets this; `.value`
-    is the data."""
-
-    __slots__ = ("value", "_digest")
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-        self._digest: str | None = None
-
-    @property
-    def digest(self) -> str:
-        if self._digest is None:
-            text = repr(self.value).encode("utf-8", "surrogatepass")
-            self._digest = hashlib.sha256(text).hexdigest()[:32]
-        return self._digest
-
-
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -236,7 +215,7 @@ def operation_names(
         items.sort(key=lambda item: item[0])  # by id, as the endpoints are
     result: dict[str, OperationName] = {}
     for area in sorted(by_area):
-        for eid, name in value(Piece(_name_area, area, Plain(tuple(by_area[area])))):
+        for eid, name in value(Piece(_name_area, area, tuple(by_area[area]))):
             result[eid] = OperationName(area, name, f"{area}.{name}")
     return result
 
@@ -263,13 +242,14 @@ def _item(
     return _area(segments), (endpoint.id, verb, tuple(context + core))
 
 
-def _name_area(area: str, plain: Plain) -> tuple[tuple[str, str], ...]:
+def _name_area(
+    area: str, items: tuple[tuple[str, str, tuple[str, ...]], ...]
+) -> tuple[tuple[str, str], ...]:
     """(endpoint id, name) for the endpoints of one area, by their items (see `_item`).
 
     Rounds: in every group of endpoints that share a candidate name, each endpoint
     with words left takes in one more. Only the groups that endpoints moved into can
     clash anew, so a round looks at those (an area has up to a thousand endpoints)."""
-    items: tuple[tuple[str, str, tuple[str, ...]], ...] = plain.value
     depth = {eid: 0 for eid, _, _ in items}
     room = {eid: len(parts) - 1 for eid, _, parts in items}
     of_id: dict[str, list[int]] = defaultdict(list)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.content import Piece, made_now
-from generator.emit.keyed import Plain
 from generator.emit.naming import NameAllocator, OperationName, attribute_name, operation_names
 from generator.model.paths import PathIndex, PathTemplate, _compile
 from generator.model.types import ApiModel, Endpoint
@@ -49,7 +48,7 @@ def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     """Every endpoint as a route, most specific template first (ties: model order)."""
     ops = operation_names(model, value)
     handlers = handler_names(ops)
-    order, args = value(Piece(route_order, Plain(tuple(e.path for e in model.endpoints))))
+    order, args = value(Piece(route_order, tuple(e.path for e in model.endpoints)))
     return [
         RouteSpec(
             endpoint=model.endpoints[i],
@@ -62,10 +61,9 @@ def route_specs(model: ApiModel, value: Value = made_now) -> list[RouteSpec]:
     ]
 
 
-def route_order(templates: Plain) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+def route_order(paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """(the routes' order, most specific template first; each route's argument names):
     a function of the path templates alone, so a piece kept while they hold."""
-    paths: tuple[str, ...] = templates.value
     args = []
     for path in paths:
         allocator = NameAllocator(ARG_RESERVED)
@@ -75,10 +73,11 @@ def route_order(templates: Plain) -> tuple[tuple[int, ...], tuple[tuple[str, ...
     return tuple(order), tuple(args)
 
 
-def routed(routing: Plain) -> tuple[str | None, ...]:
-    """The endpoint whose route answers each request (None: no route does), in order.
-    `routing`: every endpoint's (method, template, id), every example's (method, path)."""
-    routes, requests = routing.value
+def routed(
+    routes: tuple[tuple[str, str, str], ...], requests: tuple[tuple[str, str], ...]
+) -> tuple[str | None, ...]:
+    """The endpoint whose route answers each request (None: no route does), in order:
+    every endpoint's (method, template, id), every example's (method, path)."""
     index = PathIndex((m, PathTemplate(p, p, (), ""), eid) for m, p, eid in routes)
     found = []
     for method, path in requests:
@@ -95,7 +94,7 @@ def example_routes(model: ApiModel, value: Value = made_now) -> dict[str, str | 
     """
     routes = tuple((e.method, e.path, e.id) for e in model.endpoints)
     requests = tuple((x.request.method, x.request.path or "/") for x in model.examples)
-    found = value(Piece(routed, Plain((routes, requests))))
+    found = value(Piece(routed, routes, requests))
     return {
         example.id: route if example.endpoint is not None else None
         for example, route in zip(model.examples, found, strict=True)

@@ -29,8 +29,7 @@ from typing import Any
 
 from generator.emit import shapes
 from generator.emit.content import Files, Json, Piece, made_now
-from generator.emit.keyed import Entry, Plain, entry_value
-from generator.emit.making import Taken, made_files, python, rendered
+from generator.emit.making import made_files, python, rendered
 from generator.emit.naming import package_name
 from generator.emit.render import format_python
 from generator.emit.routes import RouteSpec, Value, example_routes, route_specs
@@ -39,7 +38,7 @@ from generator.model.paths import _compile, split_path_query
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource, TypeRef
 
 JsonData = dict[str, Any]
-# How a member of the data is made: now (`_now`), or as an `Entry` of a `Json` file.
+# How a member of the data is made: now (`_now`), or as a `Piece` of a `Json` file.
 Member = Callable[..., Any]
 
 _RUN_ENDS, _RUN_MAX = 31, 128  # handlers.py in runs of about 32 handlers (see `_runs`)
@@ -213,7 +212,7 @@ def server_data(
     member: Member = _now,
 ) -> dict[str, JsonData]:
     """`routes`, `examples` and `types`: everything the stub's runtime reads, as JSON
-    data; `member` makes each route, example and type (`Entry`: when encoded)."""
+    data; `member` makes each route, example and type (`Piece`: when encoded)."""
     specs = route_specs(model) if specs is None else specs
     routed = example_routes(model) if routed is None else routed
     endpoints = {e.id: e for e in model.endpoints}
@@ -263,10 +262,12 @@ def _handler_specs(specs: Iterable[RouteSpec]) -> list[HandlerSpec]:
     return out
 
 
-def handlers_run(templates: Templates, handlers: Plain) -> str:
+def handlers_run(
+    templates: Templates, handlers: tuple[tuple[str, tuple[str, ...], str], ...]
+) -> str:
     """A run of handlers' text of `handlers.py` (`handlers`: their (name, args, doc))."""
     handler = templates.macro("pieces.jinja", "handler")
-    return "".join(handler(HandlerSpec(*fields)) for fields in handlers.value)
+    return "".join(handler(HandlerSpec(*fields)) for fields in handlers)
 
 
 def _runs(handlers: list[HandlerSpec]) -> Iterator[tuple[tuple[str, tuple[str, ...], str], ...]]:
@@ -287,10 +288,10 @@ def _runs(handlers: list[HandlerSpec]) -> Iterator[tuple[tuple[str, tuple[str, .
 
 
 def handlers_module(
-    templates: Templates, context: Mapping[str, Any], handlers: tuple[Taken, ...]
+    templates: Templates, context: Mapping[str, Any], handlers: tuple[str, ...]
 ) -> str:
-    """`handlers.py`: its handlers' texts joined in the template, formatted."""
-    text = templates.render("handlers.py.jinja", **context, handlers=[h.value for h in handlers])
+    """`handlers.py`: its handlers' texts (`handlers_run`s) joined in the template, formatted."""
+    text = templates.render("handlers.py.jinja", **context, handlers=list(handlers))
     return format_python(text)
 
 
@@ -323,20 +324,15 @@ def server_files(
         ),
     }
     specs = route_specs(model, value)
-    data = server_data(model, specs, example_routes(model, value), Entry)
-    handlers = tuple(
-        Taken(Piece(handlers_run, templates, Plain(run)), value)
-        for run in _runs(_handler_specs(specs))
-    )
+    data = server_data(model, specs, example_routes(model, value), Piece)
+    handlers = tuple(Piece(handlers_run, templates, run) for run in _runs(_handler_specs(specs)))
     files: dict[str, str | Piece | Json] = {
         f"{pkg}/{name}": python(templates, f"{name}.jinja", context)
         for name in ("__init__.py", "__main__.py", "app.py", "runtime.py")
     }
     files[f"{pkg}/shapes.py"] = shapes_source()
     files[f"{pkg}/handlers.py"] = Piece(handlers_module, templates, context, handlers)
-    files.update(
-        {f"{pkg}/data/{name}.json": Json(part, 1, entry_value) for name, part in data.items()}
-    )
+    files.update({f"{pkg}/data/{name}.json": Json(part, 1) for name, part in data.items()})
     files[f"{pkg}/py.typed"] = ""
     files["pyproject.toml"] = Piece(rendered, templates, "pyproject.toml.jinja", context)
     readme = {**context, "example": _readme_example(specs)}

@@ -79,8 +79,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute(_TABLE)
         elif found != _SCHEMA:
             raise sqlite3.DatabaseError("not docgen's store")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA synchronous = OFF")  # a cache: a torn file is found and made again
     except BaseException:
         db.close()
         raise
