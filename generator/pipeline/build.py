@@ -271,7 +271,7 @@ def _build(
             targets,
             options.settings,
             options.templates,
-            _render_salt(options.targets, options.settings, extra),
+            _render_salt((), (), extra),  # a target's pieces: its own settings are in its shelf
             options.cache_dir,
             options.jobs,
             out,

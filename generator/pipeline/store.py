@@ -4,9 +4,10 @@ A shelf is one namespace of the store: the work resolve kept for a doc set's
 config, the pieces of one target under its options (see `pieces`). Every value
 is tagged with an HMAC under the machine key (`generator.pipeline.trust`), bound to its
 shelf and key: a value written by anyone without the key (a restored cache, a
-planted row) is a miss. Values are text, bytes, or pickles that load only
-builtins and docgen's own data classes from the modules a shelf names
-(`sealed.loads`). A damaged or foreign file is replaced by an empty store: a
+planted row) is a miss. Values are text, bytes, plain data (tuples, lists, dicts,
+sets, numbers and text, kept with `marshal`, which makes nothing else), or, on a
+shelf that names modules (resolve's work), pickles that load only builtins and
+docgen's own data classes from those modules (`sealed.loads`). A damaged or foreign file is replaced by an empty store: a
 store that cannot be used costs speed, never correctness.
 
 Each process opens its own connection (render processes are forked), and
@@ -17,6 +18,7 @@ locking orders the writes of one build's processes.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import pickle
 import sqlite3
@@ -33,7 +35,7 @@ _TABLE = (
     "tag BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (shelf, key))"
 )
 _SCHEMA = {("table", "kept"), ("index", "sqlite_autoindex_kept_1")}
-_BYTES, _TEXT, _PICKLE = 0, 1, 2
+_BYTES, _TEXT, _PICKLE, _PLAIN = 0, 1, 2, 3
 MISSING: Any = object()
 
 
@@ -90,12 +92,19 @@ def _tag(shelf: str, key: str, kind: int, value: bytes) -> bytes:
     return trust.tag(f"{shelf}\0{key}\0{kind}\0".encode("utf-8", "surrogatepass"), value)
 
 
-def _encoded(value: Any) -> tuple[int, bytes]:
+def _encoded(value: Any, pickled: bool) -> tuple[int, bytes] | None:
+    """A value as it is kept; None for one the shelf cannot keep (not plain data, on a
+    shelf that takes no pickles: a piece whose value is not plain is made each time)."""
     if type(value) is bytes:
         return _BYTES, value
     if type(value) is str:
         return _TEXT, value.encode("utf-8", "surrogatepass")
-    return _PICKLE, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    if pickled:
+        return _PICKLE, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        return _PLAIN, marshal.dumps(value)
+    except ValueError:
+        return None
 
 
 class Shelf:
@@ -115,7 +124,14 @@ class Shelf:
             return bytes(value)
         if kind == _TEXT:
             return bytes(value).decode("utf-8", "surrogatepass")
-        return loads(bytes(value), self.modules, MISSING)
+        if kind == _PLAIN and not self.modules:
+            try:
+                return marshal.loads(value)
+            except (ValueError, EOFError, TypeError):
+                return MISSING
+        if kind == _PICKLE and self.modules:
+            return loads(bytes(value), self.modules, MISSING)
+        return MISSING
 
     def _all(self) -> dict[str, tuple[int, bytes, bytes]]:
         if self._rows is None:
@@ -158,7 +174,10 @@ class Shelf:
         try:
             rows = []
             for key, value in new.items():
-                kind, data = _encoded(value)
+                encoded = _encoded(value, bool(self.modules))
+                if encoded is None:
+                    continue
+                kind, data = encoded
                 rows.append((self.name, key, kind, _tag(self.name, key, kind, data), data))
             stale: list[tuple[str, str]] = []
             if live is not None:
