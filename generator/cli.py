@@ -154,14 +154,16 @@ class _Group(click.Group):
 def main() -> None:
     """Generate a model, client, server stubs, fixtures and OpenAPI from annotated API docs."""
     # docgen builds millions of long-lived objects and few cycles: the default
-    # thresholds rescan them all, over and over (a sixth of a cold build's time,
-    # growing faster than the doc set). Collect young objects far less often.
+    # thresholds rescan them all, over and over. Collect young objects far less often
+    # (measured with and without, corpus, median of 3: cold build 7.32 -> 6.37 s,
+    # one-page method edit 1.26 -> 1.00 s).
     gc.set_threshold(100_000, 50, 100)
 
 
 def run() -> None:
     """The `docgen` command: `main`, then a fast exit. Freeing a big build's objects one
-    by one at interpreter exit takes a tenth of a second for nothing; every file is
+    by one at interpreter exit takes time for nothing (measured, corpus, median of 3:
+    a no-op build 0.14 -> 0.12 s, a method edit 1.06 -> 1.00 s); every file is
     written and closed by then, so flush and leave."""
     try:
         main(standalone_mode=True)

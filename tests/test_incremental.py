@@ -327,38 +327,3 @@ def test_renders_take_unchanged_pieces_from_the_store(tmp_path: Path, config: Do
             declared += 1
             assert 0 < after.misses < made.misses / 4, name
     assert declared == len(available())  # every built-in target declares its pieces
-
-
-def test_an_edited_page_is_parsed_ahead_while_the_kept_work_loads(
-    tmp_path: Path, config: DocSetConfig
-) -> None:
-    """With a second CPU, a forked process parses the page the edit changed into the page
-    cache while this one loads the kept work: resolve then parses nothing, and gives the
-    model a cold resolve gives. With one CPU, resolve parses the page itself."""
-    from generator.pipeline.cache import PageCache
-    from generator.pipeline.run import kept_work, read_doc_set, resolve_doc_set
-    from generator.pipeline.state import resolve_state
-
-    folder, cache_dir = tmp_path / "docs", tmp_path / "cache"
-    docs = _docs()
-    _write(docs, folder)
-    assert (
-        run("build", str(folder), "-o", str(tmp_path / "out"), "--cache-dir", str(cache_dir))[0]
-        == 0
-    )
-    state = resolve_state(cache_dir, config)
-    assert state is not None
-    for jobs, edit in ((2, "method description"), (1, "property type to another type")):
-        EDITS[edit](docs)
-        _write(docs, folder)
-        raw = read_doc_set(folder, config)
-        cache = PageCache(cache_dir, config.fingerprint())
-        new = [rel for rel in raw.pages if not cache.has(cache.key(raw.digests[rel]))]
-        assert len(new) == 1
-        resolved = resolve_doc_set(
-            raw, config, kept_work(state, raw, config, cache, jobs), jobs=jobs, cache=cache
-        )
-        assert resolved.stats["parsed"] == (0 if jobs > 1 else 1), jobs
-        cold = resolve_doc_set(raw, config, {}).model
-        assert model_to_json(resolved.model) == model_to_json(cold)
-        state.save(resolved.work)

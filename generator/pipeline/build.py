@@ -26,7 +26,7 @@ from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
 from generator.pipeline.rendering import render_and_stage
-from generator.pipeline.run import Progress, kept_work, read_doc_set, resolve_doc_set
+from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
 from generator.pipeline.seen import SeenPages
 
 
@@ -236,7 +236,7 @@ def _build(
     resolved = resolve_doc_set(
         raw,
         config,
-        kept_work(state, raw, config, cache, options.jobs) if state is not None else {},
+        state.load() if state is not None else {},
         jobs=options.jobs,
         cache=cache,
         progress=progress,

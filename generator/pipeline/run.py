@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing as mp
 import os
-import signal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -310,52 +308,6 @@ def resolve_doc_set(
     return Resolved(model, resolution.work, stats)
 
 
-def kept_work(
-    state: ResolveState,
-    raw: RawDocSet,
-    config: DocSetConfig,
-    cache: PageCache | None,
-    jobs: int,
-) -> dict[str, PageWork]:
-    """The work `state` kept, loaded while a forked process parses the few pages the page
-    cache lacks (an edit's) into it: `resolve_doc_set` then finds their facts there,
-    and loading the parser and parsing cost this process nothing. Not without a cache
-    or a second CPU, nor when many pages are new (a cold build parses in its pool)."""
-    if cache is None or jobs <= 1 or "fork" not in mp.get_all_start_methods():
-        return state.load()
-    ahead = mp.get_context("fork").Process(target=_parse_missing, args=(raw, config, cache))
-    ahead.start()
-    try:
-        return state.load()
-    finally:
-        ahead.join()
-
-
-def _parse_missing(raw: RawDocSet, config: DocSetConfig, cache: PageCache) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the build reports it, not this
-    try:
-        missing: list[tuple[str, str]] = []
-        # only the pages this build read can be new to the cache: the others were seen
-        # unchanged since a build that parsed them (one whose entry is gone all the same
-        # is parsed by the build, as it would be without this head start)
-        for rel in list(raw.contents):
-            key = cache.key(raw.digests[rel])
-            if not cache.has(key):
-                missing.append((rel, key))
-                if len(missing) > _PARALLEL_MIN_PAGES:
-                    return
-        if not missing:
-            return
-        from generator.parse.page import parse_page
-
-        for rel, key in missing:
-            source, _ = decode_page(rel, raw.data(rel))
-            if source is not None:
-                cache.put(key, parse_page(source.path, source.text, config))
-    except Exception:  # noqa: BLE001 - only a head start: the build parses what is missing
-        return
-
-
 def load_model(
     root: Path,
     config: DocSetConfig | None = None,
@@ -370,7 +322,7 @@ def load_model(
     raw = read_doc_set(root, config, seen)
     if state is None:
         return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache, raw=raw))
-    previous = kept_work(state, raw, config, cache, jobs)
+    previous = state.load()
     resolved = resolve_doc_set(raw, config, previous, jobs=jobs, cache=cache)
     state.save(resolved.work)  # appends only what changed
     return resolved.model
