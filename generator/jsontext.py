@@ -22,7 +22,7 @@ import json.encoder
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
-from generator.emit.content import Piece as Deferred
+from generator.emit.content import Piece
 from generator.emit.content import made_args as _made_args
 from generator.emit.content import made_now as _made_now
 
@@ -62,21 +62,9 @@ def _key(key: Any) -> str:
 class Pieces(Protocol):
     """Encoded values kept between builds (see `generator.pipeline.pieces`)."""
 
-    def stamp(self, element: object) -> str | None: ...
+    def digest_of(self, element: object) -> str | None: ...
 
     def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes | memoryview: ...
-
-
-class Piece:
-    """A value made only when encoded, and taken from `Pieces` by `key` if there.
-    The key must name everything the value is made from. (A plain class: a build
-    makes tens of thousands, and a frozen dataclass is three times slower to make.)"""
-
-    __slots__ = ("key", "make")
-
-    def __init__(self, key: tuple[Hashable, ...], make: Callable[[], Any]) -> None:
-        self.key = key
-        self.make = make
 
 
 def _json_key(digest: str, level: int) -> str:
@@ -93,7 +81,7 @@ class _Writer:
         sort_keys: bool,
         pieces: Pieces | None = None,
         batch: int = _BATCH,
-        made: Callable[[Deferred], Any] | None = None,
+        made: Callable[[Piece], Any] | None = None,
     ):
         self.indent = " " * indent
         self.default = default
@@ -111,7 +99,7 @@ class _Writer:
         alone.flush()
         return b"".join(alone.parts)
 
-    def make(self, o: Deferred) -> Any:
+    def make(self, o: Piece) -> Any:
         """A piece's value for bytes kept in `pieces`: made here, the value itself not
         kept (its bytes are); its argument pieces by `made`."""
         return o.fn(*(_made_args(arg, self.made) for arg in o.args))
@@ -138,7 +126,7 @@ class _Writer:
             self.array(o, level)
         elif isinstance(o, dict):
             self.object(o, level)
-        elif type(o) is Deferred:
+        elif type(o) is Piece:
             digest = o.digest if self.pieces is not None else None
             if digest is None or self.pieces is None:
                 self.value(self.made(o), level)
@@ -149,23 +137,15 @@ class _Writer:
                         _json_key(digest, level), lambda: self.piece(self.make(o), level)
                     )
                 )
-        elif isinstance(o, Piece):
-            if self.pieces is None:
-                self.value(o.make(), level)
-            else:
-                self.flush()
-                self.parts.append(
-                    self.pieces.get((*o.key, level), lambda: self.piece(o.make(), level))
-                )
         elif (default := self.default) is not None:
-            stamp = self.pieces.stamp(o) if self.pieces is not None else None
-            if stamp is None or self.pieces is None:
+            digest = self.pieces.digest_of(o) if self.pieces is not None else None
+            if digest is None or self.pieces is None:
                 self.value(default(o), level)
             else:
                 # an element encoded at an earlier build: its bytes join the output as
                 # they are, never decoded and encoded again
                 self.flush()
-                key = _json_key(stamp, level)
+                key = _json_key(digest, level)
                 self.parts.append(self.pieces.get(key, lambda: self.piece(default(o), level)))
         else:
             raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
@@ -224,7 +204,7 @@ def encode_chunks(
     default: Callable[[Any], Any] | None = None,
     sort_keys: bool = False,
     pieces: Pieces | None = None,
-    made: Callable[[Deferred], Any] | None = None,
+    made: Callable[[Piece], Any] | None = None,
 ) -> Chunks:
     """`encode`, as its parts (for a file written as it is made: see `Chunks`). `made`
     gives a `Piece`'s value (by default: its function on its arguments)."""
@@ -256,7 +236,7 @@ def encode(
     pieces: Pieces | None = None,
 ) -> bytes:
     """`json.dumps(value, indent=indent, ensure_ascii=False, ...)` and a newline, as UTF-8.
-    With `pieces`, a value `default` converts is taken from them by its stamp."""
+    With `pieces`, a value `default` converts is taken from them by its digest."""
     return b"".join(encode_chunks(value, indent, default, sort_keys, pieces).parts)
 
 

@@ -93,7 +93,7 @@ class _Store:
         self.used: dict[Any, bytes] = {}
         self.made = 0
 
-    def stamp(self, element: object) -> str | None:
+    def digest_of(self, element: object) -> str | None:
         digest = getattr(element, "digest", None)
         return digest if isinstance(digest, str) else None
 
@@ -106,8 +106,6 @@ class _Store:
 
 def _made(value: Any) -> Any:
     """`value` with every piece made, as the stdlib is to see it."""
-    if isinstance(value, jsontext.Piece):
-        return _made(value.make())
     if isinstance(value, Piece):
         return _made(made_now(value))
     if isinstance(value, dict):
@@ -118,11 +116,8 @@ def _made(value: Any) -> Any:
 
 
 def _pieces_value(points: list[_Element], extra: Any) -> Any:
-    """Elements, pieces (old and new), dicts of them, and plain members mixed."""
-    old = {
-        f"p{i}": jsontext.Piece(("point", p.label, i), lambda p=p: {"x": p.x_value})
-        for i, p in enumerate(points)
-    }
+    """Elements, pieces, dicts of them, and plain members mixed."""
+    old = {f"p{i}": Piece(_x, p) for i, p in enumerate(points)}
     return {
         "points": points,
         "mixed": [*points[:3], extra, *points[3:]],

@@ -90,7 +90,7 @@ class Reuse:
         return {key: self.used[key] for key in self.made}
 
     # `jsontext.Pieces`: elements by their digest
-    def stamp(self, element: object) -> str | None:
+    def digest_of(self, element: object) -> str | None:
         digest = getattr(element, "digest", None)
         return digest if isinstance(digest, str) else None
 
