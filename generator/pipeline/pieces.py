@@ -94,10 +94,6 @@ class Reuse:
         digest = getattr(element, "digest", None)
         return digest if isinstance(digest, str) else None
 
-    def bytes_of(self, rel: str, content: Content) -> Made:
-        """A file's bytes (text as UTF-8)."""
-        return file_bytes(rel, content, self)
-
 
 def file_bytes(rel: str, content: Content, reuse: Reuse | None = None) -> Made:
     """The bytes of file `rel`'s content, made with `reuse` when given."""

@@ -22,7 +22,7 @@ from typing import Any
 from generator.emit.targets import BUILTIN, Context, Target, TargetFailed, Templates, origin
 from generator.model.types import ApiModel
 from generator.pipeline import output
-from generator.pipeline.pieces import Reuse
+from generator.pipeline.pieces import Reuse, render
 from generator.pipeline.store import Store
 
 # The order targets are taken in. Two processes taking the next as each is free then end
@@ -93,8 +93,7 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
 def _made(target: Target, model: ApiModel, context: Context, reuse: Reuse) -> dict[str, Any]:
     """Every file of `target` as bytes; a plugin's failure is one line naming it."""
     try:
-        files = target.render(model, context)
-        return {rel: reuse.bytes_of(rel, content) for rel, content in files.items()}
+        return render(target, model, context, reuse)
     except Exception as error:
         if target in BUILTIN or os.environ.get("DOCGEN_DEBUG"):
             raise
