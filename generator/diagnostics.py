@@ -253,6 +253,12 @@ RULES: dict[str, Rule] = _rules(
         "The table and the JSON representation give different types.",
     ),
     ("R011", W, "resource-unnamed", "A resource block's annotation names no @odata.type."),
+    (
+        "R012",
+        INF,
+        "base-type-implied",
+        "No base type is stated, but the key, a path or an example implies one.",
+    ),
     # Endpoints
     (
         "P001",

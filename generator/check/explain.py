@@ -68,6 +68,7 @@ EXAMPLES: dict[str, str] = {
     "R009": "## importance values defined on two pages with different members",
     "R010": '| size | Int64 | ... |  but the JSON representation says "size": "String"',
     "R011": '<!-- { "blockType": "resource" } -->   (no @odata.type)',
+    "R012": '<!-- { "blockType": "resource", "keyProperty": "id", "@odata.type": "microsoft.graph.alert" } -->   (entity has the key id)',
     "P001": "GET /users/{id}/messages/{id}   (the second {id} is renamed)",
     "P002": "GET /me on two method pages",
     "P003": "POST /groups/<objectId>/threads   ({group-id})",

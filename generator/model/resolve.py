@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
 from generator.digest import Digested, carry
+from generator.model.bases import implied_bases
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
 from generator.model.paths import PathIndex, PathTemplate
@@ -464,7 +465,6 @@ def resolve(
     for d in owners:
         owner = built[where[id(d)]]
         resources.append(_with_parts(owner, (built[where[id(o)]] for o in parts[d.name])))
-    diagnostics += _check_resources(resources, index)
 
     endpoints, diags = _choose_owners(per_page)
     diagnostics += diags
@@ -476,6 +476,8 @@ def resolve(
     ]
     examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls)
     diagnostics += diags
+    resources, diags = implied_bases(resources, endpoints.values(), examples, config.namespace)
+    diagnostics += diags + _check_resources(resources, index)
 
     model = ApiModel(
         schema_version=SCHEMA_VERSION,

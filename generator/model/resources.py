@@ -81,7 +81,8 @@ def find_resource_drafts(
             continue
         last = i == len(blocks) - 1
         mine = tuple(t for t in prop_tables if t.line > previous and (t.line < block.line or last))
-        drafts.append(ResourceDraft(index.qualify(raw), page, block, mine))
+        qualified = index.qualify(raw, page_namespace(page))
+        drafts.append(ResourceDraft(qualified, page, block, mine))
         previous = block.line
     return drafts
 
@@ -220,8 +221,8 @@ class ResourceBuilder:
             key_property=(
                 data.get("keyProperty") if isinstance(data.get("keyProperty"), str) else None
             ),
-            open_type=bool(data.get("openType", False)) or self._prose_open(draft),
-            abstract=bool(data.get("abstract", False)),
+            open_type=_flag(data.get("openType")) or self._prose_open(draft),
+            abstract=_flag(data.get("abstract")),
             description=page_description(draft.page),
             properties=properties,
             source=Source(page, block.line),
@@ -297,7 +298,29 @@ class ResourceBuilder:
         return tuple(merged.values())
 
 
+def _flag(value: Any) -> bool:
+    """An annotation's boolean, written `true` or `"true"` (a string "false" is false)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 _NOT_DESCRIPTION = re.compile(r"^(namespace|note|important|caution|warning|tip)\b", re.IGNORECASE)
+
+
+_NAMESPACE_LINE = re.compile(
+    r"^\s*namespace\s*:\s*`?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)`?\s*$", re.I
+)
+
+
+def page_namespace(page: PageFacts) -> str | None:
+    """The namespace a page says its types are in ("Namespace: microsoft.graph.callRecords",
+    under its title): unqualified names defined on the page are in it."""
+    h1 = next((h.text for h in page.headings if h.level == 1), None)
+    for section, text, _ in page.prose:
+        if section == h1:
+            found = _NAMESPACE_LINE.match(text)
+            if found:
+                return found.group(1)
+    return None
 
 
 def page_description(page: PageFacts) -> str:
@@ -334,7 +357,7 @@ def build_enum(index: TypeIndex, page: PageFacts, table: Table) -> Enum | None:
         members.append(
             EnumMember(member.text.strip().strip("`"), value, desc.text if desc is not None else "")
         )
-    qualified = index.qualify(name)
+    qualified = index.qualify(name, page_namespace(page))
     flags = "flag" in table.title.lower() or any(
         "flag" in h.text.lower() for h in page.headings[:1]
     )

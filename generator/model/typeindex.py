@@ -34,10 +34,11 @@ class TypeIndex:
     _pages_folded: dict[str, str] = field(default_factory=dict)
     _added: list[str] = field(default_factory=list)
 
-    def qualify(self, name: str) -> str:
-        """`recipient` -> `microsoft.graph.recipient`; `#x.y` -> `x.y`."""
+    def qualify(self, name: str, namespace: str | None = None) -> str:
+        """`recipient` -> `microsoft.graph.recipient` (or in `namespace`, a page's own);
+        `#x.y` -> `x.y`."""
         name = name.strip().lstrip("#")
-        return name if "." in name else f"{self.namespace}.{name}"
+        return name if "." in name else f"{namespace or self.namespace}.{name}"
 
     def add(self, qualified: str, kind: str, page: str) -> None:
         if qualified in self.kinds:

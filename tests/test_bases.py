@@ -1,0 +1,163 @@
+"""Base types the docs imply (`generator.model.bases`), and page namespaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+from generator.config import load_config
+from generator.model.types import ApiModel
+from generator.pipeline.run import load_model
+
+ROOT = """
+# entity resource type
+## Properties
+| Property | Type | Description |
+|:--|:--|:--|
+| id | String | Read-only. |
+
+<!-- { "blockType": "resource", "abstract": "true", "keyProperty": "id", "@odata.type": "ns.entity" } -->
+```json
+{ "id": "string" }
+```
+"""
+
+
+def _resource(name: str, annotation: str = "", props: tuple[str, ...] = ("id",)) -> str:
+    rows = "".join(f"| {p} | String | A property. |\n" for p in props)
+    body = ", ".join(f'"{p}": "string"' for p in props)
+    return (
+        f"# {name} resource type\n## Properties\n| Property | Type | Description |\n"
+        f"|:--|:--|:--|\n{rows}\n"
+        f'<!-- {{ "blockType": "resource", {annotation}"@odata.type": "ns.{name}" }} -->\n'
+        f"```json\n{{ {body} }}\n```\n"
+    )
+
+
+def _method(path: str, returns: str, body: str = "") -> str:
+    return dedent(f"""
+        # Get it
+        ## HTTP request
+        <!-- {{ "blockType": "ignored" }} -->
+        ```http
+        GET {path}
+        ```
+        ## Response
+        If successful, this method returns a `200 OK` response code and a
+        [{returns}](../resources/{returns}.md) object in the response body.
+        ## Example
+        ### Request
+        <!-- {{ "blockType": "request", "name": "get_{returns}" }} -->
+        ```http
+        GET https://graph.microsoft.com/v1.0{path.replace("{id}", "1")}
+        ```
+        ### Response
+        <!-- {{ "blockType": "response", "@odata.type": "ns.{returns}" }} -->
+        ```http
+        HTTP/1.1 200 OK
+        Content-type: application/json
+
+        {body or '{ "id": "1" }'}
+        ```
+        """).lstrip("\n")
+
+
+def _model(root: Path, pages: dict[str, str]) -> ApiModel:
+    for rel, text in pages.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return load_model(root, load_config(root))
+
+
+def _bases(model: ApiModel) -> dict[str, str | None]:
+    return {r.name: r.base_type for r in model.resources}
+
+
+def test_a_type_with_the_roots_key_derives_from_the_root(tmp_path: Path) -> None:
+    model = _model(
+        tmp_path,
+        {
+            "resources/entity.md": ROOT,
+            "resources/alert.md": _resource("alert", '"keyProperty": "id", '),
+            "resources/stated.md": _resource(
+                "stated", '"keyProperty": "id", "baseType": "ns.alert", '
+            ),
+            "resources/plain.md": _resource("plain", "", ("name",)),
+            "resources/loose.md": _resource("loose"),  # an id, but no key and no path
+        },
+    )
+    assert _bases(model) == {
+        "ns.alert": "ns.entity",
+        "ns.entity": None,
+        "ns.loose": None,
+        "ns.plain": None,
+        "ns.stated": "ns.alert",  # stated: never replaced
+    }
+    (finding,) = [d for d in model.diagnostics if d.code == "R012"]
+    assert finding.file == "resources/alert.md" and "ns.entity implied" in finding.message
+
+
+def test_a_type_a_path_addresses_by_key_derives_from_the_root(tmp_path: Path) -> None:
+    model = _model(
+        tmp_path,
+        {
+            "resources/entity.md": ROOT,
+            "resources/place.md": _resource("place"),
+            "api/place-get.md": _method("/places/{id}", "place"),
+        },
+    )
+    assert _bases(model)["ns.place"] == "ns.entity"
+
+
+def test_an_example_answering_a_type_with_another_makes_that_one_derive(tmp_path: Path) -> None:
+    """`GET /operations/{id}` documents an operation; its example answers with a
+    muteOperation: a muteOperation is an operation. Not the other way round."""
+    model = _model(
+        tmp_path,
+        {
+            "resources/operation.md": _resource("operation", "", ("status",)),
+            "resources/muteoperation.md": _resource("muteOperation", "", ("status",)),
+            "api/operation-get.md": _method(
+                "/operations/{id}", "operation", '{ "@odata.type": "#ns.muteOperation" }'
+            ),
+        },
+    )
+    assert _bases(model) == {"ns.muteOperation": "ns.operation", "ns.operation": None}
+
+
+def test_no_root_no_inference(tmp_path: Path) -> None:
+    """Two abstract keyed types: which is the root is not said, so neither is taken."""
+    other = ROOT.replace("ns.entity", "ns.other").replace("entity resource", "other resource")
+    model = _model(
+        tmp_path,
+        {
+            "resources/entity.md": ROOT,
+            "resources/other.md": other,
+            "resources/alert.md": _resource("alert", '"keyProperty": "id", '),
+        },
+    )
+    assert _bases(model)["ns.alert"] is None
+    assert "R012" not in {d.code for d in model.diagnostics}
+
+
+def test_types_on_a_page_are_in_the_namespace_it_states(tmp_path: Path) -> None:
+    page = dedent("""
+        # Call records enum values
+
+        Namespace: ns.callRecords
+
+        ### callType values
+
+        | Member
+        |:------
+        | groupCall
+        | peerToPeer
+        """).lstrip("\n")
+    user = _resource("userAgent", "", ("platform",)).replace(
+        "| platform | String |", "| platform | ns.callRecords.callType |"
+    )
+    model = _model(tmp_path, {"resources/enums-callrecords.md": page, "resources/agent.md": user})
+    assert [e.name for e in model.enums] == ["ns.callRecords.callType"]
+    (agent,) = model.resources
+    assert agent.properties[0].type.name == "ns.callRecords.callType"
+    assert agent.properties[0].type.kind == "enum"
