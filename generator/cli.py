@@ -71,7 +71,7 @@ def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) ->
         from generator.pipeline.seen import SeenPages
         from generator.pipeline.state import resolve_state
 
-        config = load_config(docs, config_dir)
+        config = load_config(docs, config_dir, load_settings(docs).get("aliases"))
         _warn_about_the_key(cache_dir)
         with cache_held(cache_dir, say=_say):
             cache = PageCache.at(cache_dir, config.fingerprint())
@@ -80,7 +80,7 @@ def _load(docs: Path, config_dir: Path | None, cache_dir: Path | None = None) ->
             return load_model(
                 docs, config, jobs=default_jobs(), cache=cache, state=state, seen=seen
             )
-    except (SourceError, ConfigError, CacheError) as exc:
+    except (SourceError, ConfigError, CacheError, SettingsError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -500,7 +500,9 @@ def build_cmd(
         templates=overrides,
     )
     try:
-        config = load_config(docs, config_dir or settings.path("config_dir"))
+        config = load_config(
+            docs, config_dir or settings.path("config_dir"), settings.get("aliases")
+        )
         if not no_cache:
             _warn_about_the_key(cache)
         with _sigterm_unwinds(), _progress(quiet) as tick:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,9 @@ class DocSetConfig:
     # parseAs -> role -> header spellings (folded)
     column_rules: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     source: str = "built-in"
+    # declared path aliases (`[tool.docgen] aliases`): prefix -> what it stands for.
+    # Not in the fingerprint: they change how examples tie (resolve), not page facts.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def fingerprint(self) -> str:
         """A hash of everything that changes parse results (cache key part)."""
@@ -263,8 +266,16 @@ def find_config_dir(docs: Path) -> Path | None:
     return None
 
 
-def load_config(docs: Path, config_dir: Path | None = None) -> DocSetConfig:
-    """Load the doc set's config, falling back to the built-in Graph defaults per file."""
+def load_config(
+    docs: Path, config_dir: Path | None = None, aliases: dict[str, str] | None = None
+) -> DocSetConfig:
+    """Load the doc set's config, falling back to the built-in Graph defaults per file;
+    `aliases`: the path aliases the project declares (see `generator.model.aliases`)."""
+    config = _load_config(docs, config_dir)
+    return replace(config, aliases=tuple(sorted((aliases or {}).items())))
+
+
+def _load_config(docs: Path, config_dir: Path | None) -> DocSetConfig:
     folder = config_dir or find_config_dir(docs)
     tables, rules, schema = DEFAULT_TABLES, DEFAULT_RULES, None
     sources = []

@@ -182,6 +182,12 @@ RULES: dict[str, Rule] = _rules(
     ("X010", W, "response-body-missing", "A 200 response example with a JSON type has no body."),
     ("X011", W, "content-type-missing", "An example with a JSON body has no Content-Type header."),
     ("X012", W, "response-duplicate", "A request example is followed by a second response."),
+    (
+        "X013",
+        INF,
+        "path-alias-inferred",
+        "Two path prefixes the docs list together for one entity type are taken as aliases.",
+    ),
     # Example bodies against the resolved types
     ("B001", W, "body-property-unknown", "A JSON body has a property its type does not define."),
     ("B002", W, "body-value-type", "A JSON value has the wrong JSON type for its property."),

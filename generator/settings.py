@@ -29,6 +29,7 @@ KNOWN_KEYS = {
     "relaxed": bool,
     "force": bool,
     "templates": str,
+    "aliases": dict,
 }
 
 
@@ -65,8 +66,20 @@ def _validate(table: dict[str, Any], source: Path) -> dict[str, Any]:
             raise SettingsError(
                 f"{source}: docgen setting {raw_key!r} must be {expected.__name__}, not {type(value).__name__}"
             )
+        if key == "aliases":
+            _check_aliases(value, raw_key, source)
         values[key] = value
     return values
+
+
+def _check_aliases(value: Any, raw_key: str, source: Path) -> None:
+    """`aliases = {"/me" = "/users/{id}"}`: paths on both sides."""
+    for prefix, target in value.items():
+        if not (isinstance(target, str) and prefix.startswith("/") and target.startswith("/")):
+            raise SettingsError(
+                f"{source}: docgen setting {raw_key!r}: {prefix!r} = {target!r} is not a path "
+                'alias (write "/me" = "/users/{id}")'
+            )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -46,6 +46,7 @@ class Request:
     update_baseline: bool = False
     jobs: int = 1
     cache_dir: Path | None = None  # page cache and resolve state; None: no cache
+    aliases: dict[str, str] | None = None  # declared path aliases (settings)
 
 
 def make_request(
@@ -82,6 +83,7 @@ def make_request(
         update_baseline=update_baseline,
         jobs=jobs or settings.get("jobs") or default_jobs(),
         cache_dir=None if no_cache else cache_dir or default_cache_dir(settings),
+        aliases=settings.get("aliases"),
     )
 
 
@@ -102,7 +104,7 @@ class Outcome:
 def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, list[Diagnostic]]:
     """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
     try:
-        config = load_config(request.docs, request.config_dir)
+        config = load_config(request.docs, request.config_dir, request.aliases)
     except (SourceError, ConfigError) as exc:
         raise CheckUsageError(str(exc)) from None
     try:

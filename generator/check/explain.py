@@ -49,6 +49,7 @@ EXAMPLES: dict[str, str] = {
     "X010": f'<!-- {{ "blockType": "response", "@odata.type": "microsoft.graph.user" }} -->\n{_FENCE}http\nHTTP/1.1 200 OK\n{_FENCE}',
     "X011": f'{_FENCE}http\nPOST /me/events\n\n{{ "subject": "Lunch" }}\n{_FENCE}   (no Content-Type)',
     "X012": "A request block followed by two response blocks.",
+    "X013": "GET /me/events and GET /users/{id}/events in one syntax block (on two pages or more)",
     "B001": '@odata.type microsoft.graph.user; body { "displayname": "Ada" }   (displayName)',
     "B002": '"accountEnabled": "true"   (Edm.Boolean)',
     "B003": '"createdDateTime": "datetime-value", "id" (Edm.Guid): "id-value", "importance": "urgent" (enum)',

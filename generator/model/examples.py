@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Diagnostic, make
+from generator.model.aliases import Alias
 from generator.model.paths import PathIndex, split_path_query
 from generator.model.types import Endpoint, Example, ExampleRequest, ExampleResponse, Source
 from generator.parse.facts import Block, JsonBody, PageFacts
@@ -107,10 +108,14 @@ class ExampleBuilder:
         base_urls: tuple[str, ...],
         everything: Callable[[], PathIndex[Endpoint]],
         names: RecordingNames | None = None,
+        aliases: Iterable[Alias] = (),
     ) -> None:
         """`everything`: the index of every endpoint, asked for only when an example
-        matches none of its page's (building it analyses every path template)."""
+        matches none of its page's (building it analyses every path template);
+        `aliases`: what an example path may stand for when it matches nothing as
+        written (see `generator.model.aliases`)."""
         self.base_urls = base_urls
+        self.aliases = sorted(aliases, key=lambda a: (-len(a.prefix), a))  # longest first
         self._everything = everything
         self.diagnostics: list[Diagnostic] = []
         self.names = RecordingNames() if names is None else names
@@ -196,10 +201,25 @@ class ExampleBuilder:
             source=Source(page.path, pair.request.line),
         )
 
+    def _aliased(
+        self,
+        match: Callable[[str, str], list[tuple[Endpoint, dict[str, str]]]],
+        method: str,
+        path: str,
+    ) -> list[tuple[Endpoint, dict[str, str]]]:
+        """`match(method, path)`, else the first match of the path an alias makes of it."""
+        found = match(method, path)
+        for alias in self.aliases if not found else ():
+            for rewritten in alias.rewrites(path):
+                found = match(method, rewritten)
+                if found:
+                    return found
+        return found
+
     def _match(
         self, page: PageFacts, method: str, path: str, line: int, own: PathIndex[Endpoint]
     ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-        found = own.match(method, path)
+        found = self._aliased(own.match, method, path)
         if found:
             endpoint, values = found[0]
             return endpoint.id, tuple(sorted(values.items()))
@@ -216,7 +236,7 @@ class ExampleBuilder:
                 )
             )
             return endpoint.id, tuple(sorted(values.items()))
-        anywhere = self.everything.match(method, path)
+        anywhere = self._aliased(self.everything.match, method, path)
         if own.size:
             self.diagnostics.append(
                 make(

@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
 from generator.digest import Digested, carry
+from generator.model.aliases import Alias, alias_findings, infer_aliases, with_declared
 from generator.model.bases import implied_bases
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
@@ -392,12 +393,18 @@ def _example_work(
     per_page: Mapping[str, list[PageEndpoint]],
     chosen: list[tuple[str, PathTemplate, Endpoint]],
     base_urls: tuple[str, ...],
+    aliases: tuple[Alias, ...] = (),
 ) -> tuple[list[Example], list[Diagnostic]]:
     """Each page's examples, matched against its own endpoints then all (`chosen`),
-    redone where the endpoint index changed or an example name it asked about is
-    answered differently; `work` is updated."""
-    everything_digest = _digest(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen)
-    example_builder = ExampleBuilder(base_urls, functools.partial(PathIndex, chosen))
+    through `aliases` where needed; redone where the endpoint index or the aliases
+    changed or an example name it asked about is answered differently; `work` is
+    updated."""
+    everything_digest = _digest(
+        [*(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen), repr(aliases)]
+    )
+    example_builder = ExampleBuilder(
+        base_urls, functools.partial(PathIndex, chosen), aliases=aliases
+    )
     names = example_builder.names
     examples: list[Example] = []
     diagnostics: list[Diagnostic] = []
@@ -474,7 +481,9 @@ def resolve(
         for pe in built_here
         if endpoints[pe.endpoint.id] is pe.endpoint
     ]
-    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls)
+    aliases = with_declared(infer_aliases(endpoints.values()), dict(config.aliases))
+    diagnostics += alias_findings(aliases)
+    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
     diagnostics += diags
     resources, diags = implied_bases(resources, endpoints.values(), examples, config.namespace)
     diagnostics += diags + _check_resources(resources, index)

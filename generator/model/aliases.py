@@ -1,0 +1,153 @@
+"""Path aliases: two paths that address the same entity (`/me` and `/users/{id}`).
+
+A doc set states an alias by listing both forms together: one page's syntax
+block has `GET /me/events` and `GET /users/{id}/events`, and `GET /me` and
+`GET /users/{id}` both answer a user. An alias is inferred from exactly that:
+paths listed together on a page with the same suffix, whose prefixes both
+address one entity of the same type (a literal prefix, and one that ends in a
+key), on two pages or more. Where a literal prefix is listed with several such forms, the one listed
+with it on the most pages is its alias. A doc set may also declare aliases
+(`DocSetConfig.aliases`); a declared one wins.
+
+Examples tie through aliases: an example of `GET /me/plans` ties to a page that
+documents only `GET /users/{id}/plans`, and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic, make
+from generator.model.types import Endpoint
+
+_PARAM = re.compile(r"^\{[^}]*\}$")
+MIN_PAGES = 2  # an alias is inferred from two pages or more that list both forms
+
+
+@dataclass(frozen=True, order=True)
+class Alias:
+    """`prefix` (literal segments, `/me`) stands for `target` (`/users/{id}`)."""
+
+    prefix: str
+    target: str
+    pages: int = 0  # how many pages list the two together (0: declared)
+    source: tuple[str, int] = ("", 0)  # the first page that lists both, and the line
+
+    def rewrites(self, path: str) -> list[str]:
+        """`path` with this alias applied either way (`/me/x` -> `/users/me/x`;
+        `/users/42/x` -> `/me/x`), where it applies."""
+        found = []
+        if _starts_with(path, self.prefix):
+            value = self.prefix.rstrip("/").rsplit("/", 1)[-1] or "alias"
+            target = self.target.rstrip("/")
+            head = target[: target.rfind("/") + 1] + value
+            found.append(head + path[len(self.prefix.rstrip("/")) :])
+        target_segments = _segments(self.target)
+        segments = path.split("/")
+        if len(segments) > len(target_segments):
+            written = segments[1 : len(target_segments) + 1]
+            if all(
+                _PARAM.match(want) or want.casefold() == got.casefold()
+                for want, got in zip(target_segments, written, strict=True)
+            ):
+                rest = "/".join(segments[len(target_segments) + 1 :])
+                found.append(self.prefix.rstrip("/") + ("/" + rest if rest else ""))
+        return found
+
+
+def _starts_with(path: str, prefix: str) -> bool:
+    prefix = prefix.rstrip("/")
+    return path.casefold() == prefix.casefold() or path.casefold().startswith(
+        prefix.casefold() + "/"
+    )
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s]
+
+
+def _shape(segment: str) -> str:
+    return "{}" if _PARAM.match(segment) else segment.casefold()
+
+
+def infer_aliases(endpoints: Iterable[Endpoint]) -> tuple[Alias, ...]:
+    """The aliases a doc set states by listing paths together (see the module)."""
+    endpoints = list(endpoints)
+    entity_of: dict[tuple[str, ...], set[str]] = defaultdict(set)  # path shape -> types
+    for e in endpoints:
+        if e.method == "GET" and e.response.type is not None and not e.response.type.collection:
+            entity_of[tuple(map(_shape, _segments(e.path)))].add(e.response.type.name)
+    by_page: dict[str, list[Endpoint]] = defaultdict(list)
+    for e in endpoints:
+        by_page[e.source.file].append(e)
+    together: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+    written: dict[tuple[str, tuple[str, ...]], tuple[str, str, int]] = {}
+    for page, listed in sorted(by_page.items()):
+        for a in listed:
+            for b in listed:
+                if a is b or a.method != b.method:
+                    continue
+                found = _prefixes(_segments(a.path), _segments(b.path))
+                if found is None:
+                    continue
+                literal, keyed = found
+                shape = tuple(map(_shape, keyed))
+                same = entity_of.get(tuple(map(_shape, literal)), set()) & entity_of.get(
+                    shape, set()
+                )
+                if not same:
+                    continue  # the two prefixes do not address one entity type
+                key = ("/" + "/".join(literal), shape)
+                together[key].add(page)
+                written.setdefault(key, ("/" + "/".join(keyed), page, a.source.line))
+    best: dict[str, Alias] = {}
+    for key, pages in sorted(together.items()):
+        prefix, count = key[0], len(pages)
+        current = best.get(prefix.casefold())
+        if count >= MIN_PAGES and (current is None or count > current.pages):
+            target, page, line = written[key]
+            best[prefix.casefold()] = Alias(prefix, target, count, (page, line))
+    return tuple(sorted(best.values()))
+
+
+def alias_findings(aliases: Iterable[Alias]) -> list[Diagnostic]:
+    """An info finding for each inferred alias, where the docs first list both forms."""
+    return [
+        make(
+            "X013",
+            alias.source[0],
+            alias.source[1],
+            1,
+            f"{alias.prefix} stands for {alias.target} (listed together on {alias.pages} "
+            "pages): examples tie through it; declare it in [tool.docgen] aliases to say so",
+        )
+        for alias in aliases
+        if alias.pages
+    ]
+
+
+def _prefixes(a: list[str], b: list[str]) -> tuple[list[str], list[str]] | None:
+    """(literal prefix of `a`, keyed prefix of `b`) when `a` and `b` go on alike after
+    them (a suffix of one segment or more); None otherwise."""
+    shared = 0
+    while shared < min(len(a), len(b)) and _shape(a[-1 - shared]) == _shape(b[-1 - shared]):
+        shared += 1
+    head_a, head_b = a[: len(a) - shared], b[: len(b) - shared]
+    if not shared or not head_a or not head_b or any(_PARAM.match(s) for s in head_a):
+        return None
+    if not _PARAM.match(head_b[-1]) or any(_PARAM.match(s) for s in head_b[:-1]):
+        return None
+    if [s.casefold() for s in head_b[: len(head_a)]] == [s.casefold() for s in head_a]:
+        return None  # b goes on from a (`/me` and `/me/calendars/{id}`): not another name
+    return head_a, head_b
+
+
+def with_declared(inferred: Iterable[Alias], declared: Mapping[str, str]) -> tuple[Alias, ...]:
+    """The inferred aliases, those the doc set declares replacing any of the same prefix."""
+    chosen = {a.prefix.casefold(): a for a in inferred}
+    for prefix, target in declared.items():
+        chosen[prefix.casefold()] = Alias(prefix, target, 0)
+    return tuple(sorted(chosen.values()))
