@@ -281,6 +281,12 @@ RULES: dict[str, Rule] = _rules(
         "The same method and path are documented on more than one page.",
     ),
     (
+        "P005",
+        W,
+        "endpoint-pages-disagree",
+        "Pages that document the same method and path give other types or permissions.",
+    ),
+    (
         "P003",
         INF,
         "path-placeholder-style",

@@ -1,10 +1,16 @@
 """The redesign of the build core (issue 16) changed how output is made, not what:
 a cold build with docgen as it was before (`BEFORE`, taken from git history) and
 with docgen now give the same files, byte for byte, on the bundled sample and on
-a slice of the real corpus; so does a build with a warm cache after an edit."""
+a slice of the real corpus; so does a build with a warm cache after an edit.
+
+The model has grown since (issue 17): fields and findings added to it after
+`BEFORE` (`ADDED`, `NEW_CODES`) are left out of model.json when comparing; any
+other change fails. (Once the model changes what other files say, compare with
+a later commit.)"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +24,8 @@ import pytest
 from tests.conftest import GROUPS, ROOT
 
 BEFORE = "f526d91"  # main before the redesign
+ADDED = {"endpoints": ("alsoOn",)}  # model fields added since: element kind -> field names
+NEW_CODES = {"P005", "R012", "X013"}  # findings added since
 
 
 def _old_docgen(tmp_path: Path) -> Path:
@@ -45,11 +53,24 @@ def _build(code: Path, docs: Path, out: Path, *args: str) -> dict[str, bytes]:
         check=True,
         capture_output=True,
     )
-    return {
+    files = {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
         if p.is_file() and not p.name.startswith(".docgen")
     }
+    return {
+        rel: _without_added(data) if rel == "model.json" else data for rel, data in files.items()
+    }
+
+
+def _without_added(data: bytes) -> bytes:
+    model = json.loads(data)
+    for kind, fields in ADDED.items():
+        for element in model.get(kind, []):
+            for name in fields:
+                element.pop(name, None)
+    model["diagnostics"] = [d for d in model["diagnostics"] if d["code"] not in NEW_CODES]
+    return json.dumps(model, indent=1, ensure_ascii=False).encode()
 
 
 def _compare(tmp_path: Path, docs: Path) -> None:

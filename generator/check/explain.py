@@ -72,6 +72,7 @@ EXAMPLES: dict[str, str] = {
     "R012": '<!-- { "blockType": "resource", "keyProperty": "id", "@odata.type": "microsoft.graph.alert" } -->   (entity has the key id)',
     "P001": "GET /users/{id}/messages/{id}   (the second {id} is renamed)",
     "P002": "GET /me on two method pages",
+    "P005": "GET /users answers user collection on user-list.md, and nothing typed with other permissions on another page",
     "P003": "POST /groups/<objectId>/threads   ({group-id})",
     "P004": "POST /groups/{id}/Threads   (threads)",
     "L001": "[thread](../resources/thread.md)   (no such file)",

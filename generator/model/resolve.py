@@ -49,6 +49,7 @@ from generator.model.types import (
     Example,
     Property,
     Resource,
+    TypeRef,
 )
 from generator.parse.facts import PageFacts
 
@@ -282,45 +283,96 @@ def _stem_words(path: str) -> frozenset[str]:
     return frozenset(w.rstrip("s") for w in re.split(r"[-_.]+", stem.casefold()) if w)
 
 
-@functools.lru_cache(maxsize=65536)
-def _owner_score_of(path: str, file: str) -> tuple[int, str]:
-    literals = {w.rstrip("s") for w in re.split(r"[^a-z0-9]+", path.casefold()) if w}
-    return -len(_stem_words(file) & literals), file
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.rstrip("s") for w in re.split(r"[^a-z0-9]+", text.casefold()) if w)
 
 
-def _owner_score(pe: PageEndpoint) -> tuple[int, str]:
-    """How well the page's file name names the path: `user-post-events.md` owns
-    `POST /me/events` rather than a page that lists it among others."""
-    return _owner_score_of(pe.endpoint.path, pe.endpoint.source.file)
+def _owner_score(pe: PageEndpoint) -> tuple[int, int, int, str]:
+    """Which page owns a method and path documented on several: the one whose response
+    type is the path's resource (`GET /users` answers users), then whose file name
+    names the most of the path (`user-post-events.md` for `POST /me/events`), with
+    the fewest other words (`user-list.md` before `intune-devices-user-list.md`)."""
+    endpoint = pe.endpoint
+    literals = _words(endpoint.path)
+    nouns = [seg for seg in endpoint.path.split("/") if seg and not seg.startswith("{")]
+    response = endpoint.response.type
+    keyed = endpoint.path.endswith("}")
+    about = (
+        response is not None
+        and bool(nouns)
+        and response.name.rsplit(".", 1)[-1].casefold().rstrip("s")
+        == nouns[-1].casefold().rstrip("s")
+        and (endpoint.method != "GET" or response.collection != keyed)
+    )
+    stem = _stem_words(endpoint.source.file)
+    return (0 if about else 1, -len(stem & literals), len(stem - literals), endpoint.source.file)
 
 
 def _choose_owners(
     per_page: dict[str, list[PageEndpoint]],
 ) -> tuple[dict[str, Endpoint], list[Diagnostic]]:
-    """One endpoint per method and path; the others are reported where they stand."""
+    """One endpoint per method and path (see `_owner_score`), which keeps the other
+    pages that document it; they are reported where they stand (P002), with a warning
+    where they say something else (P005)."""
     by_id: dict[str, list[PageEndpoint]] = {}
     for built in per_page.values():
         for pe in built:
             by_id.setdefault(pe.endpoint.id, []).append(pe)
     endpoints: dict[str, Endpoint] = {}
     diags: list[Diagnostic] = []
+    disagreeing: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
     for endpoint_id, candidates in by_id.items():
-        owner, *others = (
-            candidates if len(candidates) == 1 else sorted(candidates, key=_owner_score)
-        )
-        endpoints[endpoint_id] = owner.endpoint
+        if len(candidates) == 1:
+            endpoints[endpoint_id] = candidates[0].endpoint
+            continue
+        owner, *others = sorted(candidates, key=_owner_score)
+        here = owner.endpoint.source.file
+        also = tuple(sorted({pe.endpoint.source.file for pe in others} - {here}))
+        endpoints[endpoint_id] = replace(owner.endpoint, also_on=also)
+        src = owner.endpoint.source
         for pe in others:
-            src = owner.endpoint.source
-            diags.append(
-                make(
-                    "P002",
-                    pe.endpoint.source.file,
-                    pe.endpoint.source.line,
-                    1,
-                    f"{endpoint_id} is also documented at {src.file}:{src.line}",
-                )
-            )
+            where = (pe.endpoint.source.file, pe.endpoint.source.line, 1)
+            message = f"{endpoint_id} is also documented at {src.file}:{src.line}"
+            diags.append(make("P002", *where, message))
+            differs = _disagreement(owner.endpoint, pe.endpoint)
+            if differs:
+                key = (pe.endpoint.source.file, src.file, differs)
+                disagreeing.setdefault(key, []).append((pe.endpoint.source.line, endpoint_id))
+    for (file, owner_file, differs), found in sorted(disagreeing.items()):
+        line, first = min(found)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        message = f"{first}{more}: {differs} here than at {owner_file}, which owns it"
+        diags.append(make("P005", file, line, 1, message))
     return endpoints, diags
+
+
+def _disagreement(owner: Endpoint, other: Endpoint) -> str:
+    """What two pages documenting one method and path say differently (response type,
+    request body type, permission scopes, where both say something), or ""."""
+    found = []
+    mine, theirs = owner.response.type, other.response.type
+    if (
+        mine is not None
+        and theirs is not None
+        and (mine.name, mine.collection)
+        != (
+            theirs.name,
+            theirs.collection,
+        )
+    ):
+        found.append(f"another response type ({_type_text(theirs)})")
+    mine, theirs = owner.request_body, other.request_body
+    if mine is not None and theirs is not None and mine.name != theirs.name:
+        found.append(f"another request body ({_type_text(theirs)})")
+    scopes = {s for p in owner.permissions for s in p.scopes}
+    other_scopes = {s for p in other.permissions for s in p.scopes}
+    if scopes and other_scopes and scopes != other_scopes:
+        found.append("other permissions")
+    return ", ".join(found[:-1]) + " and " + found[-1] if len(found) > 1 else "".join(found)
+
+
+def _type_text(ref: TypeRef) -> str:
+    return f"{ref.name.rsplit('.', 1)[-1]}{' collection' if ref.collection else ''}"
 
 
 def _diagnostic_order(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
@@ -479,7 +531,7 @@ def resolve(
         (pe.endpoint.method, pe.template, endpoints[pe.endpoint.id])
         for built_here in per_page.values()
         for pe in built_here
-        if endpoints[pe.endpoint.id] is pe.endpoint
+        if endpoints[pe.endpoint.id].source is pe.endpoint.source  # the owner (`also_on` added)
     ]
     aliases = with_declared(infer_aliases(endpoints.values()), dict(config.aliases))
     diagnostics += alias_findings(aliases)

@@ -118,6 +118,7 @@ class Endpoint(Digested):
     description: str
     alternatives: tuple[str, ...]  # ids of the other endpoints the page documents together
     source: Source
+    also_on: tuple[str, ...] = ()  # the other pages that document this method and path
 
 
 @dataclass(frozen=True)
