@@ -188,6 +188,12 @@ RULES: dict[str, Rule] = _rules(
         "path-alias-inferred",
         "Two path prefixes the docs list together for one entity type are taken as aliases.",
     ),
+    (
+        "X014",
+        INF,
+        "example-path-from-root",
+        "An example path is written from the service root (`~/users`); read without the `~`.",
+    ),
     # Example bodies against the resolved types
     ("B001", W, "body-property-unknown", "A JSON body has a property its type does not define."),
     ("B002", W, "body-value-type", "A JSON value has the wrong JSON type for its property."),

@@ -43,6 +43,7 @@ from generator.model.types import (
     Source,
     TypeRef,
 )
+from generator.model.urlforms import reshaped
 from generator.pipeline.run import load_model
 from tests.conftest import GROUPS
 
@@ -92,11 +93,12 @@ def example_mismatches(doc: Json, *, formats: bool = False) -> list[tuple[str, s
 
 
 def example_bodies(model: ApiModel) -> int:
-    """Request and response bodies of the examples tied to an endpoint."""
+    """Request and response bodies of the examples tied to an endpoint (but those
+    whose path is a count or a cast of it: not its answer's shape)."""
     return sum(
         (x.request.body is not None) + (x.response is not None and x.response.body is not None)
         for x in model.examples
-        if x.endpoint is not None
+        if x.endpoint is not None and not (x.read_as and reshaped(x.request.path))
     )
 
 
@@ -142,7 +144,7 @@ def test_same_bytes_twice_and_for_any_collection_order(groups: ApiModel) -> None
 
 
 def test_sample_embeds_every_example_body(groups: ApiModel, groups_doc: Json) -> None:
-    assert openapi_counts(groups_doc)["examples"] == example_bodies(groups) == 33
+    assert openapi_counts(groups_doc)["examples"] == example_bodies(groups) == 32  # not $count
 
 
 def test_sample_examples_fit_their_schemas(groups_doc: Json) -> None:

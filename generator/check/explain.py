@@ -50,6 +50,7 @@ EXAMPLES: dict[str, str] = {
     "X011": f'{_FENCE}http\nPOST /me/events\n\n{{ "subject": "Lunch" }}\n{_FENCE}   (no Content-Type)',
     "X012": "A request block followed by two response blocks.",
     "X013": "GET /me/events and GET /users/{id}/events in one syntax block (on two pages or more)",
+    "X014": "GET ~/users/{id}   (read as GET /users/{id})",
     "B001": '@odata.type microsoft.graph.user; body { "displayname": "Ada" }   (displayName)',
     "B002": '"accountEnabled": "true"   (Edm.Boolean)',
     "B003": '"createdDateTime": "datetime-value", "id" (Edm.Guid): "id-value", "importance": "urgent" (enum)',

@@ -207,6 +207,12 @@ def _client_skip(example: Example, status: int, ctx: _Context) -> str | None:
             f"{_source(example.source.file, example.request.source.line)}: OData segment as a "
             f"path value ({', '.join(segments)}): no endpoint documents this URL, no call makes it"
         )
+    if example.read_as and ctx.endpoint is not None:
+        return (
+            f"{_source(example.source.file, example.request.source.line)}: the example "
+            f"writes {example.request.path}, read as {example.read_as} to tie it to "
+            f"{ctx.endpoint.path} (an alias or another form of the URL): no call makes it"
+        )
     if 300 <= status < 400:
         location = {k.lower(): v for k, v in response.headers}.get("location", "elsewhere")
         return f"{where}: redirects to {location}, outside the stub: the client cannot follow it"

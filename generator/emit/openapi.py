@@ -63,6 +63,7 @@ from generator.model.types import (
     Resource,
     TypeRef,
 )
+from generator.model.urlforms import reshaped
 
 Json = dict[str, Any]
 
@@ -501,7 +502,7 @@ def _paths(
     owner = {e: (r.key, r.method) for r in routes for e in (r.endpoint.id, *r.merged)}
     by_route: dict[tuple[str, str], list[Example]] = defaultdict(list)
     for example in sorted(model.examples, key=lambda x: x.id):
-        if example.endpoint in owner:
+        if example.endpoint in owner and not (example.read_as and reshaped(example.request.path)):
             by_route[owner[example.endpoint]].append(example)
     paths: Json = {}
     for route in routes:

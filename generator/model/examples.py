@@ -19,6 +19,7 @@ from generator.diagnostics import Diagnostic, make
 from generator.model.aliases import Alias
 from generator.model.paths import PathIndex, split_path_query
 from generator.model.types import Endpoint, Example, ExampleRequest, ExampleResponse, Source
+from generator.model.urlforms import forms
 from generator.parse.facts import Block, JsonBody, PageFacts
 from generator.parse.http import strip_base_url
 
@@ -164,7 +165,18 @@ class ExampleBuilder:
         assert req is not None
         example_id, name = self._unique_id(page, pair, fallback)
         path, query = split_path_query(strip_base_url(req.url, self.base_urls))
-        endpoint, values = self._match(page, req.method, path, req.line, own)
+        if path.startswith(("~/", "/~/")):
+            self.diagnostics.append(
+                make(
+                    "X014",
+                    page.path,
+                    req.line,
+                    1,
+                    f"example path {path} is written from the service root (~/); "
+                    "read without the ~",
+                )
+            )
+        endpoint, values, read_as = self._match(page, req.method, path, req.line, own)
         body, is_json, ctype = _body(req.body)
         request = ExampleRequest(
             method=req.method,
@@ -199,30 +211,37 @@ class ExampleBuilder:
             response=response,
             inferred=pair.request.inferred,
             source=Source(page.path, pair.request.line),
+            read_as=read_as,
         )
 
-    def _aliased(
-        self,
-        match: Callable[[str, str], list[tuple[Endpoint, dict[str, str]]]],
-        method: str,
-        path: str,
-    ) -> list[tuple[Endpoint, dict[str, str]]]:
-        """`match(method, path)`, else the first match of the path an alias makes of it."""
-        found = match(method, path)
-        for alias in self.aliases if not found else ():
-            for rewritten in alias.rewrites(path):
-                found = match(method, rewritten)
+    def _found(
+        self, index: PathIndex[Endpoint], method: str, path: str
+    ) -> tuple[list[tuple[Endpoint, dict[str, str]]], str]:
+        """The endpoints of `index` the example path fits, and the path as read to fit
+        them ("" when as written): else in another form the URL conventions allow
+        (`generator.model.urlforms`), through an alias (`generator.model.aliases`),
+        or relative to an entity (`match_within`)."""
+        candidates = [path, *forms(path)]
+        for candidate in candidates:
+            readings = [candidate, *(r for a in self.aliases for r in a.rewrites(candidate))]
+            for reading in readings:
+                found = index.match(method, reading)
                 if found:
-                    return found
-        return found
+                    return found, "" if reading == path else reading
+        for candidate in candidates:
+            found = index.match_within(method, candidate)
+            if found:
+                return found, candidate
+        return [], ""
 
     def _match(
         self, page: PageFacts, method: str, path: str, line: int, own: PathIndex[Endpoint]
-    ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-        found = self._aliased(own.match, method, path)
+    ) -> tuple[str | None, tuple[tuple[str, str], ...], str]:
+        """(endpoint id, path values, the path as read to tie it when not as written)."""
+        found, read_as = self._found(own, method, path)
         if found:
             endpoint, values = found[0]
-            return endpoint.id, tuple(sorted(values.items()))
+            return endpoint.id, tuple(sorted(values.items())), read_as
         other_method = own.match_any_method(path)
         if other_method:
             m, endpoint, values = other_method[0]
@@ -235,8 +254,8 @@ class ExampleBuilder:
                     f"example uses {method} but the syntax block documents {m} {endpoint.path}",
                 )
             )
-            return endpoint.id, tuple(sorted(values.items()))
-        anywhere = self._aliased(self.everything.match, method, path)
+            return endpoint.id, tuple(sorted(values.items())), ""
+        anywhere, read_as = self._found(self.everything, method, path)
         if own.size:
             self.diagnostics.append(
                 make(
@@ -249,7 +268,7 @@ class ExampleBuilder:
             )
         if anywhere:
             endpoint, values = anywhere[0]
-            return endpoint.id, tuple(sorted(values.items()))
+            return endpoint.id, tuple(sorted(values.items())), read_as
         self.diagnostics.append(
             make(
                 "X006",
@@ -259,7 +278,7 @@ class ExampleBuilder:
                 f"example {method} {path} matches no documented endpoint",
             )
         )
-        return None, ()
+        return None, (), ""
 
 
 def _response(page: PageFacts, block: Block) -> ExampleResponse:

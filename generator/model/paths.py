@@ -368,6 +368,9 @@ class _Entry(Generic[T]):
     order: int
 
 
+_FILLED = re.compile(r"\{[^}]*\}")  # a template's parameters, filled in to match a suffix
+
+
 def _decode(path: str) -> str:
     """URL-decode, except an encoded '/', which must stay inside its segment."""
     return "%2F".join(unquote(p) for p in _SLASH_ESC.split(path))
@@ -383,9 +386,11 @@ class PathIndex(Generic[T]):
         self._exact: dict[tuple[str, str, int], list[_Entry[T]]] = {}
         self._flexible: dict[tuple[str, str], list[_Entry[T]]] = {}
         methods: set[str] = set()
+        self._entries: list[tuple[str, str, _Entry[T]]] = []  # method, template, entry
         for order, (method, template, payload) in enumerate(templates):
             c = _compile(template.template)
             entry = _Entry(c, payload, order)
+            self._entries.append((method.upper(), template.template, entry))
             methods.add(method.upper())
             if c.flexible:
                 self._flexible.setdefault((method.upper(), c.head), []).append(entry)
@@ -423,6 +428,30 @@ class PathIndex(Generic[T]):
     def match(self, method: str, path: str) -> list[tuple[T, dict[str, str]]]:
         """Templates that `path` (a URL; query ignored) fits, most specific first."""
         hits = sorted(self._hits(method.upper(), self._prepare(path)), key=lambda h: h[:2])
+        return [(payload, params) for _, _, payload, params in hits]
+
+    def match_within(self, method: str, path: str) -> list[tuple[T, dict[str, str]]]:
+        """Templates that `path` fits as written relative to an entity they address
+        (`/workbook/worksheets` for `/me/drive/items/{id}/workbook/worksheets`): the
+        template's part from the path's first segment on, after a parameter."""
+        prepared = self._prepare(path)
+        first = prepared.split("/", 2)[1].casefold() if prepared.count("/") else ""
+        hits = []
+        for m, template, entry in self._entries if first else ():
+            if m != method.upper():
+                continue
+            at = template.casefold().find("}/" + first + "/")
+            if at < 0 and template.casefold().endswith("}/" + first):
+                at = len(template) - len(first) - 2
+            if at < 0:
+                continue
+            prefix = _FILLED.sub("x", template[: at + 1])
+            found = entry.compiled.regex.match(prefix + prepared)
+            if found:
+                hits.append(
+                    (entry.compiled.rank, entry.order, entry.payload, _params(entry, found))
+                )
+        hits.sort(key=lambda h: h[:2])
         return [(payload, params) for _, _, payload, params in hits]
 
     def match_any_method(self, path: str) -> list[tuple[str, T, dict[str, str]]]:

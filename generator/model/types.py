@@ -157,6 +157,9 @@ class Example(Digested):
     response: ExampleResponse | None
     inferred: bool
     source: Source
+    # the path as it was read to tie it, when not as written: through an alias or
+    # another form of the URL (`generator.model.urlforms`); "" when as written
+    read_as: str = ""
 
 
 @dataclass(frozen=True)
