@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 RUNS = 3
+CORPUS = Path("../shared/corpus/graph-v1.0")
 PY = sys.executable
 _REQUEST_LINE = re.compile(
     r"^(GET|POST|PUT|PATCH|DELETE|HEAD)(\s+)(https://graph\.microsoft\.com/v1\.0)?/",
@@ -261,6 +262,7 @@ def run_all(corpus: Path, work: Path) -> None:
     results += scale
     large = run_large(corpus, work)
     run_hostile(work)
+    run_translated(corpus, work)
 
     cold_s = cold[0]
     print("--- summary ---")
@@ -308,6 +310,29 @@ def run_large(corpus: Path, work: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
+def run_translated(corpus: Path, work: Path) -> None:
+    """The model of the corpus and of its pseudo-localised copy (`tests.pseudo_l10n`:
+    every heading and table-header word a token, no config), side by side: what a
+    translated doc set keeps of the figures."""
+    from generator.config import load_config
+    from generator.model.resolve import build_model
+    from generator.pipeline.run import parse_doc_set
+    from tests.pseudo_l10n import counts, localised_copy
+
+    def model_of(root: Path) -> object:
+        parsed = parse_doc_set(root, load_config(root), jobs=2)
+        return build_model(parsed.pages, parsed.config)
+
+    english = counts(model_of(corpus))
+    translated = counts(model_of(localised_copy(corpus, work / "translated")))
+    print("--- the corpus pseudo-localised (no config), against the corpus ---")
+    print(f"{'figure':<34} {'English':>8} {'copy':>8} {'share':>7}")
+    for key, value in english.items():
+        share = 100 * translated[key] / value if value else 100.0
+        print(f"{key:<34} {value:8d} {translated[key]:8d} {share:6.1f}%")
+    print("target: every share >= 97%")
+
+
 def main_hostile() -> None:
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     try:
@@ -319,5 +344,8 @@ def main_hostile() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--hostile"]:  # only the hostile pages: no corpus needed
         main_hostile()
+    elif sys.argv[1:2] == ["--translated"]:  # only the translated copy's figures
+        with tempfile.TemporaryDirectory(prefix="docgen-bench-") as folder:
+            run_translated(Path(sys.argv[2]) if len(sys.argv) > 2 else CORPUS, Path(folder))
     else:
         main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus/graph-v1.0"))

@@ -30,6 +30,7 @@ from generator.model.types import (
     TypeRef,
 )
 from generator.parse.facts import Block, PageFacts, Table
+from generator.parse.structure import enum_subject
 
 PROPERTY_TABLE = "ResourcePropertyDescriptions"
 NAVIGATION_TABLE = "ResourceNavigationPropertyDescriptions"
@@ -337,7 +338,10 @@ def enum_name_for(table: Table, page: PageFacts) -> str:
     if table.subject.strip():
         return table.subject.strip().strip("`")
     h1 = next((h.text for h in page.headings if h.level == 1), page.title)
-    return _ENUM_TITLE_SUFFIX.sub("", h1.strip()).strip("`")
+    name = _ENUM_TITLE_SUFFIX.sub("", h1.strip()).strip("`")
+    if " " in name:  # a title in another language: its identifier (`fooType 列举类型`)
+        return enum_subject(name) or name
+    return name
 
 
 def build_enum(index: TypeIndex, page: PageFacts, table: Table) -> Enum | None:

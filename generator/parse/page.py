@@ -10,6 +10,7 @@ the end, when the page's kind is known.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
-from generator.parse import budget, http
+from generator.parse import budget, http, structure
 from generator.parse.annotations import (
     KNOWN_BLOCK_TYPES,
     block_type,
@@ -37,6 +38,7 @@ from generator.parse.facts import (
     Table,
 )
 from generator.parse.tables import classify
+from generator.parse.tables import known_title as _known_title
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
@@ -195,6 +197,9 @@ class _Walk:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pending: Annotation | None = None
     seen_example: bool = False
+    english: bool = False  # a section heading docgen reads has been seen (else: translated?)
+    syntax_section: str | None = None  # the top section (level 2 or more) of the syntax block
+    method_page: bool = True  # its front matter says nothing else (doc_type)
 
     @property
     def section(self) -> str:
@@ -233,12 +238,17 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         front_matter, diags = _load_front_matter(front, path)
         walk.diagnostics.extend(diags)
     body = _within_budget(walk, body)
+    doc_type = str(front_matter.get("doc_type", "")).lower()
+    walk.method_page = not doc_type or doc_type.startswith("api")
     tokens = _markdown_tokens(walk, body)
     walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
     walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
     page_kind = _page_kind(front_matter, walk)
-    tables = tuple(_finish_table(walk, raw, page_kind) for raw in walk.tables)
+    _place_sections(walk, page_kind)
+    words = structure.type_words([(raw.header, raw.rows) for raw in walk.tables])
+    translated = _translated(walk)
+    tables = tuple(_finish_table(walk, raw, page_kind, words, translated) for raw in walk.tables)
     title = str(front_matter.get("title") or "") or next(
         (h.text for h in walk.headings if h.level == 1), ""
     )
@@ -287,6 +297,69 @@ def _within_budget(walk: _Walk, body: str) -> str:
         )
     )
     return body[:offset]
+
+
+def _translated(walk: _Walk) -> bool:
+    """A page in another language: at most one section heading docgen reads (a
+    translation keeps a heading or so in English; an English page has several)."""
+    readable = sum(
+        1
+        for h in walk.headings
+        if h.level >= 2
+        and (structure.is_english_title(h.text) or _known_title(walk.config, h.text))
+    )
+    return readable < 2
+
+
+def _place_sections(walk: _Walk, page_kind: str) -> None:
+    """Sections whose titles docgen does not read (a translated page) take the English
+    title their content shows they are (`generator.parse.structure`), so that what
+    reads the page's sections and tables reads them as in English."""
+    if not _translated(walk):
+        return  # an English page: its words say what its sections are
+    sections = [structure.Section(h.text, order) for order, h in enumerate(walk.headings)]
+    starts = [h.line for h in walk.headings]
+
+    def under(line: int) -> structure.Section | None:  # the heading a line is under
+        at = bisect.bisect_right(starts, line) - 1
+        return sections[at] if at >= 0 else None
+
+    for raw in walk.tables:
+        if (section := under(raw.line)) is not None:
+            section.tables.append((raw.header, raw.rows))
+    for _, text, line in walk.prose:
+        if (section := under(line)) is not None:
+            section.prose.append(text)
+    for link in walk.links:
+        if not link.in_table and (section := under(link.line)) is not None:
+            section.links.append(link.href)
+    for block in walk.blocks:
+        if (section := under(block.line)) is not None:  # (a request read as the syntax too)
+            section.blocks.append("syntax" if block.syntax else block.role)
+    keys = frozenset(
+        key
+        for block in walk.blocks
+        if block.role == "resource"
+        and block.json is not None
+        and isinstance(block.json.value, dict)
+        for key in block.json.value
+    )
+
+    def known(title: str) -> bool:
+        return _known_title(walk.config, title)
+
+    titles = structure.section_titles(sections, page_kind, keys, known)
+    if not titles:
+        return
+
+    def named(title: str) -> str:
+        return titles.get(title, title)
+
+    walk.prose = [(named(section), text, line) for section, text, line in walk.prose]
+    walk.links = [replace(link, section=named(link.section)) for link in walk.links]
+    walk.blocks = [replace(b, section=named(b.section)) for b in walk.blocks]
+    for raw in walk.tables:
+        raw.title, raw.parents = named(raw.title), tuple(map(named, raw.parents))
 
 
 def _page_kind(front_matter: dict[str, Any], walk: _Walk) -> str:
@@ -340,6 +413,8 @@ def _on_heading(walk: _Walk, token: Token, inline: Token, line: int) -> None:
         walk.stack.pop()
     walk.stack.append((level, text))
     walk.headings.append(Heading(level, text, line, slugify(text)))
+    if level >= 2 and (structure.is_english_title(text) or _known_title(walk.config, text)):
+        walk.english = True
     for href, label in links:
         walk.links.append(Link(href, label, line, walk.section))
 
@@ -460,8 +535,16 @@ def _check_row_shape(walk: _Walk, line: int, width: int) -> None:
         )
 
 
-def _finish_table(walk: _Walk, raw: _RawTable, page_kind: str) -> Table:
-    kind, subject, roles = classify(walk.config, raw.title, raw.parents, raw.header, page_kind)
+def _finish_table(
+    walk: _Walk,
+    raw: _RawTable,
+    page_kind: str,
+    words: frozenset[str] = frozenset(),
+    translated: bool = False,
+) -> Table:
+    kind, subject, roles = classify(
+        walk.config, raw.title, raw.parents, raw.header, page_kind, raw.rows, words, translated
+    )
     if kind is None:
         walk.diagnostics.append(
             make(
@@ -538,6 +621,8 @@ def _on_fence(walk: _Walk, token: Token, line: int) -> None:
         )
     if role == "request":
         walk.seen_example = True
+    if block.role == "syntax" and walk.syntax_section is None:
+        walk.syntax_section = next((t for level, t in walk.stack if level >= 2), walk.section)
     walk.blocks.append(block)
 
 
@@ -546,19 +631,33 @@ def _in_examples(walk: _Walk) -> bool:
     after the page's first example: where an un-annotated HTTP block is an example."""
     if walk.seen_example:
         return True
-    return any(
+    if any(
         _EXAMPLE_TITLE.search(title) and not _SYNTAX_TITLE.match(title) for _, title in walk.stack
-    )
+    ):
+        return True
+    # a heading docgen does not read (a translated page), past the syntax section
+    syntax = next((b.section for b in walk.blocks if b.role == "syntax"), None)
+    return syntax is not None and walk.section != syntax and not walk.english
 
 
 def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
     """A `request` block where the page's syntax block belongs, and no syntax block:
     some pages document each call only by its example."""
+    if (
+        lang not in _HTTP_INFOS
+        or not http.looks_like_request(first)
+        or any(b.role == "syntax" for b in walk.blocks)
+    ):
+        return False
+    if any(_SYNTAX_TITLE.match(title) for _, title in walk.stack):
+        return True
+    # under a heading docgen does not read: a request written as a path (an example
+    # writes its URL whole), before any response
     return (
-        lang in _HTTP_INFOS
-        and http.looks_like_request(first)
-        and not any(b.role == "syntax" for b in walk.blocks)
-        and any(_SYNTAX_TITLE.match(title) for _, title in walk.stack)
+        "://" not in first
+        and not walk.english
+        and walk.method_page
+        and not any(b.role == "response" for b in walk.blocks)
     )
 
 
@@ -571,9 +670,20 @@ def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: st
         return False
     if any(_SYNTAX_TITLE.match(title) for _, title in walk.stack):
         return True
-    if role in ("ignored", "samples") and not any(b.role == "syntax" for b in walk.blocks):
-        lines = [ln for ln in content.split("\n") if ln.strip()]
-        return all(http.looks_like_request(ln.strip()) for ln in lines)
+    syntax = walk.syntax_section
+    # no section heading docgen reads so far, on a method page: translated; and a block
+    # in a section (not under the page's title)
+    foreign = not walk.english and walk.method_page and bool(walk.stack) and walk.stack[-1][0] >= 2
+    if foreign and syntax is not None and any(title == syntax for _, title in walk.stack):
+        return True  # more of the syntax section (its sub-sections too)
+    if (role in ("ignored", "samples") or (role is None and foreign)) and syntax is None:
+        lines = [ln.strip() for ln in content.split("\n") if ln.strip()]
+        if not all(http.looks_like_request(ln) for ln in lines):
+            return False
+        # an annotated `ignored` block of requests; or, with no annotation, requests
+        # written as paths (an example writes its URL whole): the syntax, whatever
+        # the heading above it says
+        return role is not None or not any("://" in ln for ln in lines)
     return False
 
 

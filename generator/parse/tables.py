@@ -9,6 +9,8 @@ set, an odd heading) is classified by the shape of its columns, or reported
 from __future__ import annotations
 
 from generator.config import DocSetConfig, TableKind, fold_title
+from generator.parse import structure
+from generator.parse.facts import Cell
 
 # Column roles each kind must have to be recognised by shape alone.
 _SHAPE_ORDER = (
@@ -107,22 +109,99 @@ def _methods_roles(header: tuple[str, ...]) -> tuple[str | None, ...] | None:
     return roles if {"name", "type"} <= set(roles) else None
 
 
+def known_title(config: DocSetConfig, title: str) -> bool:
+    """Whether the doc set's config names a table kind by this title."""
+    return _match_kind(config, title, ()) is not None
+
+
+# The roles without which a table of each kind says nothing.
+_NEEDED = {
+    "ParameterDefinition": {"name"},
+    "AuthScopeDefinition": {"scope"},
+    "EnumerationDefinition": {"memberName"},
+}
+
+
+_TYPED = frozenset(
+    {
+        "ResourcePropertyDescriptions",
+        "ResourceNavigationPropertyDescriptions",
+        "RequestObjectProperties",
+    }
+)
+
+
+def _roles(
+    config: DocSetConfig, kind: TableKind, header: tuple[str, ...], rows: list[tuple[Cell, ...]]
+) -> tuple[str | None, ...]:
+    """Column roles by the header's words, else by the cells (a translated header); a
+    table of properties without a column of types lists no properties."""
+    roles = column_roles(config, kind.parse_as, header)
+    needed = _NEEDED.get(kind.parse_as, set())
+    if needed <= set(roles) or not rows or any(roles):
+        return roles  # (a header docgen reads, even in part, says what its columns are)
+    found = structure.column_roles(kind.parse_as, header, rows)
+    if kind.kind in _TYPED and "type" not in found:
+        return roles
+    return found or roles
+
+
+def _enum_by_content(
+    config: DocSetConfig,
+    title: str,
+    header: tuple[str, ...],
+    rows: list[tuple[Cell, ...]],
+    page_kind: str,
+    words: frozenset[str],
+) -> tuple[str | None, str, tuple[str | None, ...]] | None:
+    """A values table under a title docgen does not read: identifiers, no types; its
+    enum named in the title (`callType ...`), or the page's own on an enum page."""
+    if structure.is_english_title(title) or not structure.is_enum_table(header, rows):
+        return None
+    if any(_enum_columns(config, header)):
+        return None  # a header docgen reads, not an enum's: as before
+    subject = structure.enum_subject(title, words, page_kind == "enum")
+    kind = _first_kind(config, "EnumerationDefinition")
+    if kind is None or not (subject or page_kind == "enum"):
+        return None
+    return kind.kind, subject, _roles(config, kind, header, rows)
+
+
+def _enum_columns(config: DocSetConfig, header: tuple[str, ...]) -> tuple[str | None, ...]:
+    kind = _first_kind(config, "EnumerationDefinition")
+    return column_roles(config, kind.parse_as, header) if kind is not None else ()
+
+
 def classify(
     config: DocSetConfig,
     title: str,
     parents: tuple[str, ...],
     header: tuple[str, ...],
     page_kind: str,
+    rows: list[tuple[Cell, ...]] | None = None,
+    type_words: frozenset[str] = frozenset(),
+    translated: bool = False,
 ) -> tuple[str | None, str, tuple[str | None, ...]]:
-    """Return (table kind or None, the `{x}` captured from the title, column roles)."""
-    found = _match_kind(config, title, parents)
+    """Return (table kind or None, the `{x}` captured from the title, column roles):
+    by the title, else the header's words, else the cells (`rows`: see
+    `generator.parse.structure`)."""
+    cells = rows or []  # a methods table is known by its links on any page
+    rows = cells if translated else []  # the cells decide more only on a translated page
+    found = _match_kind(config, title, ())
+    if found is None and rows and parents and not known_title(config, title):
+        enum = _enum_by_content(config, title, header, rows, page_kind, type_words)
+        if enum is not None:
+            return enum
+    found = found or _match_kind(config, title, parents)
     if found is None:
         methods = _methods_roles(header)
+        if methods is None and cells and structure.is_methods_table(cells):
+            methods = structure.column_roles("ParameterDefinition", header, cells) or None
         if methods is not None:
             return METHODS_KIND, "", methods
         kind = _kind_for_shape(config, header, page_kind)
         if kind is None:
             return None, "", tuple(None for _ in header)
-        return kind.kind, "", column_roles(config, kind.parse_as, header)
+        return kind.kind, "", _roles(config, kind, header, rows)
     kind, x = found
-    return kind.kind, x, column_roles(config, kind.parse_as, header)
+    return kind.kind, x, _roles(config, kind, header, rows)
