@@ -197,3 +197,37 @@ def test_success_status_is_the_first_2xx_the_response_section_names(tmp_path: Pa
     )
     model = load_model(tmp_path, load_config(tmp_path))
     assert model.endpoints[0].response.status == 200
+
+
+@pytest.mark.parametrize(
+    ("prose", "scopes"),
+    [
+        (
+            "The following **scopes** are required to execute this API: Group.ReadWrite.All AND User.Read",
+            ("Group.ReadWrite.All", "User.Read"),
+        ),
+        (
+            "The following scopes are required to execute this API:\n\n- *Group.ReadWrite.All*\n- `User.Read`",
+            ("Group.ReadWrite.All", "User.Read"),
+        ),
+        (
+            "The following scopes are required to execute this API: _Mail.Send_; Mail.Read",
+            ("Mail.Send", "Mail.Read"),
+        ),
+    ],
+)
+def test_the_seeds_scopes_line_in_its_forms(
+    tmp_path: Path, prose: str, scopes: tuple[str, ...]
+) -> None:
+    """The seed's dialect: no permissions table, a prose line of scopes, the scopes after
+    it (bullets, italics, code) or on it (`A AND B`)."""
+    _write(
+        tmp_path,
+        "api/thread-create.md",
+        f"# Create thread\n\n### Prerequisites\n{prose}\n\n### HTTP request\n"
+        '<!-- { "blockType": "ignored" } -->\n```http\nPOST /groups/<objectId>/threads\n```\n',
+    )
+    model = load_model(tmp_path, load_config(tmp_path))
+    (endpoint,) = model.endpoints
+    assert [p.scopes for p in endpoint.permissions] == [scopes]
+    assert "T004" not in {d.code for d in model.diagnostics}

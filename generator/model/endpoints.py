@@ -33,6 +33,11 @@ _REQUEST_BODY = re.compile(r"^request body", re.IGNORECASE)
 _RESPONSE = re.compile(r"^response", re.IGNORECASE)
 _PERMISSIONS = re.compile(r"permission|prerequisite", re.IGNORECASE)
 _SCOPES_LINE = re.compile(r"\bscopes?\b[^:]*:\s*(.*)$", re.IGNORECASE)
+_SCOPE_ITEM = re.compile(  # a paragraph or list item that is only scopes
+    r"^[`*_]*[A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+[`*_]*"
+    r"(?:\s*(?:,|;|\b(?:and|or)\b)\s*[`*_]*[A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+[`*_]*)*\.?$",
+    re.IGNORECASE,
+)
 _NOT_SUPPORTED = re.compile(r"^not (supported|applicable)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"sample|remove if not needed", re.IGNORECASE)
 _REQUIRED = re.compile(r"\brequired\b", re.IGNORECASE)
@@ -267,13 +272,17 @@ class EndpointBuilder:
                 perms.append(Permission(kind.text.strip(), _split_scopes(scopes.text)))
         if perms:
             return tuple(perms)
-        for section, text, line in page.prose:
-            if not _PERMISSIONS.search(section):
-                continue
+        prose = [(text, line) for section, text, line in page.prose if _PERMISSIONS.search(section)]
+        for i, (text, line) in enumerate(prose):
             m = _SCOPES_LINE.search(text)
             if m is None:
                 continue
             listed = _split_scopes(m.group(1))
+            # "The following scopes are required:" and the scopes in the items after it
+            for following, _ in prose[i + 1 :] if not listed else ():
+                if not _SCOPE_ITEM.match(following.strip()):
+                    break
+                listed += _split_scopes(following)
             if not listed:
                 self.diagnostics.append(
                     make("T004", page.path, line, 1, "the scopes line names no scope")
@@ -315,7 +324,8 @@ def _split_scopes(text: str) -> tuple[str, ...]:
     text = text.strip().rstrip(".")
     if not text or _NOT_SUPPORTED.match(text):
         return ()
-    return tuple(s.strip().strip("`*") for s in re.split(r",|\bor\b|\band\b", text) if s.strip())
+    parts = re.split(r",|;|\bor\b|\band\b", text, flags=re.IGNORECASE)  # "A AND B", "A; B"
+    return tuple(s.strip().strip("`*_ ") for s in parts if s.strip().strip("`*_ "))
 
 
 _PLURAL_AFTER = re.compile(r"^\W*(objects|entities|resources|items|instances)\b", re.IGNORECASE)
