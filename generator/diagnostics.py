@@ -271,6 +271,12 @@ RULES: dict[str, Rule] = _rules(
         "base-type-implied",
         "No base type is stated, but the key, a path or an example implies one.",
     ),
+    (
+        "R013",
+        W,
+        "base-type-conflict",
+        "A property is inherited from a type that is not among the stated base types.",
+    ),
     # Endpoints
     (
         "P001",

@@ -161,3 +161,38 @@ def test_types_on_a_page_are_in_the_namespace_it_states(tmp_path: Path) -> None:
     (agent,) = model.resources
     assert agent.properties[0].type.name == "ns.callRecords.callType"
     assert agent.properties[0].type.kind == "enum"
+
+
+def _inherited(name: str, annotation: str, source: str) -> str:
+    return (
+        f"# {name} resource type\n## Properties\n| Property | Type | Description |\n"
+        f"|:--|:--|:--|\n| status | String | The status. Inherited from [{source}]({source}.md). |\n\n"
+        f'<!-- {{ "blockType": "resource", {annotation}"@odata.type": "ns.{name}" }} -->\n'
+        '```json\n{ "status": "string" }\n```\n'
+    )
+
+
+def test_properties_inherited_from_a_type_make_it_the_base(tmp_path: Path) -> None:
+    model = _model(
+        tmp_path,
+        {
+            "resources/policybase.md": _resource("policyBase", "", ("status",)),
+            "resources/thing.md": _inherited("thing", "", "policyBase"),
+        },
+    )
+    assert _bases(model)["ns.thing"] == "ns.policyBase"
+    assert "R013" not in {d.code for d in model.diagnostics}
+
+
+def test_a_stated_base_the_properties_contradict_is_a_finding(tmp_path: Path) -> None:
+    model = _model(
+        tmp_path,
+        {
+            "resources/policybase.md": _resource("policyBase", "", ("status",)),
+            "resources/other.md": _resource("other", "", ("name",)),
+            "resources/thing.md": _inherited("thing", '"baseType": "ns.other", ', "policyBase"),
+        },
+    )
+    assert _bases(model)["ns.thing"] == "ns.other"  # stated: kept, and reported
+    (finding,) = [d for d in model.diagnostics if d.code == "R013"]
+    assert finding.file == "resources/thing.md" and "ns.policyBase" in finding.message

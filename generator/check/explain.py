@@ -71,6 +71,7 @@ EXAMPLES: dict[str, str] = {
     "R010": '| size | Int64 | ... |  but the JSON representation says "size": "String"',
     "R011": '<!-- { "blockType": "resource" } -->   (no @odata.type)',
     "R012": '<!-- { "blockType": "resource", "keyProperty": "id", "@odata.type": "microsoft.graph.alert" } -->   (entity has the key id)',
+    "R013": '"baseType": "microsoft.graph.entity", but | name | String | Inherited from [policyBase](policybase.md). |',
     "P001": "GET /users/{id}/messages/{id}   (the second {id} is renamed)",
     "P002": "GET /me on two method pages",
     "P005": "GET /users answers user collection on user-list.md, and nothing typed with other permissions on another page",

@@ -57,6 +57,12 @@ def implied_bases(
             elif r.name in keyed and any(p.name == root.key_property for p in r.properties):
                 why = f"a path addresses it by its {root.key_property}, {root.name}'s key"
                 implied[r.name] = (root.name, why)
+    by_short = {r.short_name.casefold(): r.name for r in resources}
+    for r in resources:
+        ancestors = _said_ancestors(r, by_short)
+        if r.base_type is None and r.name not in implied and len(ancestors) == 1:
+            (base,) = ancestors
+            implied[r.name] = (base, f"its properties say they are inherited from {base}")
     stated = {r.name for r in resources if r.base_type is not None}
     for name, base in _answered_as(endpoints, examples, namespace).items():
         if name in stated or name not in by_name or base not in by_name:
@@ -64,9 +70,9 @@ def implied_bases(
         if name in _ancestors(base, by_name, implied):
             continue  # (a base type's example under a derived type's endpoint)
         implied[name] = (base, f"an example answers a {base} with one")
+    diagnostics = _conflicts(resources, by_name, by_short)
     if not implied:
-        return list(resources), []
-    diagnostics = []
+        return list(resources), diagnostics
     out = []
     for r in resources:
         found = implied.get(r.name)
@@ -85,6 +91,45 @@ def implied_bases(
             )
         )
     return out, diagnostics
+
+
+_INHERITED = re.compile(r"\binherited from \[?([A-Za-z_][\w.]*)", re.IGNORECASE)
+
+
+def _said_ancestors(resource: Resource, by_short: dict[str, str]) -> set[str]:
+    """The types a resource's property descriptions say a property is inherited from
+    ("Inherited from [deviceConfiguration](...)")."""
+    found = set()
+    for prop in resource.properties:
+        for name in _INHERITED.findall(prop.description):
+            qualified = by_short.get(name.rstrip(".").rsplit(".", 1)[-1].casefold())
+            if qualified is not None and qualified != resource.name:
+                found.add(qualified)
+    return found
+
+
+def _conflicts(
+    resources: Sequence[Resource], by_name: dict[str, Resource], by_short: dict[str, str]
+) -> list[Diagnostic]:
+    """A stated base type that the properties contradict: one is inherited from a type
+    that is not the base or one of its bases (R013)."""
+    found = []
+    for r in resources:
+        if r.base_type is None:
+            continue
+        chain = {r.base_type} | _ancestors(r.base_type, by_name, {})
+        for other in sorted(_said_ancestors(r, by_short) - chain):
+            found.append(
+                make(
+                    "R013",
+                    r.source.file,
+                    r.source.line,
+                    1,
+                    f"{r.name}: base type {r.base_type} stated, but a property is inherited "
+                    f"from {other}, which is not among its bases",
+                )
+            )
+    return found
 
 
 def _root(resources: Iterable[Resource]) -> Resource | None:
