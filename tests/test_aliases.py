@@ -138,3 +138,21 @@ def test_an_alias_rewrites_either_way() -> None:
     assert alias.rewrites("/users/42/events") == ["/me/events"]
     assert alias.rewrites("/meetings") == []
     assert Alias("/me/drive", "/drives/{id}").rewrites("/me/drive/root") == ["/drives/drive/root"]
+
+
+def test_examples_on_two_pages_that_write_another_prefix_show_an_alias(tmp_path: Path) -> None:
+    """An older doc set lists only `/users/<id>/plans`, and its examples write
+    `/me/plans`: on two pages or more, the examples say `/me` stands for `/users/{id}`
+    (X013), and they tie."""
+    pages = {
+        "resources/user.md": USER,
+        "api/user-list-plans.md": _method(["GET /users/<id>/plans"], example="/me/plans"),
+        "api/user-list-notes.md": _method(["GET /users/<id>/notes"], example="/me/notes"),
+    }
+    model = _model(tmp_path, pages)
+    assert all(x.endpoint is not None for x in model.examples)
+    (finding,) = [d for d in model.diagnostics if d.code == "X013"]
+    assert "/me stands for /users/" in finding.message and "examples on 2 pages" in finding.message
+    one = {k: v for k, v in pages.items() if k != "api/user-list-notes.md"}
+    alone = _model(tmp_path / "one", one)
+    assert [x.endpoint for x in alone.examples] == [None]  # one page shows nothing

@@ -33,8 +33,9 @@ class Alias:
 
     prefix: str
     target: str
-    pages: int = 0  # how many pages list the two together (0: declared)
-    source: tuple[str, int] = ("", 0)  # the first page that lists both, and the line
+    pages: int = 0  # how many pages show it (0: declared)
+    source: tuple[str, int] = ("", 0)  # the first page that shows it, and the line
+    by_examples: bool = False  # shown by examples, not by syntax blocks listing both
 
     def rewrites(self, path: str) -> list[str]:
         """`path` with this alias applied either way (`/me/x` -> `/users/me/x`;
@@ -114,19 +115,73 @@ def infer_aliases(endpoints: Iterable[Endpoint]) -> tuple[Alias, ...]:
 
 
 def alias_findings(aliases: Iterable[Alias]) -> list[Diagnostic]:
-    """An info finding for each inferred alias, where the docs first list both forms."""
+    """An info finding for each inferred alias, where the docs first show it."""
     return [
         make(
             "X013",
             alias.source[0],
             alias.source[1],
             1,
-            f"{alias.prefix} stands for {alias.target} (listed together on {alias.pages} "
-            "pages): examples tie through it; declare it in [tool.docgen] aliases to say so",
+            f"{alias.prefix} stands for {alias.target} ("
+            + (
+                f"examples on {alias.pages} pages write it where the syntax has that"
+                if alias.by_examples
+                else f"listed together on {alias.pages} pages"
+            )
+            + "): examples tie through it; declare it in [tool.docgen] aliases to say so",
         )
         for alias in aliases
         if alias.pages
     ]
+
+
+Hint = tuple[str, str, int]  # (example's literal prefix, syntax's keyed prefix, line)
+
+
+def alias_hints(
+    syntax: Iterable[tuple[str, str]], examples: Iterable[tuple[str, str, int]]
+) -> tuple[Hint, ...]:
+    """What one page's examples suggest: an example path (method, path, line) that fits
+    none of the page's syntax paths (method, template) as written, but would with its
+    literal prefix read as a keyed prefix of one (`/me/plans` and `/users/{id}/plans`)."""
+    templates = [(m.upper(), _segments(t)) for m, t in syntax]
+    hints: set[Hint] = set()
+    for method, path, line in examples:
+        written = _segments(path)
+        same = [t for m, t in templates if m == method.upper()]
+        if any(_fits(written, t) for t in same):
+            continue
+        for template in same:
+            found = _prefixes(written, template)
+            if found is not None and _fits(written[len(found[0]) :], template[len(found[1]) :]):
+                hints.add(("/" + "/".join(found[0]), "/" + "/".join(found[1]), line))
+    return tuple(sorted(hints))
+
+
+def _fits(path: list[str], template: list[str]) -> bool:
+    return len(path) == len(template) and all(
+        _PARAM.match(t) or t.casefold() == p.casefold() for p, t in zip(path, template, strict=True)
+    )
+
+
+def from_examples(hints: Mapping[str, Iterable[Hint]]) -> tuple[Alias, ...]:
+    """Aliases the examples of two pages or more show, each prefix with one reading."""
+    seen: dict[tuple[str, tuple[str, ...]], list[tuple[str, str, str, int]]] = defaultdict(list)
+    for page, found in sorted(hints.items()):
+        for prefix, target, line in found:
+            shape = tuple(map(_shape, _segments(target)))
+            seen[(prefix.casefold(), shape)].append((page, prefix, target, line))
+    readings: dict[str, int] = defaultdict(int)
+    for folded, _ in seen:
+        readings[folded] += 1
+    chosen = []
+    for (folded, _), shown in sorted(seen.items()):
+        pages = {first for first, _, _, _ in shown}
+        if readings[folded] != 1 or len(pages) < MIN_PAGES:
+            continue  # read more ways than one, or on one page only
+        page, prefix, target, line = shown[0]
+        chosen.append(Alias(prefix, target, len(pages), (page, line), by_examples=True))
+    return tuple(chosen)
 
 
 def _prefixes(a: list[str], b: list[str]) -> tuple[list[str], list[str]] | None:
@@ -145,9 +200,13 @@ def _prefixes(a: list[str], b: list[str]) -> tuple[list[str], list[str]] | None:
     return head_a, head_b
 
 
-def with_declared(inferred: Iterable[Alias], declared: Mapping[str, str]) -> tuple[Alias, ...]:
-    """The inferred aliases, those the doc set declares replacing any of the same prefix."""
-    chosen = {a.prefix.casefold(): a for a in inferred}
+def with_declared(
+    inferred: Iterable[Alias], declared: Mapping[str, str], shown: Iterable[Alias] = ()
+) -> tuple[Alias, ...]:
+    """The inferred aliases (those syntax blocks list, over those examples show), those
+    the doc set declares replacing any of the same prefix."""
+    chosen = {a.prefix.casefold(): a for a in shown}
+    chosen.update({a.prefix.casefold(): a for a in inferred})
     for prefix, target in declared.items():
         chosen[prefix.casefold()] = Alias(prefix, target, 0)
     return tuple(sorted(chosen.values()))

@@ -26,11 +26,19 @@ from typing import Generic, TypeVar
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
 from generator.digest import Digested, carry
-from generator.model.aliases import Alias, alias_findings, infer_aliases, with_declared
+from generator.model.aliases import (
+    Alias,
+    Hint,
+    alias_findings,
+    alias_hints,
+    from_examples,
+    infer_aliases,
+    with_declared,
+)
 from generator.model.bases import implied_bases
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
-from generator.model.paths import PathIndex, PathTemplate
+from generator.model.paths import PathIndex, PathTemplate, normalize_path, split_path_query
 from generator.model.resources import (
     ResourceBuilder,
     ResourceDraft,
@@ -52,6 +60,7 @@ from generator.model.types import (
     TypeRef,
 )
 from generator.parse.facts import PageFacts
+from generator.parse.http import strip_base_url
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class PageWork:
     diagnostics: tuple[Diagnostic, ...]  # the page's own, and its resource blocks'
     drafts: tuple[DraftInfo, ...]
     enums: Part[tuple[Enum, int]]  # with the line of the table that defines each
+    alias_hints: tuple[Hint, ...]  # what its examples suggest (`aliases.alias_hints`)
     resources: Part[Resource] | None = None  # context: the type index
     endpoints: Part[PageEndpoint] | None = None  # context: the type index
     examples: Part[Example] | None = None  # context: the endpoint index
@@ -146,7 +156,9 @@ def _enum_page_first(page: PageFacts) -> tuple[int, str]:
     return (0 if kind.startswith("enum") else 1, page.path)
 
 
-def _page_work(page: PageFacts, key: str, index: TypeIndex) -> PageWork:
+def _page_work(
+    page: PageFacts, key: str, index: TypeIndex, base_urls: tuple[str, ...] = ()
+) -> PageWork:
     """The part of a page's work that depends on the page alone."""
     diags: list[Diagnostic] = list(page.diagnostics)
     drafts = find_resource_drafts(page, index, diags)
@@ -161,7 +173,22 @@ def _page_work(page: PageFacts, key: str, index: TypeIndex) -> PageWork:
         diagnostics=tuple(diags),
         drafts=tuple(DraftInfo(d.name, page.path, d.block.line, _draft_score(d)) for d in drafts),
         enums=Part.made("", enums, ()),
+        alias_hints=_alias_hints(page, base_urls),
     )
+
+
+def _alias_hints(page: PageFacts, base_urls: tuple[str, ...]) -> tuple[Hint, ...]:
+    syntax = [
+        (method, normalize_path(raw, base_urls)[0].template)
+        for block in page.blocks
+        for method, raw, _ in block.syntax
+    ]
+    examples = [
+        (b.request.method, split_path_query(strip_base_url(b.request.url, base_urls))[0], b.line)
+        for b in page.blocks
+        if b.role == "request" and b.request is not None and not b.syntax
+    ]
+    return alias_hints(syntax, examples) if syntax and examples else ()
 
 
 def _collect_enums(work: Mapping[str, PageWork]) -> tuple[list[Enum], list[Diagnostic]]:
@@ -505,7 +532,11 @@ def resolve(
     for page in inputs:
         old = previous.get(page.path)
         reuse = old is not None and page.key != "" and old.key == page.key
-        work[page.path] = old if reuse and old else _page_work(facts[page.path], page.key, index)
+        work[page.path] = (
+            old
+            if reuse and old
+            else _page_work(facts[page.path], page.key, index, config.base_urls)
+        )
 
     diagnostics: list[Diagnostic] = [d for w in work.values() for d in w.diagnostics]
     owners, parts, diags = _choose_drafts(work)
@@ -533,7 +564,8 @@ def resolve(
         for pe in built_here
         if endpoints[pe.endpoint.id].source is pe.endpoint.source  # the owner (`also_on` added)
     ]
-    aliases = with_declared(infer_aliases(endpoints.values()), dict(config.aliases))
+    shown = from_examples({path: w.alias_hints for path, w in work.items() if w.alias_hints})
+    aliases = with_declared(infer_aliases(endpoints.values()), dict(config.aliases), shown)
     diagnostics += alias_findings(aliases)
     examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
     diagnostics += diags
