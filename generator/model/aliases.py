@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic, make
@@ -74,36 +74,56 @@ def _shape(segment: str) -> str:
     return "{}" if _PARAM.match(segment) else segment.casefold()
 
 
-def infer_aliases(endpoints: Iterable[Endpoint]) -> tuple[Alias, ...]:
-    """The aliases a doc set states by listing paths together (see the module)."""
-    endpoints = list(endpoints)
+Pair = tuple[str, str, tuple[str, ...], tuple[str, ...], int]
+# (literal prefix, keyed prefix as written, the keyed prefix's shape, the literal's, line)
+
+
+def listed_together(endpoints: Sequence[Endpoint]) -> tuple[Pair, ...]:
+    """One page's prefix pairs: paths it lists with one method and the same suffix, one
+    after a literal prefix, the other after a keyed one (kept with the page's work:
+    they depend on the page alone)."""
+    groups: dict[tuple[str, str], list[tuple[Endpoint, list[str]]]] = defaultdict(list)
+    for e in endpoints:
+        segments = _segments(e.path)
+        if segments:
+            groups[(e.method, _shape(segments[-1]))].append((e, segments))
+    pairs: set[Pair] = set()
+    for listed in groups.values():
+        for a, a_segments in listed:
+            for b, b_segments in listed:
+                found = _prefixes(a_segments, b_segments) if a is not b else None
+                if found is not None:
+                    literal, keyed = found
+                    pairs.add(
+                        (
+                            "/" + "/".join(literal),
+                            "/" + "/".join(keyed),
+                            tuple(map(_shape, keyed)),
+                            tuple(map(_shape, literal)),
+                            a.source.line,
+                        )
+                    )
+    return tuple(sorted(pairs))
+
+
+def infer_aliases(
+    endpoints: Iterable[Endpoint], pairs: Mapping[str, Iterable[Pair]]
+) -> tuple[Alias, ...]:
+    """The aliases a doc set states by listing paths together (see the module), from
+    each page's `listed_together` pairs."""
     entity_of: dict[tuple[str, ...], set[str]] = defaultdict(set)  # path shape -> types
     for e in endpoints:
         if e.method == "GET" and e.response.type is not None and not e.response.type.collection:
             entity_of[tuple(map(_shape, _segments(e.path)))].add(e.response.type.name)
-    by_page: dict[str, list[Endpoint]] = defaultdict(list)
-    for e in endpoints:
-        by_page[e.source.file].append(e)
     together: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
     written: dict[tuple[str, tuple[str, ...]], tuple[str, str, int]] = {}
-    for page, listed in sorted(by_page.items()):
-        for a in listed:
-            for b in listed:
-                if a is b or a.method != b.method:
-                    continue
-                found = _prefixes(_segments(a.path), _segments(b.path))
-                if found is None:
-                    continue
-                literal, keyed = found
-                shape = tuple(map(_shape, keyed))
-                same = entity_of.get(tuple(map(_shape, literal)), set()) & entity_of.get(
-                    shape, set()
-                )
-                if not same:
-                    continue  # the two prefixes do not address one entity type
-                key = ("/" + "/".join(literal), shape)
-                together[key].add(page)
-                written.setdefault(key, ("/" + "/".join(keyed), page, a.source.line))
+    for page, listed in sorted(pairs.items()):
+        for literal, keyed, shape, literal_shape, line in listed:
+            if not entity_of.get(literal_shape, set()) & entity_of.get(shape, set()):
+                continue  # the two prefixes do not address one entity type
+            key = (literal, shape)
+            together[key].add(page)
+            written.setdefault(key, (keyed, page, line))
     best: dict[str, Alias] = {}
     for key, pages in sorted(together.items()):
         prefix, count = key[0], len(pages)

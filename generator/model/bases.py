@@ -101,6 +101,8 @@ def _said_ancestors(resource: Resource, by_short: dict[str, str]) -> set[str]:
     ("Inherited from [deviceConfiguration](...)")."""
     found = set()
     for prop in resource.properties:
+        if "nherited" not in prop.description:
+            continue  # (most descriptions: no need for the pattern)
         for name in _INHERITED.findall(prop.description):
             qualified = by_short.get(name.rstrip(".").rsplit(".", 1)[-1].casefold())
             if qualified is not None and qualified != resource.name:

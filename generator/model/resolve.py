@@ -29,10 +29,12 @@ from generator.digest import Digested, carry
 from generator.model.aliases import (
     Alias,
     Hint,
+    Pair,
     alias_findings,
     alias_hints,
     from_examples,
     infer_aliases,
+    listed_together,
     with_declared,
 )
 from generator.model.bases import implied_bases
@@ -140,6 +142,7 @@ class PageWork:
     drafts: tuple[DraftInfo, ...]
     enums: Part[tuple[Enum, int]]  # with the line of the table that defines each
     alias_hints: tuple[Hint, ...]  # what its examples suggest (`aliases.alias_hints`)
+    listed: tuple[Pair, ...] = ()  # its paths' prefix pairs (`aliases.listed_together`)
     resources: Part[Resource] | None = None  # context: the type index
     endpoints: Part[PageEndpoint] | None = None  # context: the type index
     examples: Part[Example] | None = None  # context: the endpoint index
@@ -320,19 +323,31 @@ def _owner_score(pe: PageEndpoint) -> tuple[int, int, int, str]:
     names the most of the path (`user-post-events.md` for `POST /me/events`), with
     the fewest other words (`user-list.md` before `intune-devices-user-list.md`)."""
     endpoint = pe.endpoint
-    literals = _words(endpoint.path)
-    nouns = [seg for seg in endpoint.path.split("/") if seg and not seg.startswith("{")]
     response = endpoint.response.type
-    keyed = endpoint.path.endswith("}")
+    return _score(
+        endpoint.method,
+        endpoint.path,
+        endpoint.source.file,
+        None if response is None else (response.name, response.collection),
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _score(
+    method: str, path: str, file: str, response: tuple[str, bool] | None
+) -> tuple[int, int, int, str]:
+    literals = _words(path)
+    nouns = [seg for seg in path.split("/") if seg and not seg.startswith("{")]
+    keyed = path.endswith("}")
     about = (
         response is not None
         and bool(nouns)
-        and response.name.rsplit(".", 1)[-1].casefold().rstrip("s")
+        and response[0].rsplit(".", 1)[-1].casefold().rstrip("s")
         == nouns[-1].casefold().rstrip("s")
-        and (endpoint.method != "GET" or response.collection != keyed)
+        and (method != "GET" or response[1] != keyed)
     )
-    stem = _stem_words(endpoint.source.file)
-    return (0 if about else 1, -len(stem & literals), len(stem - literals), endpoint.source.file)
+    stem = _stem_words(file)
+    return (0 if about else 1, -len(stem & literals), len(stem - literals), file)
 
 
 def _choose_owners(
@@ -456,7 +471,8 @@ def _typed_work(
             mark = len(endpoint_builder.diagnostics)
             made_endpoints = endpoint_builder.build(facts[path])
             part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
-            w = work[path] = replace(w, endpoints=part_e)
+            listed = listed_together([pe.endpoint for pe in made_endpoints])
+            w = work[path] = replace(w, endpoints=part_e, listed=listed)
         assert w.resources is not None and w.endpoints is not None
         for i, resource in enumerate(w.resources.carried()):
             built[(path, i)] = resource
@@ -565,7 +581,8 @@ def resolve(
         if endpoints[pe.endpoint.id].source is pe.endpoint.source  # the owner (`also_on` added)
     ]
     shown = from_examples({path: w.alias_hints for path, w in work.items() if w.alias_hints})
-    aliases = with_declared(infer_aliases(endpoints.values()), dict(config.aliases), shown)
+    listed = {path: w.listed for path, w in work.items() if w.listed}
+    aliases = with_declared(infer_aliases(endpoints.values(), listed), dict(config.aliases), shown)
     diagnostics += alias_findings(aliases)
     examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
     diagnostics += diags
