@@ -221,13 +221,16 @@ class ExampleBuilder:
         them ("" when as written): else in another form the URL conventions allow
         (`generator.model.urlforms`), through an alias (`generator.model.aliases`),
         or relative to an entity (`match_within`)."""
+        found = index.match(method, path)
+        if found:
+            return found, ""
         candidates = [path, *forms(path)]
         for candidate in candidates:
-            readings = [candidate, *(r for a in self.aliases for r in a.rewrites(candidate))]
-            for reading in readings:
+            readings = (candidate, *(r for a in self.aliases for r in a.rewrites(candidate)))
+            for reading in readings[1:] if candidate == path else readings:
                 found = index.match(method, reading)
                 if found:
-                    return found, "" if reading == path else reading
+                    return found, reading
         for candidate in candidates:
             found = index.match_within(method, candidate)
             if found:

@@ -369,6 +369,7 @@ class _Entry(Generic[T]):
 
 
 _FILLED = re.compile(r"\{[^}]*\}")  # a template's parameters, filled in to match a suffix
+_AFTER_PARAM = re.compile(r"\}/(?=[^/{])")  # a literal segment right after a parameter
 
 
 def _decode(path: str) -> str:
@@ -430,6 +431,18 @@ class PathIndex(Generic[T]):
         hits = sorted(self._hits(method.upper(), self._prepare(path)), key=lambda h: h[:2])
         return [(payload, params) for _, _, payload, params in hits]
 
+    @cached_property
+    def _within(self) -> dict[tuple[str, str], list[tuple[str, _Entry[T]]]]:
+        """(method, a literal segment right after a parameter) -> (the template's part
+        before it, parameters filled in; its entry). Made when first asked for."""
+        found: dict[tuple[str, str], list[tuple[str, _Entry[T]]]] = {}
+        for method, template, entry in self._entries:
+            for at in (m.start() for m in _AFTER_PARAM.finditer(template)):
+                segment = template[at + 2 :].split("/", 1)[0].casefold()
+                prefix = _FILLED.sub("x", template[: at + 1])
+                found.setdefault((method, segment), []).append((prefix, entry))
+        return found
+
     def match_within(self, method: str, path: str) -> list[tuple[T, dict[str, str]]]:
         """Templates that `path` fits as written relative to an entity they address
         (`/workbook/worksheets` for `/me/drive/items/{id}/workbook/worksheets`): the
@@ -437,15 +450,7 @@ class PathIndex(Generic[T]):
         prepared = self._prepare(path)
         first = prepared.split("/", 2)[1].casefold() if prepared.count("/") else ""
         hits = []
-        for m, template, entry in self._entries if first else ():
-            if m != method.upper():
-                continue
-            at = template.casefold().find("}/" + first + "/")
-            if at < 0 and template.casefold().endswith("}/" + first):
-                at = len(template) - len(first) - 2
-            if at < 0:
-                continue
-            prefix = _FILLED.sub("x", template[: at + 1])
+        for prefix, entry in self._within.get((method.upper(), first), []):
             found = entry.compiled.regex.match(prefix + prepared)
             if found:
                 hits.append(

@@ -40,7 +40,7 @@ from generator.model.aliases import (
 from generator.model.bases import implied_bases
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
-from generator.model.paths import PathIndex, PathTemplate, normalize_path, split_path_query
+from generator.model.paths import PathIndex, PathTemplate, split_path_query
 from generator.model.resources import (
     ResourceBuilder,
     ResourceDraft,
@@ -141,8 +141,10 @@ class PageWork:
     diagnostics: tuple[Diagnostic, ...]  # the page's own, and its resource blocks'
     drafts: tuple[DraftInfo, ...]
     enums: Part[tuple[Enum, int]]  # with the line of the table that defines each
-    alias_hints: tuple[Hint, ...]  # what its examples suggest (`aliases.alias_hints`)
-    listed: tuple[Pair, ...] = ()  # its paths' prefix pairs (`aliases.listed_together`)
+    # with its endpoints: what its examples suggest (`aliases.alias_hints`), and its
+    # paths' prefix pairs (`aliases.listed_together`)
+    alias_hints: tuple[Hint, ...] = ()
+    listed: tuple[Pair, ...] = ()
     resources: Part[Resource] | None = None  # context: the type index
     endpoints: Part[PageEndpoint] | None = None  # context: the type index
     examples: Part[Example] | None = None  # context: the endpoint index
@@ -159,9 +161,7 @@ def _enum_page_first(page: PageFacts) -> tuple[int, str]:
     return (0 if kind.startswith("enum") else 1, page.path)
 
 
-def _page_work(
-    page: PageFacts, key: str, index: TypeIndex, base_urls: tuple[str, ...] = ()
-) -> PageWork:
+def _page_work(page: PageFacts, key: str, index: TypeIndex) -> PageWork:
     """The part of a page's work that depends on the page alone."""
     diags: list[Diagnostic] = list(page.diagnostics)
     drafts = find_resource_drafts(page, index, diags)
@@ -176,16 +176,14 @@ def _page_work(
         diagnostics=tuple(diags),
         drafts=tuple(DraftInfo(d.name, page.path, d.block.line, _draft_score(d)) for d in drafts),
         enums=Part.made("", enums, ()),
-        alias_hints=_alias_hints(page, base_urls),
     )
 
 
-def _alias_hints(page: PageFacts, base_urls: tuple[str, ...]) -> tuple[Hint, ...]:
-    syntax = [
-        (method, normalize_path(raw, base_urls)[0].template)
-        for block in page.blocks
-        for method, raw, _ in block.syntax
-    ]
+def _alias_hints(
+    page: PageFacts, endpoints: Sequence[PageEndpoint], base_urls: tuple[str, ...]
+) -> tuple[Hint, ...]:
+    """What the page's examples suggest against its syntax paths (its endpoints')."""
+    syntax = [(pe.endpoint.method, pe.template.template) for pe in endpoints]
     examples = [
         (b.request.method, split_path_query(strip_base_url(b.request.url, base_urls))[0], b.line)
         for b in page.blocks
@@ -472,7 +470,8 @@ def _typed_work(
             made_endpoints = endpoint_builder.build(facts[path])
             part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
             listed = listed_together([pe.endpoint for pe in made_endpoints])
-            w = work[path] = replace(w, endpoints=part_e, listed=listed)
+            hints = _alias_hints(facts[path], made_endpoints, base_urls)
+            w = work[path] = replace(w, endpoints=part_e, listed=listed, alias_hints=hints)
         assert w.resources is not None and w.endpoints is not None
         for i, resource in enumerate(w.resources.carried()):
             built[(path, i)] = resource
@@ -548,11 +547,7 @@ def resolve(
     for page in inputs:
         old = previous.get(page.path)
         reuse = old is not None and page.key != "" and old.key == page.key
-        work[page.path] = (
-            old
-            if reuse and old
-            else _page_work(facts[page.path], page.key, index, config.base_urls)
-        )
+        work[page.path] = old if reuse and old else _page_work(facts[page.path], page.key, index)
 
     diagnostics: list[Diagnostic] = [d for w in work.values() for d in w.diagnostics]
     owners, parts, diags = _choose_drafts(work)

@@ -245,9 +245,13 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
     _walk_tokens(walk, tokens)
     walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
     page_kind = _page_kind(front_matter, walk)
-    _place_sections(walk, page_kind)
-    words = structure.type_words([(raw.header, raw.rows) for raw in walk.tables])
     translated = _translated(walk)
+    _place_sections(walk, page_kind, translated)
+    words = (  # (the words a translated page's enum titles are read against)
+        structure.type_words([(raw.header, raw.rows) for raw in walk.tables])
+        if translated
+        else frozenset()
+    )
     tables = tuple(_finish_table(walk, raw, page_kind, words, translated) for raw in walk.tables)
     title = str(front_matter.get("title") or "") or next(
         (h.text for h in walk.headings if h.level == 1), ""
@@ -302,20 +306,22 @@ def _within_budget(walk: _Walk, body: str) -> str:
 def _translated(walk: _Walk) -> bool:
     """A page in another language: at most one section heading docgen reads (a
     translation keeps a heading or so in English; an English page has several)."""
-    readable = sum(
-        1
-        for h in walk.headings
-        if h.level >= 2
-        and (structure.is_english_title(h.text) or _known_title(walk.config, h.text))
-    )
-    return readable < 2
+    readable = 0
+    for h in walk.headings:
+        if h.level >= 2 and (
+            structure.is_english_title(h.text) or _known_title(walk.config, h.text)
+        ):
+            readable += 1
+            if readable == 2:
+                return False
+    return True
 
 
-def _place_sections(walk: _Walk, page_kind: str) -> None:
+def _place_sections(walk: _Walk, page_kind: str, translated: bool) -> None:
     """Sections whose titles docgen does not read (a translated page) take the English
     title their content shows they are (`generator.parse.structure`), so that what
     reads the page's sections and tables reads them as in English."""
-    if not _translated(walk):
+    if not translated:
         return  # an English page: its words say what its sections are
     sections = [structure.Section(h.text, order) for order, h in enumerate(walk.headings)]
     starts = [h.line for h in walk.headings]
@@ -413,8 +419,8 @@ def _on_heading(walk: _Walk, token: Token, inline: Token, line: int) -> None:
         walk.stack.pop()
     walk.stack.append((level, text))
     walk.headings.append(Heading(level, text, line, slugify(text)))
-    if level >= 2 and (structure.is_english_title(text) or _known_title(walk.config, text)):
-        walk.english = True
+    if not walk.english and level >= 2:
+        walk.english = structure.is_english_title(text) or _known_title(walk.config, text)
     for href, label in links:
         walk.links.append(Link(href, label, line, walk.section))
 

@@ -45,14 +45,16 @@ def column_roles(
     return tuple(roles)
 
 
-def _match_kind(
-    config: DocSetConfig, title: str, parents: tuple[str, ...]
-) -> tuple[TableKind, str] | None:
+def _match_title(config: DocSetConfig, title: str) -> tuple[TableKind, str] | None:
     for kind in config.table_kinds:
         for pattern in kind.titles:
             x = pattern.match(title)
             if x is not None:
                 return kind, x
+    return None
+
+
+def _match_parents(config: DocSetConfig, parents: tuple[str, ...]) -> tuple[TableKind, str] | None:
     for parent in reversed(parents):
         for kind in config.table_kinds:
             for pattern in kind.parents:
@@ -111,7 +113,7 @@ def _methods_roles(header: tuple[str, ...]) -> tuple[str | None, ...] | None:
 
 def known_title(config: DocSetConfig, title: str) -> bool:
     """Whether the doc set's config names a table kind by this title."""
-    return _match_kind(config, title, ()) is not None
+    return _match_title(config, title) is not None
 
 
 # The roles without which a table of each kind says nothing.
@@ -187,12 +189,12 @@ def classify(
     `generator.parse.structure`)."""
     cells = rows or []  # a methods table is known by its links on any page
     rows = cells if translated else []  # the cells decide more only on a translated page
-    found = _match_kind(config, title, ())
-    if found is None and rows and parents and not known_title(config, title):
+    found = _match_title(config, title)
+    if found is None and rows and parents:  # (a title docgen reads is no enum's, as before)
         enum = _enum_by_content(config, title, header, rows, page_kind, type_words)
         if enum is not None:
             return enum
-    found = found or _match_kind(config, title, parents)
+    found = found or _match_parents(config, parents)
     if found is None:
         methods = _methods_roles(header)
         if methods is None and cells and structure.is_methods_table(cells):
