@@ -58,3 +58,28 @@ def test_a_get_by_key_is_owned_by_the_page_that_answers_one(tmp_path: Path) -> N
     model = _model(tmp_path, pages)
     owners = {e.id: e.source.file for e in model.endpoints}
     assert owners == {"GET /users": "api/a-list.md", "GET /users/{user-id}": "api/b-get.md"}
+
+
+def test_a_derived_type_on_another_page_is_no_disagreement(tmp_path: Path) -> None:
+    """`GET /mobileApps/{id}` answers a mobileApp on its page and a derived iosApp (or a
+    sibling under the same base) on another: the path answers any of them."""
+    app = USER.replace("user", "mobileApp")
+    derived = app.replace(
+        '"@odata.type": "ns.mobileApp"', '"baseType": "ns.mobileApp", "@odata.type": "ns.iosApp"'
+    )
+    sibling = derived.replace("ns.iosApp", "ns.androidApp")
+    pages = {
+        "resources/mobileapp.md": app,
+        "resources/iosapp.md": derived.replace("mobileApp resource", "iosApp resource"),
+        "resources/androidapp.md": sibling.replace("mobileApp resource", "androidApp resource"),
+        "api/mobileapp-get.md": _method(["GET /mobileApps/{id}"], returns="mobileApp"),
+        "api/iosapp-get.md": _method(["GET /mobileApps/{id}"], returns="iosApp"),
+        "api/androidapp-get.md": _method(["GET /mobileApps/{id}"], returns="androidApp"),
+        "api/user-get.md": _method(["GET /mobileApps/{id}"]),  # a user: not of the family
+    }
+    pages["resources/user.md"] = USER
+    model = _model(tmp_path, pages)
+    (endpoint,) = model.endpoints
+    assert endpoint.source.file == "api/mobileapp-get.md"
+    p005 = [d.file for d in model.diagnostics if d.code == "P005"]
+    assert p005 == ["api/user-get.md"]

@@ -39,7 +39,7 @@ def implied_bases(
     finding for each."""
     by_name = {r.name: r for r in resources}
     implied: dict[str, tuple[str, str]] = {}  # type -> (base, why)
-    root = _root(resources)
+    root = root_type(resources)
     endpoints = list(endpoints)
     if root is not None:
         keyed = {
@@ -134,7 +134,8 @@ def _conflicts(
     return found
 
 
-def _root(resources: Iterable[Resource]) -> Resource | None:
+def root_type(resources: Iterable[Resource]) -> Resource | None:
+    """The doc set's root type (see the module), when it has exactly one."""
     roots = [
         r
         for r in resources

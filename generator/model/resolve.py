@@ -37,7 +37,7 @@ from generator.model.aliases import (
     listed_together,
     with_declared,
 )
-from generator.model.bases import implied_bases
+from generator.model.bases import implied_bases, root_type
 from generator.model.endpoints import EndpointBuilder, PageEndpoint
 from generator.model.examples import ExampleBuilder
 from generator.model.paths import PathIndex, PathTemplate, split_path_query
@@ -349,11 +349,12 @@ def _score(
 
 
 def _choose_owners(
-    per_page: dict[str, list[PageEndpoint]],
+    per_page: dict[str, list[PageEndpoint]], bases: Mapping[str, str | None] | None = None
 ) -> tuple[dict[str, Endpoint], list[Diagnostic]]:
     """One endpoint per method and path (see `_owner_score`), which keeps the other
     pages that document it; they are reported where they stand (P002), with a warning
-    where they say something else (P005)."""
+    where they say something else (P005; `bases`: each type's base, so that a derived
+    type documented where its base is does not count)."""
     by_id: dict[str, list[PageEndpoint]] = {}
     for built in per_page.values():
         for pe in built:
@@ -374,7 +375,7 @@ def _choose_owners(
             where = (pe.endpoint.source.file, pe.endpoint.source.line, 1)
             message = f"{endpoint_id} is also documented at {src.file}:{src.line}"
             diags.append(make("P002", *where, message))
-            differs = _disagreement(owner.endpoint, pe.endpoint)
+            differs = _disagreement(owner.endpoint, pe.endpoint, bases or {})
             if differs:
                 key = (pe.endpoint.source.file, src.file, differs)
                 disagreeing.setdefault(key, []).append((pe.endpoint.source.line, endpoint_id))
@@ -386,29 +387,42 @@ def _choose_owners(
     return endpoints, diags
 
 
-def _disagreement(owner: Endpoint, other: Endpoint) -> str:
+def _disagreement(owner: Endpoint, other: Endpoint, bases: Mapping[str, str | None]) -> str:
     """What two pages documenting one method and path say differently (response type,
-    request body type, permission scopes, where both say something), or ""."""
+    request body type, permission scopes, where both say something), or "". A type and
+    one derived from it agree: the path answers any type derived from its own."""
     found = []
     mine, theirs = owner.response.type, other.response.type
-    if (
-        mine is not None
-        and theirs is not None
-        and (mine.name, mine.collection)
-        != (
-            theirs.name,
-            theirs.collection,
-        )
-    ):
+    if mine is not None and theirs is not None and not _agree(mine, theirs, bases):
         found.append(f"another response type ({_type_text(theirs)})")
     mine, theirs = owner.request_body, other.request_body
-    if mine is not None and theirs is not None and mine.name != theirs.name:
+    if mine is not None and theirs is not None and not _agree(mine, theirs, bases):
         found.append(f"another request body ({_type_text(theirs)})")
     scopes = {s for p in owner.permissions for s in p.scopes}
     other_scopes = {s for p in other.permissions for s in p.scopes}
     if scopes and other_scopes and scopes != other_scopes:
         found.append("other permissions")
     return ", ".join(found[:-1]) + " and " + found[-1] if len(found) > 1 else "".join(found)
+
+
+def _agree(a: TypeRef, b: TypeRef, bases: Mapping[str, str | None]) -> bool:
+    """The same type, or two of one family (by the bases stated: one derived from the
+    other, or both from a base short of the doc set's root, `bases[""]`), as one
+    collection or not."""
+    if a.collection != b.collection:
+        return False
+    mine, theirs = _lineage(a.name, bases) | {a.name}, _lineage(b.name, bases) | {b.name}
+    return bool((mine & theirs) - {bases.get("")})
+
+
+def _lineage(name: str, bases: Mapping[str, str | None]) -> set[str]:
+    """The bases of `name`, nearest first, as a set."""
+    found: set[str] = set()
+    current = bases.get(name)
+    while current is not None and current not in found:
+        found.add(current)
+        current = bases.get(current)
+    return found
 
 
 def _type_text(ref: TypeRef) -> str:
@@ -567,7 +581,9 @@ def resolve(
         owner = built[where[id(d)]]
         resources.append(_with_parts(owner, (built[where[id(o)]] for o in parts[d.name])))
 
-    endpoints, diags = _choose_owners(per_page)
+    root = root_type(resources)
+    family = {"": root.name if root else None, **{r.name: r.base_type for r in resources}}
+    endpoints, diags = _choose_owners(per_page, family)
     diagnostics += diags
     chosen = [
         (pe.endpoint.method, pe.template, endpoints[pe.endpoint.id])
