@@ -308,13 +308,16 @@ def _translated(walk: _Walk) -> bool:
     translation keeps a heading or so in English; an English page has several)."""
     readable = 0
     for h in walk.headings:
-        if h.level >= 2 and (
-            structure.is_english_title(h.text) or _known_title(walk.config, h.text)
-        ):
+        if h.level >= 2 and _readable(walk, h.text):
             readable += 1
             if readable == 2:
                 return False
     return True
+
+
+def _readable(walk: _Walk, title: str) -> bool:
+    """A section title docgen reads: English, or one the doc set's config names."""
+    return structure.is_english_title(title) or _known_title(walk.config, title)
 
 
 def _place_sections(walk: _Walk, page_kind: str, translated: bool) -> None:
@@ -420,7 +423,7 @@ def _on_heading(walk: _Walk, token: Token, inline: Token, line: int) -> None:
     walk.stack.append((level, text))
     walk.headings.append(Heading(level, text, line, slugify(text)))
     if not walk.english and level >= 2:
-        walk.english = structure.is_english_title(text) or _known_title(walk.config, text)
+        walk.english = _readable(walk, text)
     for href, label in links:
         walk.links.append(Link(href, label, line, walk.section))
 

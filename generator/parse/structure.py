@@ -159,7 +159,7 @@ def _title_of(
         return HEADERS
     before_examples = examples_at is None or section.order < examples_at
     if page_kind == "resource" and json_keys and section.tables:
-        if any(_methods(rows) for _, rows in section.tables):
+        if any(is_methods_table(rows) for _, rows in section.tables):
             return METHODS
         names = {_plain(row[0].text) for _, rows in section.tables for row in rows if row}
         typed = any("type" in column_roles("ParameterDefinition", h, r) for h, r in section.tables)
@@ -211,7 +211,7 @@ def _scopes(rows: list[tuple[Cell, ...]]) -> bool:
 _SHORT = 40  # characters: a "not supported" cell, not a description
 
 
-def _methods(rows: list[tuple[Cell, ...]]) -> bool:
+def is_methods_table(rows: list[tuple[Cell, ...]]) -> bool:
     """A resource's methods: its first column links to method pages (`../api/...`)."""
     links = [link for row in rows if row for link in row[0].links]
     to_methods = sum(1 for link in links if "/api/" in f"/{link}")
@@ -334,10 +334,6 @@ def type_words(tables: Sequence[tuple[tuple[str, ...], list[tuple[Cell, ...]]]])
         for cell in row[1:]
         if _IDENTIFIER.match(_plain(cell.text))
     )
-
-
-def is_methods_table(rows: list[tuple[Cell, ...]]) -> bool:
-    return _methods(rows)
 
 
 def is_enum_table(header: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> bool:
