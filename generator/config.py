@@ -166,7 +166,8 @@ class DocSetConfig:
     # parseAs -> role -> header spellings (folded)
     column_rules: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     source: str = "built-in"
-    # declared path aliases (`[tool.docgen] aliases`): prefix -> what it stands for.
+    # declared path aliases (`schemaConfig.aliases` in the config folder's
+    # schema-config.json, then `[tool.docgen] aliases`): prefix -> what it stands for.
     # Not in the fingerprint: they change how examples tie (resolve), not page facts.
     aliases: tuple[tuple[str, str], ...] = ()
 
@@ -236,6 +237,7 @@ def build_config(
         folders_to_skip=tuple(sc.get("foldersToSkip", DEFAULT_FOLDERS_TO_SKIP)),
         files_to_skip=tuple(s.casefold() for s in sc.get("filesToSkip", DEFAULT_FILES_TO_SKIP)),
         required_front_matter=tuple(sc.get("requiredYamlHeaders", ())),
+        aliases=tuple(sorted(sc.get("aliases", {}).items())),
         table_kinds=kinds,
         column_rules=column_rules,
         source=source,
@@ -244,6 +246,21 @@ def build_config(
 
 class ConfigError(Exception):
     """A config file exists but cannot be used; the message names it."""
+
+
+def _check_aliases(schema: Any, path: Path) -> None:
+    """`"aliases": {"/me": "/users/{id}"}` in schemaConfig: paths on both sides."""
+    aliases = schema.get("aliases", {}) if isinstance(schema, dict) else {}
+    if not isinstance(aliases, dict):
+        raise ConfigError(
+            f'{path}: schemaConfig.aliases must be an object ("/me": "/users/{{id}}")'
+        )
+    for prefix, target in aliases.items():
+        if not (isinstance(target, str) and prefix.startswith("/") and target.startswith("/")):
+            raise ConfigError(
+                f"{path}: schemaConfig.aliases: {prefix!r}: {target!r} is not a path alias "
+                '(write "/me": "/users/{id}")'
+            )
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -270,9 +287,11 @@ def load_config(
     docs: Path, config_dir: Path | None = None, aliases: dict[str, str] | None = None
 ) -> DocSetConfig:
     """Load the doc set's config, falling back to the built-in Graph defaults per file;
-    `aliases`: the path aliases the project declares (see `generator.model.aliases`)."""
+    `aliases`: the path aliases the project declares (see `generator.model.aliases`),
+    which win over those the config folder declares for the same prefix."""
     config = _load_config(docs, config_dir)
-    return replace(config, aliases=tuple(sorted((aliases or {}).items())))
+    declared = dict(config.aliases) | (aliases or {})
+    return replace(config, aliases=tuple(sorted(declared.items())))
 
 
 def _load_config(docs: Path, config_dir: Path | None) -> DocSetConfig:
@@ -293,6 +312,7 @@ def _load_config(docs: Path, config_dir: Path | None) -> DocSetConfig:
         if schema_file.is_file():
             schema = _read_json(schema_file).get("schemaConfig", {})
             sources.append(schema_file.name)
+            _check_aliases(schema, schema_file)
     try:
         return build_config(tables, rules, schema, "+".join(sources) or "built-in")
     except (KeyError, TypeError, AttributeError) as exc:

@@ -120,6 +120,35 @@ def test_declared_aliases_come_from_the_settings(tmp_path: Path) -> None:
     assert example["endpoint"] == "GET /users/{user-id}/plans"
 
 
+def test_declared_aliases_come_from_the_doc_sets_config_folder(tmp_path: Path) -> None:
+    """`schemaConfig.aliases` in config/schema-config.json declares them for the doc
+    set itself (every project that builds it); `[tool.docgen] aliases` wins for the same
+    prefix."""
+    pages = {
+        "resources/user.md": USER,
+        "api/user-list-plans.md": _method(["GET /users/{id}/plans"], example="/me/plans"),
+    }
+    (tmp_path / "config").mkdir()
+    schema = {"schemaConfig": {"aliases": {"/me": "/users/{id}"}}}
+    (tmp_path / "config" / "schema-config.json").write_text(json.dumps(schema))
+    assert _ties(_model(tmp_path, pages))["/me/plans"] == "GET /users/{user-id}/plans"
+    config = load_config(tmp_path, aliases={"/me": "/people/{id}", "/my": "/users/{id}"})
+    assert config.aliases == (("/me", "/people/{id}"), ("/my", "/users/{id}"))
+
+
+@pytest.mark.parametrize("aliases", [["/me"], {"me": "/users/{id}"}, {"/me": 3}])
+def test_a_config_alias_that_is_not_a_path_is_an_error_naming_the_file(
+    tmp_path: Path, aliases: object
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "config").mkdir()
+    schema = {"schemaConfig": {"aliases": aliases}}
+    (tmp_path / "config" / "schema-config.json").write_text(json.dumps(schema))
+    result = CliRunner().invoke(main, ["model", str(tmp_path), "--no-cache"])
+    assert result.exit_code != 0 and "schema-config.json" in result.output
+    assert "aliases" in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("alias", ['{ "me" = "/users/{id}" }', '{ "/me" = 3 }'])
 def test_an_alias_that_is_not_a_path_is_an_error_naming_the_file(
     tmp_path: Path, alias: str

@@ -7,7 +7,8 @@ paths listed together on a page with the same suffix, whose prefixes both
 address one entity of the same type (a literal prefix, and one that ends in a
 key), on two pages or more. Where a literal prefix is listed with several such forms, the one listed
 with it on the most pages is its alias. A doc set may also declare aliases
-(`DocSetConfig.aliases`); a declared one wins.
+(`DocSetConfig.aliases`: the config folder's schema-config.json, or the
+project's settings); a declared one wins.
 
 Examples tie through aliases: an example of `GET /me/plans` ties to a page that
 documents only `GET /users/{id}/plans`, and the other way round.
@@ -148,7 +149,8 @@ def alias_findings(aliases: Iterable[Alias]) -> list[Diagnostic]:
                 if alias.by_examples
                 else f"listed together on {alias.pages} pages"
             )
-            + "): examples tie through it; declare it in [tool.docgen] aliases to say so",
+            + "): examples tie through it; declare it (schemaConfig.aliases in the config "
+            "folder, or [tool.docgen] aliases) to say so",
         )
         for alias in aliases
         if alias.pages
