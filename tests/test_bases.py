@@ -196,3 +196,104 @@ def test_a_stated_base_the_properties_contradict_is_a_finding(tmp_path: Path) ->
     assert _bases(model)["ns.thing"] == "ns.other"  # stated: kept, and reported
     (finding,) = [d for d in model.diagnostics if d.code == "R013"]
     assert finding.file == "resources/thing.md" and "ns.policyBase" in finding.message
+
+
+def _with_derived_table(name: str, derived: tuple[str, ...], props: tuple[str, ...]) -> str:
+    rows = "".join(f"| [{d}]({d.lower()}.md) | A kind of {name}. |\n" for d in derived)
+    table = f"## Derived types\n\n| Type | Description |\n|:--|:--|\n{rows}\n"
+    page = _resource(name, '"abstract": "true", ', props)
+    return page.replace("## Properties", table + "## Properties", 1)
+
+
+def test_a_base_types_page_listing_derived_types_states_their_base(tmp_path: Path) -> None:
+    """meetingInfo's page lists organizerMeetingInfo under "Derived types", whose own
+    page says nothing: the base is stated, on the other page (R012 says where). A
+    derived type whose page states another base is a finding (R013)."""
+    model = _model(
+        tmp_path,
+        {
+            "resources/meetinginfo.md": _with_derived_table(
+                "meetingInfo", ("organizerMeetingInfo", "tokenMeetingInfo"), ("kind",)
+            ),
+            "resources/organizermeetinginfo.md": _resource("organizerMeetingInfo", "", ("kind",)),
+            "resources/tokenmeetinginfo.md": _resource(
+                "tokenMeetingInfo", '"baseType": "ns.other", ', ("kind",)
+            ),
+            "resources/other.md": _resource("other", "", ("kind",)),
+        },
+    )
+    bases = _bases(model)
+    assert bases["ns.organizerMeetingInfo"] == "ns.meetingInfo"
+    assert bases["ns.tokenMeetingInfo"] == "ns.other"  # stated on its own page: kept
+    codes = {(d.code, d.file) for d in model.diagnostics if d.code in ("R012", "R013", "T001")}
+    assert codes == {
+        ("R012", "resources/organizermeetinginfo.md"),
+        ("R013", "resources/tokenmeetinginfo.md"),
+    }
+
+
+def test_prose_naming_the_base_class_states_it(tmp_path: Path) -> None:
+    def said(name: str, sentence: str) -> str:
+        return _resource(name, "", ("kind",)).replace(
+            "## Properties", f"{sentence}\n\n## Properties"
+        )
+
+    model = _model(
+        tmp_path,
+        {
+            "resources/flow.md": _resource("flow", "", ("kind",)),
+            "resources/grade.md": _resource("grade", "", ("kind",)),
+            "resources/a.md": said("a", "Inherits from base class [flow](flow.md)."),
+            "resources/b.md": said("b", "This creates a subclass from [grade](grade.md), which"),
+            "resources/c.md": said("c", "Inherits from base policy type."),  # names no type
+        },
+    )
+    assert {k: v for k, v in _bases(model).items() if k in ("ns.a", "ns.b", "ns.c")} == {
+        "ns.a": "ns.flow",
+        "ns.b": "ns.grade",
+        "ns.c": None,
+    }
+
+
+def _holder(relationship: str, structural: str) -> str:
+    return (
+        "# holder resource type\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n"
+        f"| id | String | Key. |\n| settings | [{structural}]({structural}.md) | Settings. |\n\n"
+        "## Relationships\n| Relationship | Type | Description |\n|:--|:--|:--|\n"
+        f"| parts | [{relationship}]({relationship}.md) collection | Parts. |\n\n"
+        '<!-- { "blockType": "resource", "keyProperty": "id", "@odata.type": "ns.holder" } -->\n'
+        '```json\n{ "id": "string", "settings": {"@odata.type": "ns.settings"} }\n```\n'
+    )
+
+
+def _post(path: str, returns: str) -> str:
+    return _method(path, returns).replace("GET ", "POST ")
+
+
+def test_what_odata_allows_only_entity_types_to_be_makes_them_derive_from_the_root(
+    tmp_path: Path,
+) -> None:
+    """A relationship's target, a type created in a collection that GET lists (both
+    entity types in OData) derive from the root; a type only ever typing a property
+    is a complex type even with a key annotation, and no method returns it."""
+    model = _model(
+        tmp_path,
+        {
+            "resources/entity.md": ROOT,
+            "resources/holder.md": _holder("part", "settings"),
+            "resources/part.md": _resource("part", "", ("status",)),
+            "resources/settings.md": _resource("settings", '"keyProperty": "id", '),
+            "resources/grant.md": _resource("grant"),
+            "resources/note.md": _resource("note"),
+            "api/grant-list.md": _method("/grants", "grant").replace(
+                "object in the response", "collection in the response"
+            ),
+            "api/grant-post.md": _post("/grants", "grant"),
+            "api/note-post.md": _post("/notes", "note"),  # created, but not where GET lists
+        },
+    )
+    bases = _bases(model)
+    assert bases["ns.part"] == "ns.entity"
+    assert bases["ns.grant"] == "ns.entity"
+    assert bases["ns.settings"] is None
+    assert bases["ns.note"] is None

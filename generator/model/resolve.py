@@ -45,6 +45,7 @@ from generator.model.resources import (
     ResourceBuilder,
     ResourceDraft,
     build_enum,
+    derived_types,
     enum_tables,
     find_resource_drafts,
 )
@@ -145,6 +146,8 @@ class PageWork:
     # paths' prefix pairs (`aliases.listed_together`)
     alias_hints: tuple[Hint, ...] = ()
     listed: tuple[Pair, ...] = ()
+    # with its resources: (derived, base) for each type it lists as derived from its own
+    derived: tuple[tuple[str, str], ...] = ()
     resources: Part[Resource] | None = None  # context: the type index
     endpoints: Part[PageEndpoint] | None = None  # context: the type index
     examples: Part[Example] | None = None  # context: the endpoint index
@@ -478,7 +481,8 @@ def _typed_work(
             drafts = find_resource_drafts(facts[path], index, [])
             made = [resource_builder.build(d) for d in drafts]
             part = Part.made(index_digest, made, resource_builder.diagnostics[mark:])
-            w = work[path] = replace(w, resources=part)
+            derived = derived_types(facts[path], index)
+            w = work[path] = replace(w, resources=part, derived=derived)
         if w.endpoints is None or w.endpoints.context != index_digest:
             mark = len(endpoint_builder.diagnostics)
             made_endpoints = endpoint_builder.build(facts[path])
@@ -597,7 +601,10 @@ def resolve(
     diagnostics += alias_findings(aliases)
     examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
     diagnostics += diags
-    resources, diags = implied_bases(resources, endpoints.values(), examples, config.namespace)
+    derived = [pair for w in work.values() for pair in w.derived]
+    resources, diags = implied_bases(
+        resources, endpoints.values(), examples, config.namespace, derived
+    )
     diagnostics += diags + _check_resources(resources, index)
 
     model = ApiModel(

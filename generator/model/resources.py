@@ -29,8 +29,9 @@ from generator.model.types import (
     Source,
     TypeRef,
 )
-from generator.parse.facts import Block, PageFacts, Table
+from generator.parse.facts import Block, Cell, PageFacts, Table
 from generator.parse.structure import enum_subject
+from generator.parse.tables import DERIVED_KIND
 
 PROPERTY_TABLE = "ResourcePropertyDescriptions"
 NAVIGATION_TABLE = "ResourceNavigationPropertyDescriptions"
@@ -42,8 +43,8 @@ _ENUM_TITLE_SUFFIX = re.compile(r"\s+(enum(eration)?( type)?|flags)$", re.IGNORE
 _IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
 _OPEN_TYPE = re.compile(r"\bis an? _?open[ -]type\b", re.IGNORECASE)
 _INHERITS = re.compile(
-    r"\b(?:(?:inherits|derives|derived) from|(?:a )?sub-?(?:class|type) of)\s+"
-    r"(?:the\s+)?([A-Za-z_][\w.]*)",
+    r"\b(?:(?:inherits|derives|derived) from|(?:a )?sub-?(?:class|type) (?:of|from))\s+"
+    r"(?:the\s+)?(?:(?:abstract\s+)?base\s+(?:class|type)\s+)?([A-Za-z_][\w.]*)",
     re.IGNORECASE,
 )
 
@@ -86,6 +87,42 @@ def find_resource_drafts(
         drafts.append(ResourceDraft(qualified, page, block, mine))
         previous = block.line
     return drafts
+
+
+def derived_types(page: PageFacts, index: TypeIndex) -> tuple[tuple[str, str], ...]:
+    """(derived, base) for each type a base type's page lists under "Derived types";
+    only on a page that defines one type (the base)."""
+    blocks = [b for b in page.blocks if b.role == "resource" and b.annotation is not None]
+    tables = [t for t in page.tables if t.kind == DERIVED_KIND]
+    if len(blocks) != 1 or not tables:
+        return ()
+    assert blocks[0].annotation is not None
+    raw = blocks[0].annotation.data.get("@odata.type") or blocks[0].annotation.data.get("@type")
+    if not isinstance(raw, str):
+        return ()
+    base = index.qualify(raw, page_namespace(page))
+    found: dict[str, str] = {}
+    for table in tables:
+        for row in table.rows:
+            name = _listed_type(page.path, _cell(row, table.columns, "name"), index)
+            if name is not None and name != base:
+                found.setdefault(name, base)
+    return tuple(sorted(found.items()))
+
+
+def _listed_type(page: str, cell: Cell | None, index: TypeIndex) -> str | None:
+    """The type a cell names: by its link to a page that defines one type, else by
+    its text."""
+    if cell is None:
+        return None
+    text = cell.text.strip().strip("`*[]")
+    for href in cell.links:
+        target, _ = index.resolve_link(page, href)
+        picked = index.pick_on_page(target, text) if target is not None else None
+        if picked is not None and index.kinds[picked] == RESOURCE:
+            return picked
+    found = index.lookup_name(text) if _IDENT.match(text) else None
+    return found if found is not None and index.kinds[found] == RESOURCE else None
 
 
 def _description_flags(text: str) -> tuple[bool | None, bool]:
@@ -380,4 +417,10 @@ def enum_tables(page: PageFacts) -> Iterable[Table]:
     return (t for t in page.tables if t.kind == ENUM_TABLE)
 
 
-__all__ = ["ResourceBuilder", "build_enum", "enum_tables", "find_resource_drafts"]
+__all__ = [
+    "ResourceBuilder",
+    "build_enum",
+    "derived_types",
+    "enum_tables",
+    "find_resource_drafts",
+]

@@ -8,6 +8,8 @@ set, an odd heading) is classified by the shape of its columns, or reported
 
 from __future__ import annotations
 
+import re
+
 from generator.config import DocSetConfig, TableKind, fold_title
 from generator.parse import structure
 from generator.parse.facts import Cell
@@ -111,6 +113,18 @@ def _methods_roles(header: tuple[str, ...]) -> tuple[str | None, ...] | None:
     return roles if {"name", "type"} <= set(roles) else None
 
 
+DERIVED_KIND = "DerivedTypes"
+_DERIVED_TITLE = re.compile(r"^(derived|child) (types|classes)$|^sub-?(types|classes)$", re.I)
+
+
+def _derived_roles(title: str, header: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    """A base type's table of the types derived from it (Type | Description): the
+    Graph config does not list it; its first column names the types."""
+    if not _DERIVED_TITLE.match(" ".join(title.split())) or not header:
+        return None
+    return ("name", *(None for _ in header[1:]))
+
+
 def known_title(config: DocSetConfig, title: str) -> bool:
     """Whether the doc set's config names a table kind by this title."""
     return _match_title(config, title) is not None
@@ -196,6 +210,9 @@ def classify(
             return enum
     found = found or _match_parents(config, parents)
     if found is None:
+        derived = _derived_roles(title, header)
+        if derived is not None:
+            return DERIVED_KIND, "", derived
         methods = _methods_roles(header)
         if methods is None and cells and structure.is_methods_table(cells):
             methods = structure.column_roles("ParameterDefinition", header, cells) or None
