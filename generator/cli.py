@@ -333,6 +333,14 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
     metavar="SECONDS",
     help="Close a connection idle this long (nothing received, nothing being answered).",
 )
+@click.option(
+    "--mode",
+    type=click.Choice(["examples", "stateful"]),
+    default="examples",
+    show_default=True,
+    help="examples: the documented answers; stateful: a local twin that stores what it is "
+    "sent (CRUD, OData queries; POST /_docgen/reset forgets it).",
+)
 @TEMPLATES
 @CONFIG_DIR
 def serve_cmd(
@@ -341,10 +349,12 @@ def serve_cmd(
     port: int,
     base_path: str | None,
     idle_timeout: float,
+    mode: str,
     templates: Path | None,
     config_dir: Path | None,
 ) -> None:
-    """Serve the documented examples of DOCS as a stub API (no build step; needs fastapi+uvicorn)."""
+    """Serve DOCS as a stub API: its documented examples, or a stateful local twin (no
+    build step; needs fastapi+uvicorn)."""
     try:
         from generator.serve import serve
     except ImportError as exc:
@@ -354,7 +364,11 @@ def serve_cmd(
     server = builtin()["server"]
     overrides = _template_folder(templates, _settings())
     model = _load(docs, config_dir)
-    click.echo(f"serving {len(model.endpoints)} endpoints on http://{host}:{port}", err=True)
+    from generator.emit.server import default_base_path, normalize_base_path
+
+    under = default_base_path(model) if base_path is None else normalize_base_path(base_path)
+    where = f"http://{host}:{port}{under}"
+    click.echo(f"serving {len(model.endpoints)} endpoints ({mode}) on {where}", err=True)
     serve(
         model,
         host=host,
@@ -362,6 +376,7 @@ def serve_cmd(
         base_path=base_path,
         idle_timeout=idle_timeout,
         templates=Templates.of("server", server.templates, overrides),
+        mode=mode,
     )
 
 

@@ -8,11 +8,16 @@ writes to `data/*.json`; only the per-endpoint `Handlers` class is left out
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+import time
 import types
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.emit import shapes
+from generator.emit import shapes, twin
 from generator.emit.server import (
     default_base_path,
     normalize_base_path,
@@ -38,7 +43,12 @@ def runtime_module(templates: Templates | None = None) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__package__ = RUNTIME_PACKAGE
     sys.modules.update(
-        {RUNTIME_PACKAGE: package, f"{RUNTIME_PACKAGE}.shapes": shapes, name: module}
+        {
+            RUNTIME_PACKAGE: package,
+            f"{RUNTIME_PACKAGE}.shapes": shapes,
+            f"{RUNTIME_PACKAGE}.twin": twin,
+            name: module,
+        }
     )
     source = (templates or server_templates()).render("runtime.py.jinja")
     exec(compile(source, "<docgen server runtime>", "exec"), module.__dict__)  # noqa: S102
@@ -46,12 +56,59 @@ def runtime_module(templates: Templates | None = None) -> types.ModuleType:
 
 
 def stub_app(
-    model: ApiModel, base_path: str | None = None, templates: Templates | None = None
+    model: ApiModel,
+    base_path: str | None = None,
+    templates: Templates | None = None,
+    mode: str = "examples",
 ) -> Any:
-    """A FastAPI app answering every endpoint of `model` with its documented examples."""
+    """A FastAPI app answering every endpoint of `model`: with its documented examples,
+    or (`mode="stateful"`) as a local twin of the API that remembers what it is sent."""
     runtime = runtime_module(templates)
     path = default_base_path(model) if base_path is None else normalize_base_path(base_path)
-    return runtime.build_app(server_data(model), runtime.BaseHandlers(), path)
+    return runtime.build_app(server_data(model), runtime.BaseHandlers(), path, mode)
+
+
+@dataclass
+class Running:
+    """A stub served in this process (see `running`): its URL, its base URL (with the
+    base path, what a client is pointed at), and `reset()` for a stateful one."""
+
+    url: str
+    base_url: str
+    app: Any
+
+    def reset(self) -> None:
+        """Forget every change a stateful twin was sent."""
+        twin = self.app.state.stub.twin
+        if twin is not None:
+            twin.reset()
+
+
+@contextlib.contextmanager
+def running(
+    model: ApiModel, mode: str = "stateful", base_path: str | None = None, host: str = "127.0.0.1"
+) -> Iterator[Running]:
+    """Serve `model` on a free port in a thread while the block runs (a pytest fixture's
+    body: `with running(model) as twin: ...twin.base_url...`)."""
+    import uvicorn
+
+    app = stub_app(model, base_path, mode=mode)
+    config = uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the stub did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    url = f"http://{host}:{port}"
+    try:
+        yield Running(url, url + app.state.stub.base_path, app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def serve(
@@ -61,9 +118,11 @@ def serve(
     base_path: str | None = None,
     idle_timeout: float | None = None,
     templates: Templates | None = None,
+    mode: str = "examples",
 ) -> None:
     """Serve the stub for `model` with uvicorn as the generated server does (loopback unless
     `host` says otherwise; idle connections closed after `idle_timeout`, default the runtime's)."""
     runtime = runtime_module(templates)
     timeout = runtime.IDLE_TIMEOUT if idle_timeout is None else idle_timeout
-    runtime.serve(stub_app(model, base_path, templates), host=host, port=port, idle_timeout=timeout)
+    app = stub_app(model, base_path, templates, mode)
+    runtime.serve(app, host=host, port=port, idle_timeout=timeout)

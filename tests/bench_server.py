@@ -7,7 +7,10 @@ v1.0 corpus first when it is missing), then prints:
   (median of RUNS; FastAPI's own import shown apart);
 - throughput: uvicorn serving the stub on 127.0.0.1, a second process sending
   one documented GET over CONNECTIONS keep-alive connections, bounded by
-  REQUESTS and SECONDS, loopback only. Figures are printed, never asserted.
+  REQUESTS and SECONDS, loopback only;
+- the stateful twin (`--mode stateful`) with TWIN_ENTITIES groups added to its
+  store: a GET by id and a filtered list (`$filter` over all of them), each as
+  above, and the serving process's peak RSS. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -64,6 +67,62 @@ async def main():
     print(done, errors, time.perf_counter() - start)
 asyncio.run(main())
 """
+
+
+TWIN_ENTITIES = 10_000
+# The twin with TWIN_ENTITIES groups, served by uvicorn.
+_TWIN = """
+import sys, uvicorn
+from {package} import create_app
+from {package}.twin import Collection
+app = create_app(mode="stateful")
+twin = app.state.stub.twin
+groups = twin.store.setdefault("/groups", Collection())
+for i in range({count}):
+    twin._put(groups, f"g{{i}}", {{"id": f"g{{i}}", "displayName": f"Group {{i}}", "mailEnabled": i % 2 == 0}})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def twin_throughput(server: Path) -> list[tuple[str, float, int]]:
+    """(request, requests/s, failed) for a GET by id and a filtered list on the twin; and
+    its peak RSS as ("peak RSS MiB", mib, 0)."""
+    port = _free_port()
+    script = _TWIN.format(package=_package(server), count=TWIN_ENTITIES)
+    twin = subprocess.Popen(
+        [PY, "-c", script, str(port)], cwd=server, stdout=subprocess.PIPE, text=True
+    )
+    rows = []
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/v1.0/groups/g1")
+        half = TWIN_ENTITIES // 2
+        for path in (
+            f"/v1.0/groups/g{half}",
+            f"/v1.0/groups?$filter=displayName%20eq%20'Group%20{half}'",
+        ):
+            load = [PY, "-c", _LOAD, "127.0.0.1", str(port), path, str(REQUESTS), str(SECONDS / 2)]
+            out = subprocess.check_output(
+                [*load, str(CONNECTIONS)], text=True, timeout=SECONDS + 60
+            )
+            ok, errors, seconds = out.split()
+            rows.append((path, int(ok) / float(seconds), int(errors)))
+        mib = _peak_rss_mib(twin.pid)
+    finally:
+        twin.terminate()
+        twin.wait(timeout=10)
+    return [*rows, ("peak RSS MiB", mib, 0)]
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """A live process's peak RSS (Linux's VmHWM; 0 where /proc has none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kib = next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0
+    )
+    return kib / 1024
 
 
 def _package(server: Path) -> str:
@@ -175,6 +234,13 @@ def main(out_dir: Path, corpus: Path = CORPUS) -> dict[str, float]:
     print(f"uvicorn answering after {ready:.2f} s")
     print(f"GET {path} on 127.0.0.1, {CONNECTIONS} keep-alive connections: ", end="")
     print(f"{ok / seconds:.0f} requests/s ({ok} ok, {errors} failed in {seconds:.1f} s)")
+    print(f"stateful twin with {TWIN_ENTITIES} groups:")
+    for what, figure, failed in twin_throughput(server):
+        if what == "peak RSS MiB":
+            print(f"  peak RSS of the serving process: {figure:.0f} MiB")
+        else:
+            print(f"  GET {what}: {figure:.0f} requests/s ({failed} failed)")
+        figures[f"twin {what}"] = figure
     return figures
 
 

@@ -1,0 +1,952 @@
+"""The stateful twin: the documented API as a store of entities, with OData queries.
+
+Standard library only, no docgen imports: the server target ships this file as
+it is (`server/<package>/twin.py`), and `docgen serve --mode stateful` runs it
+in-process. The runtime (`runtime.py`) asks the twin first; what it does not
+answer (`None`: functions, actions, `$ref`...) gets the documented answer.
+
+What a route means comes from its template and types alone (`routes.json`):
+
+- `.../{key}`: one entity of the collection before it (GET, PATCH, PUT, DELETE);
+- a path that a GET lists a collection at: the collection (GET lists, with
+  `$filter`, `$select`, `$orderby`, `$top`, `$skip`, `$skiptoken`, `$count`,
+  `$search`, `$expand`; POST creates); `.../$count` counts it;
+- a GET of one entity at a path without a key (`/me`, `/groups/{id}/drive`): a
+  singleton, stored at that path once seeded or written;
+- `.../delta`: every entity of the collection, then the changes since a token;
+- `.../content` and `.../$value`: bytes, stored as PUT.
+
+Collections are kept by their concrete path (literal segments case-folded), so
+containment is the path itself: a thread created under one group is listed under
+that group only. The store is seeded from the documented GET answers; a value
+that does not fit its documented type (`"datetime-value"` where a DateTimeOffset
+is documented) is replaced with a valid one and named in `X-Docgen-Repaired`.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+KEY = "id"  # the key of the API's entities (OData's `entity`)
+PAGE_SIZE = 100  # entities a list answers at most without `$top`
+REPAIRED_HEADER = "X-Docgen-Repaired"
+SUPPORTED_OPTIONS = frozenset(
+    {"$filter", "$select", "$orderby", "$top", "$skip", "$skiptoken", "$count", "$search"}
+    | {"$expand", "$deltatoken", "$format"}
+)
+_STAMPED = ("createdDateTime", "lastModifiedDateTime")  # set by the twin when the type has them
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_DURATION = re.compile(
+    r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
+_INTEGERS = frozenset({"Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Int64"})
+_NUMBERS = frozenset({"Edm.Single", "Edm.Double", "Edm.Decimal"})
+MAX_REPAIR_DEPTH = 4
+
+
+class ODataError(Exception):
+    """A request the twin refuses: its status, the service's error code, a message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Answer:
+    """What the twin answers: status, body (JSON data, bytes or None), headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str | None = "application/json"
+
+
+# ----- values: valid for their type, repaired where not -------------------------------------
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _valid_primitive(value: Any, typ: str) -> bool:
+    """Whether `value` is what the wire carries for the primitive `typ` (strings as OData
+    writes them; numbers also as strings, IEEE754Compatible)."""
+    if typ == "Edm.Boolean":
+        return isinstance(value, bool)
+    if typ in _INTEGERS:
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.lstrip("-").isdigit()
+        )
+    if typ in _NUMBERS:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int | float):
+            return True
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return False
+        return True
+    if not isinstance(value, str):
+        return typ not in _STRING_CHECKS  # (other types: anything)
+    check = _STRING_CHECKS.get(typ)
+    return check is None or check(value)
+
+
+def _is_datetime(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in text or " " in text
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except ValueError:
+        return False
+    return True
+
+
+_STRING_CHECKS: dict[str, Callable[[str], bool]] = {
+    "Edm.Guid": lambda s: bool(_GUID.match(s)),
+    "Edm.DateTimeOffset": _is_datetime,
+    "Edm.Date": lambda s: bool(_DATE.match(s)),
+    "Edm.TimeOfDay": lambda s: bool(_TIME.match(s)),
+    "Edm.Duration": lambda s: bool(_DURATION.match(s)),
+    "Edm.Binary": _is_base64,
+}
+
+
+class Values:
+    """Values checked against the API's types (`shapes.Types`), and repaired."""
+
+    def __init__(self, types: Any) -> None:
+        self.types = types
+
+    def _enum_ok(self, value: Any, typ: str) -> bool:
+        members = set(self.types.enums[typ]["members"])
+        if not isinstance(value, str):
+            return False
+        if not members:
+            return True
+        parts = [p.strip() for p in value.split(",")] if self.types.enums[typ]["flags"] else [value]
+        return all(p in members for p in parts)
+
+    def repair(self, value: Any, typ: str | None, collection: bool, where: str) -> list[str]:
+        """Replace in place (inside `value`, a dict or list) what does not fit; the
+        repaired places, as `property.sub[2]`."""
+        repaired: list[str] = []
+        self._repair_object(value, typ, where, repaired, 0)
+        return repaired
+
+    def _fits(self, value: Any, typ: str) -> bool:
+        if value is None:
+            return True
+        if typ in self.types.enums:
+            return self._enum_ok(value, typ)
+        return _valid_primitive(value, typ)
+
+    def _repair_object(
+        self, value: Any, typ: str | None, where: str, repaired: list[str], depth: int
+    ) -> None:
+        if not isinstance(value, dict) or typ is None or depth > MAX_REPAIR_DEPTH:
+            return
+        resource = self.types.resource(value.get("@odata.type")) or self.types.resource(typ)
+        if resource is None:
+            return
+        for name, (ptype, coll, _nav) in self.types.properties(resource).items():
+            if name not in value:
+                continue
+            here = f"{where}.{name}" if where else name
+            item = value[name]
+            if self.types.resource(ptype) is not None:
+                items = item if coll and isinstance(item, list) else [item]
+                for sub in items:
+                    self._repair_object(sub, ptype, here, repaired, depth + 1)
+                continue
+            if coll:
+                if isinstance(item, list):
+                    for i, sub in enumerate(item):
+                        if not self._fits(sub, ptype):
+                            item[i] = self.types.sample(ptype)
+                            repaired.append(f"{here}[{i}]")
+                continue
+            if not self._fits(item, ptype):
+                value[name] = self.types.sample(ptype)
+                repaired.append(here)
+
+    def problem(self, body: Any, resource: str | None, partial: bool) -> str | None:
+        """What is wrong with a body for `resource`: an unknown property, a value of the
+        wrong type (None when fine). `partial`: a PATCH (any subset of properties)."""
+        if not isinstance(body, dict):
+            return "the body is not a JSON object"
+        if resource is None:
+            return None
+        derived = self.types.resource(body.get("@odata.type"))
+        if derived is not None and self.types.derives(derived, resource):
+            resource = derived
+        known = self.types.properties(resource)
+        for name, item in body.items():
+            if "@" in name or not known:
+                continue
+            if name not in known:
+                return f"{name!r} is not a property of {resource}"
+            ptype, coll, _nav = known[name]
+            kind_problem: str | None = self.types.check(item, ptype, coll, name)
+            if kind_problem:
+                return kind_problem
+            if not coll and self.types.resource(ptype) is None and not self._fits(item, ptype):
+                return f"{name}: {item!r} is not a valid {ptype}"
+        return None
+
+
+# ----- OData queries -------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>'(?:[^']|'')*')
+      | (?P<open>\() | (?P<close>\)) | (?P<comma>,)
+      | (?P<word>[A-Za-z_@$][\w.@$/-]*(?::[\w/]*)?)
+      | (?P<literal>[-+]?\d[\w:.+-]*)
+    )""",
+    re.VERBOSE,
+)
+_COMPARE = {"eq", "ne", "gt", "ge", "lt", "le"}
+_FUNCTIONS = {"startswith", "endswith", "contains"}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    found, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise ODataError(400, "BadRequest", f"$filter: cannot read {text[pos:pos + 20]!r}")
+        kind = m.lastgroup or ""
+        found.append((kind, m.group(kind)))
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return found
+
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+Operand = Callable[[Mapping[str, Any]], Any]
+
+
+class _Filter:
+    """`$filter` as a predicate: comparisons (eq ne gt ge lt le), `in`, and or not,
+    parentheses, startswith/endswith/contains, property paths (`a/b`)."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokens(text)
+        self.i = 0
+
+    def parse(self) -> Predicate:
+        predicate = self._or()
+        if self.i != len(self.tokens):
+            raise ODataError(400, "BadRequest", f"$filter: unexpected {self.tokens[self.i][1]!r}")
+        return predicate
+
+    def _peek(self) -> tuple[str, str]:
+        return self.tokens[self.i] if self.i < len(self.tokens) else ("", "")
+
+    def _next(self) -> tuple[str, str]:
+        token = self._peek()
+        if not token[0]:
+            raise ODataError(400, "BadRequest", "$filter: ends too soon")
+        self.i += 1
+        return token
+
+    def _word(self, *words: str) -> bool:
+        kind, text = self._peek()
+        if kind == "word" and text.lower() in words:
+            self.i += 1
+            return True
+        return False
+
+    def _or(self) -> Predicate:
+        terms = [self._and()]
+        while self._word("or"):
+            terms.append(self._and())
+        return terms[0] if len(terms) == 1 else lambda e: any(t(e) for t in terms)
+
+    def _and(self) -> Predicate:
+        terms = [self._not()]
+        while self._word("and"):
+            terms.append(self._not())
+        return terms[0] if len(terms) == 1 else lambda e: all(t(e) for t in terms)
+
+    def _not(self) -> Predicate:
+        if self._word("not"):
+            inner = self._not()
+            return lambda e: not inner(e)
+        return self._primary()
+
+    def _primary(self) -> Predicate:
+        kind, text = self._peek()
+        if kind == "open":
+            self.i += 1
+            inner = self._or()
+            if self._next()[0] != "close":
+                raise ODataError(400, "BadRequest", "$filter: a parenthesis is not closed")
+            return inner
+        left = self._operand()
+        op_kind, op = self._peek()
+        if op_kind == "word" and op.lower() in _COMPARE:
+            self.i += 1
+            right = self._operand()
+            return _comparison(op.lower(), left, right)
+        if op_kind == "word" and op.lower() == "in":
+            self.i += 1
+            values = self._list()
+            return lambda e: any(_equal(left(e), v) for v in values)
+        if getattr(left, "boolean", False):
+            return lambda e: bool(left(e))
+        raise ODataError(400, "BadRequest", f"$filter: expected a comparison after {text!r}")
+
+    def _list(self) -> list[Any]:
+        if self._next()[0] != "open":
+            raise ODataError(400, "BadRequest", "$filter: `in` takes a list in parentheses")
+        values = []
+        while True:
+            values.append(self._operand()({}))
+            kind, _ = self._next()
+            if kind == "close":
+                return values
+            if kind != "comma":
+                raise ODataError(400, "BadRequest", "$filter: a list is not closed")
+
+    def _operand(self) -> Operand:
+        kind, text = self._next()
+        if kind == "string":
+            value: Any = text[1:-1].replace("''", "'")
+            return lambda e: value
+        if kind == "literal":
+            return _literal(text)
+        if kind != "word":
+            raise ODataError(400, "BadRequest", f"$filter: unexpected {text!r}")
+        lowered = text.lower()
+        if lowered in ("true", "false", "null"):
+            constant = {"true": True, "false": False, "null": None}[lowered]
+            return lambda e: constant
+        if self._peek()[0] == "open":
+            return self._call(lowered)
+        if "/any(" in text or "/all(" in text or text.endswith(("/any", "/all")):
+            raise ODataError(400, "BadRequest", "$filter: lambda operators are not supported")
+        path = text.split("/")
+        return lambda e: _walk(e, path)
+
+    def _call(self, name: str) -> Operand:
+        if name not in _FUNCTIONS:
+            raise ODataError(400, "BadRequest", f"$filter: function {name}() is not supported")
+        self._next()  # (
+        args = [self._operand()]
+        while self._peek()[0] == "comma":
+            self.i += 1
+            args.append(self._operand())
+        if self._next()[0] != "close" or len(args) != 2:
+            raise ODataError(400, "BadRequest", f"$filter: {name}() takes two arguments")
+        test = {
+            "startswith": str.startswith,
+            "endswith": str.endswith,
+            "contains": str.__contains__,
+        }[name]
+        a, b = args
+
+        def call(e: Mapping[str, Any]) -> bool:
+            x, y = a(e), b(e)
+            return isinstance(x, str) and isinstance(y, str) and test(x.casefold(), y.casefold())
+
+        call.boolean = True  # type: ignore[attr-defined]
+        return call
+
+
+def _literal(text: str) -> Operand:
+    value: Any = text
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            value = text  # a GUID, a date or date-time: compared as text
+    return lambda e: value
+
+
+def _walk(entity: Any, path: list[str]) -> Any:
+    for part in path:
+        if not isinstance(entity, Mapping):
+            return None
+        entity = entity.get(part)
+    return entity
+
+
+def _folded(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return bool(_folded(a) == _folded(b))
+
+
+def _comparison(op: str, left: Operand, right: Operand) -> Predicate:
+    def compare(e: Mapping[str, Any]) -> bool:
+        a, b = _folded(left(e)), _folded(right(e))
+        if op == "eq":
+            return bool(a == b)
+        if op == "ne":
+            return bool(a != b)
+        if a is None or b is None:
+            return False
+        try:
+            return bool(
+                {"gt": a > b, "ge": a >= b, "lt": a < b, "le": a <= b}[op]  # type: ignore[operator]
+            )
+        except TypeError:
+            return False
+
+    return compare
+
+
+def parse_filter(text: str) -> Predicate:
+    return _Filter(text).parse()
+
+
+def _order_key(path: list[str]) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    def key(entity: Mapping[str, Any]) -> tuple[int, Any]:
+        value = _folded(_walk(entity, path))
+        return (
+            (1, "") if value is None else (0, value if not isinstance(value, bool) else int(value))
+        )
+
+    return key
+
+
+def order(items: list[dict[str, Any]], spec: str) -> list[dict[str, Any]]:
+    """`$orderby=a desc,b`: stable sorts, the last key first; missing values last."""
+    for part in reversed([p.strip() for p in spec.split(",") if p.strip()]):
+        words = part.split()
+        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise ODataError(400, "BadRequest", f"$orderby: cannot read {part!r}")
+        descending = len(words) == 2 and words[1].lower() == "desc"
+        key = _order_key(words[0].split("/"))
+        try:
+            present = [i for i in items if _walk(i, words[0].split("/")) is not None]
+            absent = [i for i in items if _walk(i, words[0].split("/")) is None]
+            items = sorted(present, key=key, reverse=descending) + absent
+        except TypeError:
+            raise ODataError(400, "BadRequest", f"$orderby: {words[0]} mixes types") from None
+    return items
+
+
+def select(entity: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """`$select`: the fields asked for, with the key and annotations."""
+    wanted = {f.strip() for f in fields if f.strip()}
+    return {k: v for k, v in entity.items() if k in wanted or k == KEY or k.startswith("@")}
+
+
+def searched(entity: Mapping[str, Any], text: str) -> bool:
+    """`$search="term"` or `"property:term"`: a case-insensitive substring match."""
+    terms = [t.strip().strip('"') for t in re.split(r'"\s+(?:AND|OR)\s+"', text.strip())]
+    for term in terms:
+        name, _, wanted = term.rpartition(":")
+        values = [entity.get(name)] if name else list(entity.values())
+        if not any(isinstance(v, str) and wanted.casefold() in v.casefold() for v in values):
+            return False
+    return True
+
+
+def _whole_number(name: str, text: str) -> int:
+    if not text.isdigit():
+        raise ODataError(400, "BadRequest", f"{name} must be a whole number, not {text!r}")
+    return int(text)
+
+
+def query_options(query: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The OData options of a query (`$`-led, any case); an unsupported one is a 400 that
+    names it. Other parameters (a function's) are not options."""
+    options: dict[str, str] = {}
+    for name, value in query:
+        if not name.startswith("$"):
+            continue
+        lowered = name.lower()
+        if lowered not in SUPPORTED_OPTIONS:
+            raise ODataError(400, "BadRequest", f"The query option {name} is not supported.")
+        options[lowered] = value
+    return options
+
+
+def listed(
+    items: list[dict[str, Any]], options: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], int, int | None]:
+    """Items after `$filter`, `$search`, `$orderby` and paging: (page, count, next offset)."""
+    if "$filter" in options:
+        keep = parse_filter(options["$filter"])
+        items = [i for i in items if keep(i)]
+    if "$search" in options:
+        items = [i for i in items if searched(i, options["$search"])]
+    if "$orderby" in options:
+        items = order(items, options["$orderby"])
+    count = len(items)
+    skip = _whole_number("$skip", options.get("$skip", "0"))
+    if "$skiptoken" in options:
+        skip = _whole_number("$skiptoken", options["$skiptoken"])
+    top = _whole_number("$top", options["$top"]) if "$top" in options else None
+    size = PAGE_SIZE if top is None else min(top, PAGE_SIZE)
+    page = items[skip : skip + size]
+    end = skip + len(page)
+    more = end < count and (top is None or len(page) < top)
+    return page, count, end if more else None
+
+
+# ----- the store ------------------------------------------------------------------------------
+
+
+@dataclass
+class Collection:
+    """The entities at one concrete path, by key, in the order they came; with the
+    versions delta reads (a counter that only grows) and the keys removed."""
+
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a route is to the twin (see the module)."""
+
+    kind: str  # "item", "collection", "count", "singleton", "delta", "media", ""
+    owner: tuple[int, ...]  # the template segments that make up the store path
+    type: str | None  # the entity type
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s]
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+class Twin:
+    """The store and the answers (see the module). Thread-safe: one lock."""
+
+    def __init__(self, routes: list[Mapping[str, Any]], examples: Mapping[str, Any], types: Any):
+        self.routes = routes
+        self.examples = examples
+        self.types = types
+        self.values = Values(types)
+        self.lock = threading.Lock()
+        self.listed_at = {
+            r["template"].casefold()
+            for r in routes
+            if r["method"] == "GET" and r["response"] and r["response"]["collection"]
+        }
+        self._shapes: dict[str, Shape] = {}
+        self.store: dict[str, Collection] = {}
+        self.singletons: dict[str, dict[str, Any]] = {}
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.clock = 0
+        self.repairs = 0  # documented values repaired when seeding
+        self.reset()
+
+    # ----- what a route is
+
+    def shape(self, route: Mapping[str, Any]) -> Shape:
+        key = str(route["endpoint"])
+        if key not in self._shapes:
+            self._shapes[key] = self._shape(route)
+        return self._shapes[key]
+
+    def _shape(self, route: Mapping[str, Any]) -> Shape:
+        template = str(route["template"])
+        segments = _segments(template)
+        response = route.get("response") or {}
+        typ = response.get("type")
+        if route.get("flexible") or not segments or any("(" in s for s in segments):
+            return Shape("", (), typ)
+        last = segments[-1]
+        everything = tuple(range(len(segments)))
+        parent = "/" + "/".join(segments[:-1])
+        if last.lower() == "$count" and parent.casefold() in self.listed_at:
+            return Shape("count", everything[:-1], typ)
+        if last.lower() in ("content", "$value"):
+            return Shape("media", everything, typ)
+        if last.lower() == "delta" and parent.casefold() in self.listed_at:
+            return Shape("delta", everything[:-1], typ)
+        if last.startswith("$"):
+            return Shape("", (), typ)
+        if _is_param(last) and (self.types.resource(typ) or parent.casefold() in self.listed_at):
+            return Shape("item", everything, typ)
+        if template.casefold() in self.listed_at:
+            return Shape("collection", everything, typ)
+        single = self.types.resource(typ) is not None and not response.get("collection")
+        if route["method"] in ("GET", "PATCH", "PUT") and single:
+            return Shape("singleton", everything, typ)
+        return Shape("", (), typ)
+
+    @staticmethod
+    def place(route: Mapping[str, Any], path: str, upto: int | None = None) -> str | None:
+        """The store path of a concrete `path` under `route`: the template's literal
+        segments case-folded, its parameters as sent (None when they do not line up)."""
+        template = _segments(str(route["template"]))
+        concrete = _segments(path)
+        if len(template) != len(concrete):
+            return None
+        upto = len(template) if upto is None else upto
+        parts = [
+            c if _is_param(t) else t.casefold()
+            for t, c in zip(template[:upto], concrete[:upto], strict=True)
+        ]
+        return "/" + "/".join(parts)
+
+    # ----- seeding
+
+    def reset(self) -> None:
+        """Forget every change: the store as the documented examples seed it."""
+        with self.lock:
+            self.store, self.singletons, self.media = {}, {}, {}
+            self.clock, self.repairs = 0, 0
+            for route in self.routes:
+                if route["method"] == "GET":
+                    for example_id in route["examples"]:
+                        self._seed(route, self.examples.get(example_id))
+
+    def _seed(self, route: Mapping[str, Any], example: Mapping[str, Any] | None) -> None:
+        shape = self.shape(route)
+        if example is None or shape.kind not in ("item", "collection", "singleton"):
+            return
+        response = example["response"]
+        body = response["body"] if response["json"] else None
+        place = self.place(route, str(example["request"]["path"]))
+        if place is None or not isinstance(body, dict) or response["status"] >= 300:
+            return
+        if shape.kind == "collection":
+            items = body.get("value")
+            for item in items if isinstance(items, list) else []:
+                self._seed_entity(place, item, shape.type)
+        elif shape.kind == "item":
+            self._seed_entity(place.rsplit("/", 1)[0], body, shape.type, place.rsplit("/", 1)[1])
+        else:
+            entity = copy.deepcopy(body)
+            repaired = self.values.repair(entity, shape.type, False, "")
+            self.repairs += bool(repaired)
+            self.singletons.setdefault(place, _plain(entity))
+
+    def _seed_entity(self, place: str, body: Any, typ: str | None, key: str | None = None) -> None:
+        if not isinstance(body, dict):
+            return
+        key = str(body.get(KEY) or key or "")
+        if not key:
+            return
+        entity = _plain(copy.deepcopy(body))
+        repaired = self.values.repair(entity, typ, False, "")
+        self.repairs += bool(repaired)
+        collection = self.store.setdefault(place, Collection())
+        if key not in collection.entities:
+            entity.setdefault(KEY, key)
+            self._put(collection, key, entity)
+            if repaired:
+                collection.repaired[key] = repaired
+
+    def _put(self, collection: Collection, key: str, entity: dict[str, Any]) -> None:
+        self.clock += 1
+        collection.entities[key] = entity
+        collection.versions[key] = self.clock
+        collection.removed.pop(key, None)
+
+    # ----- answers
+
+    def answer(
+        self,
+        route: Mapping[str, Any],
+        path: str,
+        query: list[tuple[str, str]],
+        body: Any,
+        link: Callable[[str, list[tuple[str, str]]], str],
+    ) -> Answer | None:
+        """The twin's answer to a request on `route`, None when it has none (the caller
+        then gives the documented one). `link(path, query)`: a URL on the twin."""
+        shape = self.shape(route)
+        if not shape.kind:
+            return None
+        options = query_options(query)
+        method = str(route["method"])
+        place = self.place(route, path)
+        if place is None:
+            return None
+        if shape.kind == "item" and place.endswith("/$count"):  # `/users/$count` as `/users/{id}`
+            shape = Shape("count", shape.owner, shape.type)
+        with self.lock:
+            handler = getattr(self, f"_{shape.kind}")
+            answer: Answer | None = handler(method, place, shape, options, body, link, route)
+            return answer
+
+    def _collection(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        if place not in self.store:
+            self._parent_exists(place)
+        collection = self.store.setdefault(place, Collection())
+        if method == "POST":
+            return self._create(place, collection, shape, body, link, route)
+        if method != "GET":
+            return None
+        page, count, following = listed(list(collection.entities.values()), options)
+        value = [self._shown(place, e, options) for e in page]
+        answer: dict[str, Any] = {}
+        if options.get("$count", "").lower() == "true":
+            answer["@odata.count"] = count
+        answer["value"] = value
+        if following is not None:
+            kept = [(k, v) for k, v in options.items() if k not in ("$skip", "$skiptoken")]
+            answer["@odata.nextLink"] = link(place, [*kept, ("$skiptoken", str(following))])
+        return Answer(200, answer, self._repaired_header(collection, [e.get(KEY) for e in page]))
+
+    def _create(
+        self,
+        place: str,
+        collection: Collection,
+        shape: Shape,
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer:
+        problem = self.values.problem(body, self.types.resource(shape.type), partial=False)
+        if problem:
+            raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
+        entity = _plain(copy.deepcopy(body))
+        key = str(entity.get(KEY) or uuid.uuid4())
+        if key in collection.entities:
+            raise ODataError(409, "Conflict", f"An object with id {key} already exists.")
+        entity[KEY] = key
+        resource = self.types.resource(entity.get("@odata.type")) or self.types.resource(shape.type)
+        known = self.types.properties(resource) if resource else {}
+        stamp = now()
+        for name in _STAMPED:
+            if name in known and not entity.get(name):
+                entity[name] = stamp
+        self._put(collection, key, entity)
+        status = int(route["status"]) if int(route["status"]) in (200, 201) else 201
+        return Answer(status, dict(entity), {"Location": link(f"{place}/{key}", [])})
+
+    def _item(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        owner, _, key = place.rpartition("/")
+        collection = self.store.get(owner)
+        entity = collection.entities.get(key) if collection is not None else None
+        if entity is None or collection is None:
+            raise ODataError(404, "NotFound", f"Resource '{key}' does not exist.")
+        status = int(route["status"])
+        if method == "GET":
+            shown = self._shown(place, entity, options)
+            return Answer(200, shown, self._repaired_header(collection, [key]))
+        if method == "DELETE":
+            del collection.entities[key]
+            kept: dict[str, Any]
+            for kept in (self.store, self.singletons, self.media):
+                for below in [p for p in kept if p.startswith(place + "/")]:
+                    del kept[below]
+            self.clock += 1
+            collection.removed[key] = self.clock
+            collection.versions.pop(key, None)
+            return Answer(204)
+        if method in ("PATCH", "PUT"):
+            resource = self.types.resource(entity.get("@odata.type")) or self.types.resource(
+                shape.type
+            )
+            problem = self.values.problem(body, resource, partial=method == "PATCH")
+            if problem:
+                raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
+            updated = dict(entity) if method == "PATCH" else {KEY: key}
+            updated.update(_plain(copy.deepcopy(body)))
+            updated[KEY] = key
+            if "lastModifiedDateTime" in (self.types.properties(resource) if resource else {}):
+                updated["lastModifiedDateTime"] = now()
+            self._put(collection, key, updated)
+            collection.repaired.pop(key, None)
+            if status in (204, 0) or status >= 300:
+                return Answer(204)
+            return Answer(200, dict(updated))
+        return None
+
+    def _singleton(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        entity = self.singletons.get(place)
+        if method == "GET":
+            return None if entity is None else Answer(200, self._shown(place, entity, options))
+        if method in ("PATCH", "PUT"):
+            problem = self.values.problem(body, self.types.resource(shape.type), method == "PATCH")
+            if problem:
+                raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
+            updated = dict(entity or {}) if method == "PATCH" else {}
+            updated.update(_plain(copy.deepcopy(body)))
+            self.singletons[place] = updated
+            return Answer(204) if int(route["status"]) in (204, 0) else Answer(200, dict(updated))
+        return None
+
+    def _count(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        owner = place.rsplit("/", 1)[0]
+        if method != "GET" or owner not in self.store:
+            return None
+        _, count, _ = listed(list(self.store[owner].entities.values()), options)
+        return Answer(200, str(count).encode(), media_type="text/plain")
+
+    def _delta(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        owner = place.rsplit("/", 1)[0]
+        if method != "GET":
+            return None
+        collection = self.store.setdefault(owner, Collection())
+        since = (
+            _whole_number("$deltatoken", options["$deltatoken"]) if "$deltatoken" in options else 0
+        )
+        changed = [
+            dict(collection.entities[k]) for k, v in collection.versions.items() if v > since
+        ]
+        gone = [
+            {KEY: k, "@removed": {"reason": "deleted"}}
+            for k, v in collection.removed.items()
+            if v > since
+        ]
+        fields = options.get("$select")
+        value = [select(e, fields.split(",")) if fields else e for e in changed] + gone
+        return Answer(
+            200,
+            {"value": value, "@odata.deltaLink": link(place, [("$deltatoken", str(self.clock))])},
+        )
+
+    def _media(
+        self,
+        method: str,
+        place: str,
+        shape: Shape,
+        options: dict[str, str],
+        body: Any,
+        link: Any,
+        route: Mapping[str, Any],
+    ) -> Answer | None:
+        if method == "PUT":
+            data = body if isinstance(body, bytes) else _as_bytes(body)
+            self.media[place] = (data, "application/octet-stream")
+            return None  # the documented answer (the item's metadata) follows
+        if method == "GET" and place in self.media:
+            data, media_type = self.media[place]
+            return Answer(200, data, media_type=media_type)
+        return None
+
+    # ----- helpers
+
+    def _parent_exists(self, place: str) -> None:
+        """A collection under an entity (`/groups/G/threads`) is made only while the
+        entity is there: 404 when the twin knows the entity's collection but not the
+        entity. (The documented collections are there from the start; a DELETE takes
+        what is under the entity with it.)"""
+        owner, _, _ = place.rpartition("/")
+        grand, _, key = owner.rpartition("/")
+        parent = self.store.get(grand)
+        if parent is not None and key not in parent.entities:
+            raise ODataError(404, "NotFound", f"Resource '{key}' does not exist.")
+
+    def _shown(
+        self, place: str, entity: Mapping[str, Any], options: Mapping[str, str]
+    ) -> dict[str, Any]:
+        shown = dict(entity)
+        expand = [
+            e.strip().split("(")[0] for e in options.get("$expand", "").split(",") if e.strip()
+        ]
+        for name in expand:
+            if name == "*":
+                continue
+            key = entity.get(KEY)
+            base = f"{place}/{key}" if key is not None and not place.endswith(f"/{key}") else place
+            related = self.store.get(f"{base}/{name.casefold()}")
+            if related is not None:
+                shown[name] = list(related.entities.values())
+            elif f"{base}/{name.casefold()}" in self.singletons:
+                shown[name] = self.singletons[f"{base}/{name.casefold()}"]
+        if "$select" in options:
+            shown = select(shown, options["$select"].split(",") + expand)
+        return shown
+
+    @staticmethod
+    def _repaired_header(collection: Collection, keys: Iterable[Any]) -> dict[str, str]:
+        places = [
+            f"{key}:{where}" for key in keys for where in collection.repaired.get(str(key), [])
+        ]
+        return {REPAIRED_HEADER: ", ".join(places)[:4000]} if places else {}
+
+
+def _plain(value: Any) -> Any:
+    """JSON data without the docs' `@odata.context` / `@odata.etag` of another service."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in ("@odata.context",)}
+    return value
+
+
+def _as_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    import json
+
+    return json.dumps(body).encode("utf-8")

@@ -1,0 +1,228 @@
+"""The stateful twin (`generator/emit/twin.py`, `docgen serve --mode stateful`): its
+query engine and value repair as units, and CRUD flows on the sample over HTTP."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.emit.shapes import Types
+from generator.emit.twin import ODataError, Values, listed, order, parse_filter, query_options
+from generator.model.types import ApiModel
+from generator.pipeline.run import load_model
+from generator.serve import running, stub_app
+
+GROUPS = Path(__file__).resolve().parent.parent / "samples" / "groups"
+DOCUMENTED_GROUP = "02bd9fd6-8f93-4758-87c3-1fb73740a315"
+
+PEOPLE = [
+    {"id": "1", "name": "Ada", "age": 36, "city": {"name": "London"}, "admin": True},
+    {"id": "2", "name": "alan", "age": 41, "city": {"name": "Wilmslow"}, "admin": False},
+    {"id": "3", "name": "Grace", "age": 85, "city": None, "admin": False},
+]
+
+
+def _ids(items: list[dict[str, Any]]) -> list[str]:
+    return [i["id"] for i in items]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("name eq 'ada'", ["1"]),  # strings compare without case, as the directory does
+        ("age gt 40", ["2", "3"]),
+        ("age ge 41 and admin eq false", ["2", "3"]),
+        ("age lt 40 or name eq 'Grace'", ["1", "3"]),
+        ("not (age lt 40)", ["2", "3"]),
+        ("name ne 'Ada'", ["2", "3"]),
+        ("startswith(name, 'a')", ["1", "2"]),
+        ("endswith(name,'CE')", ["3"]),
+        ("contains(name, 'la')", ["2"]),
+        ("city/name eq 'London'", ["1"]),
+        ("city eq null", ["3"]),
+        ("id in ('1', '3')", ["1", "3"]),
+        ("name eq 'O''Brien'", []),
+    ],
+)
+def test_filter(expression: str, expected: list[str]) -> None:
+    keep = parse_filter(expression)
+    assert _ids([p for p in PEOPLE if keep(p)]) == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["name eq", "(age gt 3", "frobnicate(name, 'x')", "members/any(m:m eq 'x')", "name 'x'"],
+)
+def test_a_filter_the_twin_cannot_read_is_a_400(expression: str) -> None:
+    with pytest.raises(ODataError) as raised:
+        parse_filter(expression)
+    assert raised.value.status == 400 and "$filter" in raised.value.message
+
+
+def test_orderby_select_and_paging() -> None:
+    assert _ids(order(list(PEOPLE), "age desc")) == ["3", "2", "1"]
+    assert _ids(order(list(PEOPLE), "city/name")) == ["1", "2", "3"]  # missing last
+    many = [{"id": str(i), "n": i} for i in range(250)]
+    page, count, following = listed(many, {"$orderby": "n desc"})
+    assert (len(page), count, following, page[0]["n"]) == (100, 250, 100, 249)
+    page, _, following = listed(many, {"$skiptoken": "200"})
+    assert (_ids(page)[0], len(page), following) == ("200", 50, None)
+    page, count, following = listed(many, {"$top": "3", "$filter": "n ge 10"})
+    assert (_ids(page), count, following) == (["10", "11", "12"], 240, None)
+    with pytest.raises(ODataError, match=r"\$top must be a whole number"):
+        listed(many, {"$top": "-1"})
+
+
+def test_unsupported_options_are_named_and_function_parameters_are_not_options() -> None:
+    assert query_options([("$TOP", "2"), ("period", "D7")]) == {"$top": "2"}
+    with pytest.raises(ODataError, match=r"\$apply is not supported"):
+        query_options([("$apply", "groupby((name))")])
+
+
+TYPES = {
+    "resources": {
+        "ns.event": {
+            "base": None,
+            "abstract": False,
+            "properties": [
+                ["id", "Edm.String", False, False],
+                ["start", "Edm.DateTimeOffset", False, False],
+                ["owner", "Edm.Guid", False, False],
+                ["allDay", "Edm.Boolean", False, False],
+                ["kind", "ns.kind", False, False],
+                ["tags", "Edm.Int32", True, False],
+                ["place", "ns.place", False, False],
+            ],
+        },
+        "ns.place": {"base": None, "abstract": False, "properties": [["at", "Edm.Date", 0, 0]]},
+    },
+    "enums": {"ns.kind": {"members": ["single", "series"], "flags": False}},
+}
+
+
+def test_documented_values_that_do_not_fit_their_type_are_repaired() -> None:
+    """`"datetime-value"`, `"Boolean"`, `"id-value"` for a GUID: replaced with valid values,
+    each place named; values that fit are left as the docs wrote them."""
+    values = Values(Types(TYPES))
+    event = {
+        "id": "x",
+        "start": "datetime-value",
+        "owner": "id-value",
+        "allDay": "Boolean",
+        "kind": "series",
+        "tags": [1, "two"],
+        "place": {"at": "2020-01-31"},
+    }
+    repaired = values.repair(event, "ns.event", False, "")
+    assert repaired == ["start", "owner", "allDay", "tags[1]"]
+    assert event["start"] == "2000-01-01T00:00:00Z" and event["allDay"] is False
+    assert event["kind"] == "series" and event["place"] == {"at": "2020-01-31"}
+    assert values.repair(event, "ns.event", False, "") == []
+    assert values.problem({"allDay": "yes"}, "ns.event", partial=True)
+    assert "not a property" in str(values.problem({"color": "red"}, "ns.event", partial=True))
+    assert values.problem({"start": "2021-05-01T10:00:00Z"}, "ns.event", partial=True) is None
+
+
+@pytest.fixture(scope="module")
+def groups_model() -> ApiModel:
+    return load_model(GROUPS)
+
+
+@pytest.fixture
+def twin(groups_model: ApiModel) -> Iterator[Any]:
+    from fastapi.testclient import TestClient  # (starlette's, on httpx)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with TestClient(stub_app(groups_model, mode="stateful"), base_url="http://twin") as client:
+            yield client
+
+
+def test_create_get_patch_list_filter_delete_a_group(twin: Any) -> None:
+    documented = twin.get("/v1.0/groups").json()["value"]
+    assert documented  # seeded from the docs' examples
+    made = twin.post("/v1.0/groups", json={"displayName": "Twin", "mailEnabled": False})
+    assert made.status_code == 201
+    group = made.json()
+    assert group["id"] and group["displayName"] == "Twin" and group["createdDateTime"]
+    assert made.headers["location"] == f"http://twin/v1.0/groups/{group['id']}"
+    assert made.headers["request-id"]
+    assert twin.get(f"/v1.0/groups/{group['id']}").json() == group
+    assert twin.get(f"/v1.0/groups/{group['id']}?$select=displayName").json() == {
+        "id": group["id"],
+        "displayName": "Twin",
+    }
+    found = twin.get("/v1.0/groups", params={"$filter": "displayName eq 'twin'", "$count": "true"})
+    assert found.json()["@odata.count"] == 1 and _ids(found.json()["value"]) == [group["id"]]
+    bad = twin.post("/v1.0/groups", json={"displayName": "X", "mailEnabled": "no"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "BadRequest"
+    assert twin.get("/v1.0/groups?$levels=2").json()["error"]["message"] == (
+        "The query option $levels is not supported."
+    )
+    listed_now = _ids(twin.get("/v1.0/groups").json()["value"])
+    assert listed_now == [*_ids(documented), group["id"]]
+    counted = twin.get("/v1.0/groups/$count", headers={"ConsistencyLevel": "eventual"})
+    assert counted.text == str(len(listed_now))
+    assert counted.headers["content-type"].startswith("text/plain")
+    assert twin.delete(f"/v1.0/groups/{group['id']}").status_code == 405  # not documented
+
+
+def test_a_thread_created_under_a_group_is_listed_under_that_group_only(twin: Any) -> None:
+    group = twin.post("/v1.0/groups", json={"displayName": "Threads"}).json()["id"]
+    body = {"topic": "Hello", "posts": [{"body": {"contentType": "html", "content": "Hi"}}]}
+    made = twin.post(f"/v1.0/groups/{group}/threads", json=body)
+    assert made.status_code == 201
+    thread = made.json()["id"]
+    assert _ids(twin.get(f"/v1.0/groups/{group}/threads").json()["value"]) == [thread]
+    documented = twin.get(f"/v1.0/groups/{DOCUMENTED_GROUP}/threads").json()["value"]
+    assert thread not in _ids(documented)
+    patched = twin.patch(f"/v1.0/groups/{group}/threads/{thread}", json={"topic": "Bye"})
+    assert patched.status_code in (200, 204)
+    assert twin.get(f"/v1.0/groups/{group}/threads/{thread}").json()["topic"] == "Bye"
+    assert twin.delete(f"/v1.0/groups/{group}/threads/{thread}").status_code == 204
+    missing = twin.get(f"/v1.0/groups/{group}/threads/{thread}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "NotFound"
+    assert twin.post("/v1.0/groups/no-such-group/threads", json=body).status_code == 404
+
+
+def test_documented_values_are_repaired_in_answers_and_reset_forgets(twin: Any) -> None:
+    """The sample's list-threads example answers `"lastDeliveredDateTime":
+    "datetime-value"` (for a request on `/groups/{id}/threads`, as the docs write it)."""
+    answer = twin.get("/v1.0/groups/{id}/threads")
+    assert "lastDeliveredDateTime" in answer.headers["x-docgen-repaired"]
+    for thread in answer.json()["value"]:
+        assert thread["lastDeliveredDateTime"] != "datetime-value"
+    made = twin.post("/v1.0/groups", json={"displayName": "Gone"}).json()["id"]
+    assert twin.post("/_docgen/reset").status_code == 204
+    assert twin.get(f"/v1.0/groups/{made}").status_code == 404
+
+
+def test_examples_mode_is_unchanged(groups_model: ApiModel) -> None:
+    """The default mode answers with the documented example, whatever was sent before."""
+    from fastapi.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client = TestClient(stub_app(groups_model))
+    made = client.post("/v1.0/groups", json={"displayName": "Twin"})
+    assert made.status_code == 201 and made.headers.get("x-docgen-example")
+    assert client.get("/v1.0/groups/whatever").headers.get("x-docgen-example")
+    assert client.post("/_docgen/reset").status_code == 404
+
+
+def test_a_twin_runs_in_process_on_a_free_port(groups_model: ApiModel) -> None:
+    """`generator.serve.running`: what a test suite's fixture starts and resets."""
+    with running(groups_model) as served:
+        assert served.base_url.endswith("/v1.0")
+        made = httpx.post(f"{served.base_url}/groups", json={"displayName": "Live"})
+        assert made.status_code == 201
+        group = made.json()["id"]
+        assert httpx.get(f"{served.base_url}/groups/{group}").json()["displayName"] == "Live"
+        served.reset()
+        assert httpx.get(f"{served.base_url}/groups/{group}").status_code == 404
