@@ -33,7 +33,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 KEY = "id"  # the key of the API's entities (OData's `entity`)
 PAGE_SIZE = 100  # entities a list answers at most without `$top`
@@ -536,6 +536,18 @@ class Shape:
     type: str | None  # the entity type
 
 
+class Asked(NamedTuple):
+    """A request as the twin's handlers read it."""
+
+    method: str
+    place: str  # the store path (see `Twin.place`)
+    shape: Shape
+    options: dict[str, str]  # the OData options
+    body: Any
+    link: Callable[[str, list[tuple[str, str]]], str]  # a URL on the twin
+    route: Mapping[str, Any]
+
+
 def _segments(path: str) -> list[str]:
     return [s for s in path.strip("/").split("/") if s]
 
@@ -695,19 +707,11 @@ class Twin:
             shape = Shape("count", shape.owner, shape.type)
         with self.lock:
             handler = getattr(self, f"_{shape.kind}")
-            answer: Answer | None = handler(method, place, shape, options, body, link, route)
+            answer: Answer | None = handler(Asked(method, place, shape, options, body, link, route))
             return answer
 
-    def _collection(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _collection(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         if place not in self.store:
             self._parent_exists(place)
         collection = self.store.setdefault(place, Collection())
@@ -753,16 +757,8 @@ class Twin:
         status = int(route["status"]) if int(route["status"]) in (200, 201) else 201
         return Answer(status, dict(entity), {"Location": link(f"{place}/{key}", [])})
 
-    def _item(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _item(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         owner, _, key = place.rpartition("/")
         collection = self.store.get(owner)
         entity = collection.entities.get(key) if collection is not None else None
@@ -801,16 +797,8 @@ class Twin:
             return Answer(200, dict(updated))
         return None
 
-    def _singleton(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _singleton(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         entity = self.singletons.get(place)
         if method == "GET":
             return None if entity is None else Answer(200, self._shown(place, entity, options))
@@ -824,32 +812,16 @@ class Twin:
             return Answer(204) if int(route["status"]) in (204, 0) else Answer(200, dict(updated))
         return None
 
-    def _count(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _count(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         owner = place.rsplit("/", 1)[0]
         if method != "GET" or owner not in self.store:
             return None
         _, count, _ = listed(list(self.store[owner].entities.values()), options)
         return Answer(200, str(count).encode(), media_type="text/plain")
 
-    def _delta(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _delta(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         owner = place.rsplit("/", 1)[0]
         if method != "GET":
             return None
@@ -872,16 +844,8 @@ class Twin:
             {"value": value, "@odata.deltaLink": link(place, [("$deltatoken", str(self.clock))])},
         )
 
-    def _media(
-        self,
-        method: str,
-        place: str,
-        shape: Shape,
-        options: dict[str, str],
-        body: Any,
-        link: Any,
-        route: Mapping[str, Any],
-    ) -> Answer | None:
+    def _media(self, asked: Asked) -> Answer | None:
+        method, place, shape, options, body, link, route = asked
         if method == "PUT":
             data = body if isinstance(body, bytes) else _as_bytes(body)
             self.media[place] = (data, "application/octet-stream")
