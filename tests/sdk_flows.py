@@ -21,6 +21,7 @@ from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.models.password_profile import PasswordProfile
 from msgraph.generated.models.post import Post
+from msgraph.generated.models.reference_create import ReferenceCreate
 from msgraph.generated.models.user import User
 
 
@@ -115,6 +116,21 @@ async def thread_in_group(graph: GraphServiceClient) -> None:
     assert listed is not None and [t.id for t in listed.value or []] == [thread.id], "listed"
 
 
+async def group_members_ref(graph: GraphServiceClient) -> None:
+    group = await graph.groups.post(_new_group(f"Members{uuid.uuid4().hex[:6]}"))
+    nick = f"member{uuid.uuid4().hex[:6]}"
+    user = await graph.users.post(User(display_name="Member", mail_nickname=nick))
+    assert group is not None and group.id and user is not None and user.id
+    members = graph.groups.by_group_id(group.id).members
+    url = f"https://graph.microsoft.com/v1.0/directoryObjects/{user.id}"
+    await members.ref.post(ReferenceCreate(odata_id=url))
+    listed = await members.get()
+    assert listed is not None and [m.id for m in listed.value or []] == [user.id], "member"
+    await members.by_directory_object_id(user.id).ref.delete()
+    listed = await members.get()
+    assert listed is not None and not listed.value, "the reference is still there"
+
+
 async def event_under_me(graph: GraphServiceClient) -> None:
     subject = f"Standup {uuid.uuid4().hex[:6]}"
     made = await graph.me.events.post(Event(subject=subject))
@@ -164,6 +180,7 @@ FLOWS: list[Callable[[GraphServiceClient], Awaitable[None]]] = [
     group_paging,
     user_create_read,
     thread_in_group,
+    group_members_ref,
     event_under_me,
     users_delta,
     drive_content,

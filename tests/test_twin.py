@@ -226,3 +226,113 @@ def test_a_twin_runs_in_process_on_a_free_port(groups_model: ApiModel) -> None:
         assert httpx.get(f"{served.base_url}/groups/{group}").json()["displayName"] == "Live"
         served.reset()
         assert httpx.get(f"{served.base_url}/groups/{group}").status_code == 404
+
+
+def test_an_alias_leads_to_the_entity_it_stands_for(tmp_path: Path) -> None:
+    """`/me` stands for `/users/{id}`: the documented `GET /me` answer is a user of
+    `/users`, and what is created under `/me` is there under `/users/<its id>`."""
+    from generator.config import load_config
+    from tests.test_aliases import USER, _method
+
+    pages = {
+        "resources/user.md": USER,
+        "api/user-get.md": _method(["GET /me", "GET /users/{id}"], example="/me"),
+        "api/user-list-events.md": _method(["GET /me/events", "GET /users/{id}/events"]).replace(
+            "object in the response", "collection in the response"
+        ),
+        "api/user-post-events.md": _method(["POST /me/events", "POST /users/{id}/events"]),
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    model = load_model(tmp_path, load_config(tmp_path, aliases={"/me": "/users/{id}"}))
+    assert [(a.prefix, a.target) for a in model.aliases] == [("/me", "/users/{id}")]
+    from fastapi.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client = TestClient(stub_app(model, mode="stateful"))
+    assert client.get("/v1.0/me").json()["id"] == "1"
+    assert client.get("/v1.0/users/1").json()["id"] == "1"
+    made = client.post("/v1.0/me/events", json={"id": "e1"})
+    assert made.status_code == 200  # as documented (the service's own is 201)
+    assert made.headers["location"].endswith("/v1.0/users/1/events/e1")
+    assert _ids(client.get("/v1.0/users/1/events").json()["value"]) == ["e1"]
+    assert _ids(client.get("/v1.0/me/events").json()["value"]) == ["e1"]
+
+
+def test_a_documented_answer_the_twin_gives_is_repaired_too() -> None:
+    """Actions and functions get their documented answer: repaired, where it names where."""
+    from generator.emit.twin import Twin
+
+    twin = Twin([], {}, Types(TYPES))
+    body = {"value": [{"id": "a", "start": "datetime-value"}, {"id": "b"}]}
+    fixed, places = twin.repaired(body, "ns.event", True)
+    assert places == ["value[0].start"] and fixed["value"][0]["start"] == "2000-01-01T00:00:00Z"
+    assert body["value"][0]["start"] == "datetime-value"  # the documented body is kept
+    assert twin.repaired({"id": "c", "allDay": "Boolean"}, "ns.event", False)[1] == ["allDay"]
+    assert twin.repaired({"x": 1}, "Edm.String", False) == ({"x": 1}, [])
+
+
+def _collection(syntax: list[str], returns: str) -> str:
+    from tests.test_aliases import _method
+
+    return _method(syntax, returns=returns).replace("object in the response", "collection in")
+
+
+def test_references_add_and_remove_entities_of_other_collections(tmp_path: Path) -> None:
+    """`POST .../members/$ref` with an `@odata.id` lists an entity the twin has under the
+    relationship; `DELETE .../members/{id}/$ref` takes it out again (the user stays)."""
+    from generator.config import load_config
+    from tests.test_aliases import USER, _method
+
+    pages = {
+        "resources/user.md": USER,
+        "resources/group.md": USER.replace("user", "group"),
+        "api/group-list.md": _collection(["GET /groups"], "group"),
+        "api/group-post.md": _method(["POST /groups"], returns="group"),
+        "api/user-list.md": _collection(["GET /users"], "user"),
+        "api/user-post.md": _method(["POST /users"]),
+        "api/user-get.md": _method(["GET /users/{id}"]),
+        "api/group-list-members.md": _collection(["GET /groups/{id}/members"], "user"),
+        "api/group-add-member.md": _method(["POST /groups/{id}/members/$ref"]),
+        "api/group-remove-member.md": _method(["DELETE /groups/{id}/members/{user-id}/$ref"]),
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    from fastapi.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client = TestClient(stub_app(load_model(tmp_path, load_config(tmp_path)), mode="stateful"))
+    group = client.post("/v1.0/groups", json={}).json()["id"]
+    user = client.post("/v1.0/users", json={}).json()["id"]
+    ref = {"@odata.id": f"https://api.test/v1.0/users/{user}"}
+    assert client.post(f"/v1.0/groups/{group}/members/$ref", json=ref).status_code == 204
+    assert _ids(client.get(f"/v1.0/groups/{group}/members").json()["value"]) == [user]
+    again = client.post(f"/v1.0/groups/{group}/members/$ref", json=ref)
+    assert again.status_code == 400
+    assert client.delete(f"/v1.0/groups/{group}/members/{user}/$ref").status_code == 204
+    assert client.get(f"/v1.0/groups/{group}/members").json()["value"] == []
+    assert client.get(f"/v1.0/users/{user}").status_code == 200
+    gone = {"@odata.id": "https://api.test/v1.0/users/nobody"}
+    assert client.post(f"/v1.0/groups/{group}/members/$ref", json=gone).status_code == 404
+
+
+def test_a_json_batch_answers_each_request_in_order(twin: Any) -> None:
+    batch = {
+        "requests": [
+            {"id": "1", "method": "POST", "url": "/groups", "body": {"displayName": "Batch"}},
+            {"id": "2", "method": "GET", "url": "/groups?$filter=displayName eq 'Batch'"},
+            {"id": "3", "method": "GET", "url": "groups/no-such-group"},
+        ]
+    }
+    answer = twin.post("/v1.0/$batch", json=batch)
+    assert answer.status_code == 200
+    made, found, missing = answer.json()["responses"]
+    assert (made["id"], made["status"], made["body"]["displayName"]) == ("1", 201, "Batch")
+    assert _ids(found["body"]["value"]) == [made["body"]["id"]]
+    assert (missing["status"], missing["body"]["error"]["code"]) == (404, "NotFound")
+    too_many = {"requests": [{"id": str(i), "url": "/groups"} for i in range(21)]}
+    assert twin.post("/v1.0/$batch", json=too_many).status_code == 400

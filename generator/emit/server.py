@@ -9,7 +9,8 @@ text for every doc set, and the API as data under `data/`:
 
 - `routes.json`: every endpoint as an anchored, case-insensitive regex (the
   model's own template matcher, `generator.model.paths`), most specific first,
-  with its handler, request body shape, response type and examples;
+  with its handler, request body shape, response type and examples; and the
+  doc set's path aliases (`/me` for `/users/{id}`), which the stateful twin follows;
 - `examples.json`: every documented response the stub can give, by example id;
 - `types.json`: resources (properties, base type) and enums, to check request
   bodies and to synthesise answers for endpoints the docs show no example of.
@@ -235,8 +236,9 @@ def server_data(
         )
         for s in specs
     ]
+    aliases = [[a.prefix, a.target] for a in model.aliases]
     return {
-        "routes": {"routes": routes},
+        "routes": {"routes": routes, "aliases": aliases},
         "examples": examples,
         "types": types_data(model, member),
     }

@@ -5,7 +5,10 @@ it is (`server/<package>/twin.py`), and `docgen serve --mode stateful` runs it
 in-process. The runtime (`runtime.py`) asks the twin first; what it does not
 answer (`None`: functions, actions, `$ref`...) gets the documented answer.
 
-What a route means comes from its template and types alone (`routes.json`):
+What a route means comes from its template and types alone (`routes.json`),
+and the doc set's aliases: `/me` leads to the entity of `/users` that the
+documented `GET /me` answers with, so `/me/events` and `/users/{that id}/events`
+are one collection.
 
 - `.../{key}`: one entity of the collection before it (GET, PATCH, PUT, DELETE);
 - a path that a GET lists a collection at: the collection (GET lists, with
@@ -559,8 +562,21 @@ def _is_param(segment: str) -> bool:
 class Twin:
     """The store and the answers (see the module). Thread-safe: one lock."""
 
-    def __init__(self, routes: list[Mapping[str, Any]], examples: Mapping[str, Any], types: Any):
+    def __init__(
+        self,
+        routes: list[Mapping[str, Any]],
+        examples: Mapping[str, Any],
+        types: Any,
+        aliases: Iterable[tuple[str, str]] | None = None,
+    ):
         self.routes = routes
+        # literal prefixes (`/me`) that stand for one entity of a collection (`/users/{id}`)
+        self.aliases = [
+            (prefix.casefold().rstrip("/"), target)
+            for prefix, target in aliases or ()
+            if "{" not in prefix and _segments(target) and _is_param(_segments(target)[-1])
+        ]
+        self.aliased: dict[str, str] = {}  # prefix -> the store path of its entity
         self.examples = examples
         self.types = types
         self.values = Values(types)
@@ -602,6 +618,8 @@ class Twin:
             return Shape("media", everything, typ)
         if last.lower() == "delta" and parent.casefold() in self.listed_at:
             return Shape("delta", everything[:-1], typ)
+        if last.lower() == "$ref" and route["method"] in ("POST", "DELETE"):
+            return Shape("ref", everything[:-1], typ)
         if last.startswith("$"):
             return Shape("", (), typ)
         if _is_param(last) and (self.types.resource(typ) or parent.casefold() in self.listed_at):
@@ -639,6 +657,47 @@ class Twin:
                 if route["method"] == "GET":
                     for example_id in route["examples"]:
                         self._seed(route, self.examples.get(example_id))
+            self._seed_aliases()
+
+    def _seed_aliases(self) -> None:
+        """Each alias's entity (`/me`: the documented answer to `GET /me`) is also an
+        entity of the target's collection (`/users`), and the alias leads to it there."""
+        self.aliased = {}
+        for prefix, target in self.aliases:
+            entity = self.singletons.get(prefix)
+            key = str(entity.get(KEY) or "") if entity is not None else ""
+            if entity is None or not key:
+                continue
+            owner = "/" + "/".join(s.casefold() for s in _segments(target)[:-1])
+            collection = self.store.setdefault(owner, Collection())
+            if key not in collection.entities:
+                self._put(collection, key, dict(entity))
+            self.aliased[prefix] = f"{owner}/{key}"
+        self.aliased = {prefix: self.unaliased(path) for prefix, path in self.aliased.items()}
+        for place in [p for p in self.store if self.unaliased(p) != p]:
+            moved = self.store.pop(place)
+            kept = self.store.setdefault(self.unaliased(place), Collection())
+            for key, entity in moved.entities.items():
+                if key not in kept.entities:
+                    self._put(kept, key, entity)
+                    if key in moved.repaired:
+                        kept.repaired[key] = moved.repaired[key]
+        for place in [p for p in self.singletons if self.unaliased(p) != p]:
+            self.singletons.setdefault(self.unaliased(place), self.singletons.pop(place))
+
+    def unaliased(self, place: str) -> str:
+        """The store path `place` stands for (`/me/events` -> `/users/<my id>/events`;
+        an alias whose target holds another, `/me/calendar`, is followed through both)."""
+        for _ in range(len(self.aliased)):
+            longest = max(
+                (p for p in self.aliased if place == p or place.startswith(p + "/")),
+                key=len,
+                default=None,
+            )
+            if longest is None:
+                break
+            place = self.aliased[longest] + place[len(longest) :]
+        return place
 
     def _seed(self, route: Mapping[str, Any], example: Mapping[str, Any] | None) -> None:
         shape = self.shape(route)
@@ -705,6 +764,10 @@ class Twin:
             return None
         if shape.kind == "item" and place.endswith("/$count"):  # `/users/$count` as `/users/{id}`
             shape = Shape("count", shape.owner, shape.type)
+        aliased = self.unaliased(place)
+        if aliased != place and shape.kind == "singleton" and aliased in self.aliased.values():
+            shape = Shape("item", shape.owner, shape.type)  # `/me`: an entity of `/users`
+        place = aliased
         with self.lock:
             handler = getattr(self, f"_{shape.kind}")
             answer: Answer | None = handler(Asked(method, place, shape, options, body, link, route))
@@ -844,6 +907,54 @@ class Twin:
             {"value": value, "@odata.deltaLink": link(place, [("$deltatoken", str(self.clock))])},
         )
 
+    def _ref(self, asked: Asked) -> Answer | None:
+        """`POST .../members/$ref` with `{"@odata.id": ".../users/{id}"}` adds a reference
+        to an entity the twin has; `DELETE .../members/{id}/$ref` removes one."""
+        method, place, shape, options, body, link, route = asked
+        place = place.rsplit("/", 1)[0]  # (without `/$ref`)
+        if method == "DELETE":
+            owner, _, key = place.rpartition("/")
+            collection = self.store.get(owner)
+            if collection is None or key not in collection.entities:
+                raise ODataError(404, "NotFound", f"No reference to '{key}' here.")
+            del collection.entities[key]
+            self.clock += 1
+            collection.removed[key] = self.clock
+            collection.versions.pop(key, None)
+            return Answer(204)
+        target = body.get("@odata.id") if isinstance(body, dict) else None
+        if not isinstance(target, str) or not target.strip("/"):
+            raise ODataError(
+                400, "BadRequest", 'A reference needs "@odata.id": the URL of an entity.'
+            )
+        entity = self._referenced(target)
+        if entity is None:
+            raise ODataError(404, "NotFound", f"No entity at {target}.")
+        if place not in self.store:
+            self._parent_exists(place)
+        collection = self.store.setdefault(place, Collection())
+        key = str(entity[KEY])
+        if key in collection.entities:
+            raise ODataError(400, "BadRequest", f"A reference to '{key}' is already there.")
+        self._put(collection, key, dict(entity))
+        return Answer(204)
+
+    def _referenced(self, url: str) -> dict[str, Any] | None:
+        """The entity an `@odata.id` names: its last segment is the key; the collection
+        named by the segment before it first, else any top-level collection with it."""
+        segments = _segments(url.split("://", 1)[-1].split("?", 1)[0])
+        key = segments[-1]
+        named = segments[-2].casefold() if len(segments) > 1 else ""
+        top = sorted(
+            (p for p in self.store if p.count("/") == 1),
+            key=lambda p: p.rsplit("/", 1)[-1] != named,
+        )
+        for place in [*top, *(p for p in self.store if p.count("/") > 1)]:
+            entity = self.store[place].entities.get(key)
+            if entity is not None:
+                return entity
+        return None
+
     def _media(self, asked: Asked) -> Answer | None:
         method, place, shape, options, body, link, route = asked
         if method == "PUT":
@@ -854,6 +965,26 @@ class Twin:
             data, media_type = self.media[place]
             return Answer(200, data, media_type=media_type)
         return None
+
+    def repaired(self, body: Any, typ: str | None, collection: bool) -> tuple[Any, list[str]]:
+        """A documented answer (`{"value": [...]}` for a collection) with the values that
+        do not fit their type repaired, and where (the body is not changed)."""
+        resource = self.types.resource(typ)
+        if resource is None or not isinstance(body, dict):
+            return body, []
+        fixed = copy.deepcopy(body)
+        items = fixed.get("value")
+        if isinstance(items, list) and (
+            collection or "value" not in self.types.properties(resource)
+        ):
+            places = [
+                where
+                for i, item in enumerate(items)
+                for where in self.values.repair(item, typ, False, f"value[{i}]")
+            ]
+        else:
+            places = self.values.repair(fixed, typ, False, "")
+        return fixed, places
 
     # ----- helpers
 

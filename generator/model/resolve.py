@@ -58,6 +58,7 @@ from generator.model.types import (
     Endpoint,
     Enum,
     Example,
+    PathAlias,
     Property,
     Resource,
     TypeRef,
@@ -617,6 +618,11 @@ def resolve(
         endpoints=tuple(sorted(endpoints.values(), key=lambda e: (e.path, e.method))),
         examples=tuple(sorted(examples, key=lambda x: (x.source.file, x.source.line))),
         diagnostics=_unique_in_order(diagnostics),
+        aliases=tuple(
+            sorted(
+                {PathAlias(a.prefix, a.target) for a in aliases}, key=lambda a: (a.prefix, a.target)
+            )
+        ),
     )
     return Resolution(model, work)
 

@@ -163,6 +163,15 @@ class Example(Digested):
 
 
 @dataclass(frozen=True)
+class PathAlias:
+    """`prefix` (`/me`) addresses what `target` (`/users/{id}`) does: declared, or
+    inferred from the docs (see `generator.model.aliases`)."""
+
+    prefix: str
+    target: str
+
+
+@dataclass(frozen=True)
 class ApiModel:
     schema_version: int
     namespace: str
@@ -173,3 +182,4 @@ class ApiModel:
     endpoints: tuple[Endpoint, ...]
     examples: tuple[Example, ...]
     diagnostics: tuple[Diagnostic, ...]
+    aliases: tuple[PathAlias, ...] = ()

@@ -142,7 +142,7 @@ def rendered_key(model: ApiModel, options: BuildOptions, extra: str = "") -> str
 
     digest = hashlib.sha256(_render_salt(options.targets, options.settings, extra).encode())
     digest.update(repr((model.schema_version, model.namespace, model.base_urls)).encode())
-    digest.update(repr(model.pages).encode())
+    digest.update(repr((model.pages, model.aliases)).encode())
     for group in (
         model.resources,
         model.enums,
