@@ -336,3 +336,95 @@ def test_a_json_batch_answers_each_request_in_order(twin: Any) -> None:
     assert (missing["status"], missing["body"]["error"]["code"]) == (404, "NotFound")
     too_many = {"requests": [{"id": str(i), "url": "/groups"} for i in range(21)]}
     assert twin.post("/v1.0/$batch", json=too_many).status_code == 400
+
+
+def test_an_entity_with_an_etag_answers_with_it_and_a_write_changes_it(twin: Any) -> None:
+    group = twin.post("/v1.0/groups", json={"displayName": "Tagged"}).json()["id"]
+    made = twin.post(f"/v1.0/groups/{group}/threads", json={"topic": "T", "@odata.etag": "x"})
+    thread = made.json()["id"]
+    first = made.headers["etag"]
+    assert first.startswith('W/"') and made.json()["@odata.etag"] == first
+    assert twin.get(f"/v1.0/groups/{group}/threads/{thread}").headers["etag"] == first
+    twin.patch(f"/v1.0/groups/{group}/threads/{thread}", json={"topic": "U"})
+    after = twin.get(f"/v1.0/groups/{group}/threads/{thread}").headers["etag"]
+    assert after.startswith('W/"') and after != first
+    assert "etag" not in twin.get(f"/v1.0/groups/{group}").headers  # a group has none
+
+
+def _route(method: str, template: str, collection: bool, examples: list[str]) -> dict[str, Any]:
+    return {
+        "endpoint": f"{method} {template}",
+        "method": method,
+        "template": template,
+        "flexible": False,
+        "status": 200,
+        "response": {"type": "ns.event", "collection": collection},
+        "examples": examples,
+    }
+
+
+def test_the_store_is_seeded_with_the_documented_entities_of_each_routes_type() -> None:
+    """A `{"value": {...}}` answer for one entity is unwrapped; an entity of another type,
+    or one whose kinds do not fit even once repaired, is not seeded (counted)."""
+    from generator.emit.twin import Twin
+
+    def answer(path: str, body: Any) -> dict[str, Any]:
+        request = {"path": path, "query": "", "body": None}
+        return {"request": request, "response": {"status": 200, "json": True, "body": body}}
+
+    examples = {
+        "wrapped": answer("/things/1", {"value": {"id": "1", "start": "datetime-value"}}),
+        "other": answer("/things/2", {"@odata.type": "#ns.place", "id": "2"}),
+        "unfit": answer("/things/3", {"id": "3", "tags": "not a list"}),
+    }
+    routes = [
+        _route("GET", "/things", True, []),
+        _route("GET", "/things/{thing-id}", False, list(examples)),
+    ]
+    twin = Twin(routes, examples, Types(TYPES))
+    assert list(twin.store["/things"].entities) == ["1"]
+    assert twin.store["/things"].entities["1"]["start"] == "2000-01-01T00:00:00Z"
+    assert (twin.repairs, twin.unfit) == (1, 2)
+
+
+def test_an_upload_session_takes_bytes_in_ranges_and_makes_an_entity() -> None:
+    """A POST answering a type with an `uploadUrl` opens a session on the twin; the parts
+    PUT there (`Content-Range`) end in an entity whose `$value` is the bytes."""
+    from generator.emit.twin import Twin
+
+    types = {
+        "resources": {
+            **TYPES["resources"],
+            "ns.session": {
+                "base": None,
+                "abstract": False,
+                "properties": [
+                    ["uploadUrl", "Edm.String", 0, 0],
+                    ["nextExpectedRanges", "Edm.String", 1, 0],
+                ],
+            },
+        },
+        "enums": TYPES["enums"],
+    }
+    session_route = _route("POST", "/things/{id}/attachments/createUploadSession", False, [])
+    session_route["response"] = {"type": "ns.session", "collection": False}
+    twin = Twin(
+        [_route("GET", "/things/{id}/attachments", True, []), session_route], {}, Types(types)
+    )
+    link = lambda path, query: "http://twin" + path  # noqa: E731
+    body = {"AttachmentItem": {"name": "a.txt", "size": 10}}
+    opened = twin.answer(session_route, "/things/1/attachments/createUploadSession", [], body, link)
+    assert opened is not None and opened.body["nextExpectedRanges"] == ["0-"]
+    token = opened.body["uploadUrl"].rsplit("/", 1)[1]
+    part = twin.upload(token, "bytes 0-3/10", b"0123", link)
+    assert (part.status, part.body) == (202, {"nextExpectedRanges": ["4-"]})
+    with pytest.raises(ODataError) as wrong:
+        twin.upload(token, "bytes 5-9/10", b"56789", link)
+    assert wrong.value.status == 416
+    done = twin.upload(token, "bytes 4-9/10", b"456789", link)
+    assert done.status == 201 and done.body["name"] == "a.txt" and done.body["size"] == 10
+    key = done.body["id"]
+    assert twin.media[f"/things/1/attachments/{key}/$value"][0] == b"0123456789"
+    assert list(twin.store["/things/1/attachments"].entities) == [key]
+    with pytest.raises(ODataError):
+        twin.upload(token, "bytes 0-0/1", b"x", link)  # the session has ended

@@ -45,7 +45,13 @@ SUPPORTED_OPTIONS = frozenset(
     {"$filter", "$select", "$orderby", "$top", "$skip", "$skiptoken", "$count", "$search"}
     | {"$expand", "$deltatoken", "$format"}
 )
-_STAMPED = ("createdDateTime", "lastModifiedDateTime")  # set by the twin when the type has them
+_STAMPED = ("createdDateTime", "lastModifiedDateTime")
+UPLOAD_URL = "uploadUrl"  # the property that makes a type an upload session (resumable upload)
+UPLOADS_PATH = "/_docgen/uploads/"  # where the twin takes the bytes of its upload sessions
+BYTES = "application/octet-stream"
+_CONTENT_RANGE = re.compile(
+    r"^bytes\s+(\d+)-(\d+)/(\d+)$", re.IGNORECASE
+)  # set by the twin when the type has them
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -530,6 +536,15 @@ class Collection:
     repaired: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class Upload:
+    """An upload session: where its entity goes, the bytes so far, the name asked for."""
+
+    place: str
+    data: bytearray
+    name: str | None
+
+
 @dataclass(frozen=True)
 class Shape:
     """What a route is to the twin (see the module)."""
@@ -587,11 +602,14 @@ class Twin:
             if r["method"] == "GET" and r["response"] and r["response"]["collection"]
         }
         self._shapes: dict[str, Shape] = {}
+        self._fit: dict[int, bool] = {}  # documented responses (kept in `examples`) that fit
         self.store: dict[str, Collection] = {}
         self.singletons: dict[str, dict[str, Any]] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
+        self.uploads: dict[str, Upload] = {}
         self.clock = 0
-        self.repairs = 0  # documented values repaired when seeding
+        self.repairs = 0  # documented entities with values repaired when seeding
+        self.unfit = 0  # documented answers not seeded: not of their route's type
         self.reset()
 
     # ----- what a route is
@@ -607,6 +625,9 @@ class Twin:
         segments = _segments(template)
         response = route.get("response") or {}
         typ = response.get("type")
+        resource = self.types.resource(typ)
+        if route["method"] == "POST" and resource and UPLOAD_URL in self.types.properties(resource):
+            return Shape("session", (), typ)  # `createUploadSession`: see `upload`
         if route.get("flexible") or not segments or any("(" in s for s in segments):
             return Shape("", (), typ)
         last = segments[-1]
@@ -651,8 +672,8 @@ class Twin:
     def reset(self) -> None:
         """Forget every change: the store as the documented examples seed it."""
         with self.lock:
-            self.store, self.singletons, self.media = {}, {}, {}
-            self.clock, self.repairs = 0, 0
+            self.store, self.singletons, self.media, self.uploads = {}, {}, {}, {}
+            self.clock, self.repairs, self.unfit = 0, 0, 0
             for route in self.routes:
                 if route["method"] == "GET":
                     for example_id in route["examples"]:
@@ -715,20 +736,42 @@ class Twin:
         elif shape.kind == "item":
             self._seed_entity(place.rsplit("/", 1)[0], body, shape.type, place.rsplit("/", 1)[1])
         else:
-            entity = copy.deepcopy(body)
-            repaired = self.values.repair(entity, shape.type, False, "")
-            self.repairs += bool(repaired)
-            self.singletons.setdefault(place, _plain(entity))
+            fitted = self._fitted(body, shape.type)
+            if fitted is not None:
+                self.singletons.setdefault(place, fitted[0])
+
+    def _fitted(self, body: Any, typ: str | None) -> tuple[dict[str, Any], list[str]] | None:
+        """A documented entity as the twin keeps it: values that do not fit repaired (and
+        where), `{"value": {...}}` for one entity unwrapped; None when it is not one of
+        `typ` even then (an entity of another type, kinds that still do not match)."""
+        resource = self.types.resource(typ)
+        if resource is None or not isinstance(body, dict):
+            return None
+        if "value" in body and "value" not in self.types.properties(resource):
+            if not isinstance(body["value"], dict) or any(
+                k[:1] != "@" for k in body if k != "value"
+            ):
+                self.unfit += 1
+                return None
+            body = body["value"]  # `{"value": {...}}` for one entity (Intune's pages)
+        derived = self.types.resource(body.get("@odata.type"))
+        if derived is not None and not self.types.derives(derived, resource):
+            self.unfit += 1
+            return None
+        entity = _plain(copy.deepcopy(body))
+        repaired = self.values.repair(entity, resource, False, "")
+        if self.types.check(entity, resource, False, "body") is not None:
+            self.unfit += 1
+            return None
+        self.repairs += bool(repaired)
+        return entity, repaired
 
     def _seed_entity(self, place: str, body: Any, typ: str | None, key: str | None = None) -> None:
-        if not isinstance(body, dict):
+        key = str(body.get(KEY) or key or "") if isinstance(body, dict) else ""
+        fitted = self._fitted(body, typ) if key else None
+        if fitted is None:
             return
-        key = str(body.get(KEY) or key or "")
-        if not key:
-            return
-        entity = _plain(copy.deepcopy(body))
-        repaired = self.values.repair(entity, typ, False, "")
-        self.repairs += bool(repaired)
+        entity, repaired = fitted
         collection = self.store.setdefault(place, Collection())
         if key not in collection.entities:
             entity.setdefault(KEY, key)
@@ -736,8 +779,15 @@ class Twin:
             if repaired:
                 collection.repaired[key] = repaired
 
-    def _put(self, collection: Collection, key: str, entity: dict[str, Any]) -> None:
+    def _put(
+        self, collection: Collection, key: str, entity: dict[str, Any], written: bool = False
+    ) -> None:
+        """Keep `entity`; `written` (by a request): its ETag, if it has one, changes."""
         self.clock += 1
+        if written and "@odata.etag" in entity:
+            entity["@odata.etag"] = f'W/"{self.clock}"'
+        if written and "eTag" in entity:
+            entity["eTag"] = f'"{key},{self.clock}"'
         collection.entities[key] = entity
         collection.versions[key] = self.clock
         collection.removed.pop(key, None)
@@ -760,6 +810,8 @@ class Twin:
         options = query_options(query)
         method = str(route["method"])
         place = self.place(route, path)
+        if shape.kind == "session":  # (any path, `root:/a.txt:` forms too)
+            place = "/" + "/".join(_segments(path.casefold()))
         if place is None:
             return None
         if shape.kind == "item" and place.endswith("/$count"):  # `/users/$count` as `/users/{id}`
@@ -816,9 +868,12 @@ class Twin:
         for name in _STAMPED:
             if name in known and not entity.get(name):
                 entity[name] = stamp
-        self._put(collection, key, entity)
+        if "eTag" in known:
+            entity.setdefault("eTag", "")
+        self._put(collection, key, entity, written=True)
         status = int(route["status"]) if int(route["status"]) in (200, 201) else 201
-        return Answer(status, dict(entity), {"Location": link(f"{place}/{key}", [])})
+        headers = {"Location": link(f"{place}/{key}", []), **_etag(entity)}
+        return Answer(status, dict(entity), headers)
 
     def _item(self, asked: Asked) -> Answer | None:
         method, place, shape, options, body, link, route = asked
@@ -830,7 +885,7 @@ class Twin:
         status = int(route["status"])
         if method == "GET":
             shown = self._shown(place, entity, options)
-            return Answer(200, shown, self._repaired_header(collection, [key]))
+            return Answer(200, shown, {**self._repaired_header(collection, [key]), **_etag(entity)})
         if method == "DELETE":
             del collection.entities[key]
             kept: dict[str, Any]
@@ -853,11 +908,11 @@ class Twin:
             updated[KEY] = key
             if "lastModifiedDateTime" in (self.types.properties(resource) if resource else {}):
                 updated["lastModifiedDateTime"] = now()
-            self._put(collection, key, updated)
+            self._put(collection, key, updated, written=True)
             collection.repaired.pop(key, None)
             if status in (204, 0) or status >= 300:
                 return Answer(204)
-            return Answer(200, dict(updated))
+            return Answer(200, dict(updated), _etag(updated))
         return None
 
     def _singleton(self, asked: Asked) -> Answer | None:
@@ -955,16 +1010,79 @@ class Twin:
                 return entity
         return None
 
+    def _session(self, asked: Asked) -> Answer | None:
+        """An upload session: its `uploadUrl` on the twin; the bytes PUT there (see
+        `upload`) become an entity of the collection the session was asked of."""
+        method, place, shape, options, body, link, route = asked
+        token = uuid.uuid4().hex
+        named = [v.get("name") for v in (body or {}).values() if isinstance(v, dict)]
+        name = next((n for n in named if isinstance(n, str)), None)
+        self.uploads[token] = Upload(place.rsplit("/", 1)[0], bytearray(), name)
+        expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        session = {
+            UPLOAD_URL: link(f"{UPLOADS_PATH}{token}", []),
+            "expirationDateTime": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "nextExpectedRanges": ["0-"],
+        }
+        status = int(route["status"]) if int(route["status"]) in (200, 201) else 200
+        return Answer(status, session)
+
+    def upload(
+        self, token: str, content_range: str, data: bytes, link: Callable[..., str]
+    ) -> Answer:
+        """A part of an upload (`Content-Range: bytes a-b/total`): 202 with the next
+        range expected, or, with the last part, 201 and the entity made of it."""
+        with self.lock:
+            upload = self.uploads.get(token)
+            if upload is None:
+                raise ODataError(404, "NotFound", "No such upload session (it ended or was reset).")
+            m = _CONTENT_RANGE.match(content_range.strip())
+            if m is None:
+                raise ODataError(400, "BadRequest", "Content-Range must be bytes FIRST-LAST/TOTAL.")
+            first, last, total = (int(g) for g in m.groups())
+            if first != len(upload.data) or last - first + 1 != len(data) or last >= total:
+                expected = f"{len(upload.data)}-"
+                raise ODataError(416, "InvalidRange", f"The next expected range is {expected}.")
+            upload.data += data
+            if len(upload.data) < total:
+                return Answer(202, {"nextExpectedRanges": [f"{len(upload.data)}-"]})
+            del self.uploads[token]
+            key = str(uuid.uuid4())
+            entity = {KEY: key, "name": upload.name or key, "size": total}
+            collection = self.store.setdefault(upload.place, Collection())
+            self._put(collection, key, entity, written=True)
+            for media in ("content", "$value"):
+                self.media[f"{upload.place}/{key}/{media}"] = (bytes(upload.data), BYTES)
+            return Answer(201, dict(entity), {"Location": link(f"{upload.place}/{key}", [])})
+
+    def cancel_upload(self, token: str) -> None:
+        with self.lock:
+            if self.uploads.pop(token, None) is None:
+                raise ODataError(404, "NotFound", "No such upload session (it ended or was reset).")
+
     def _media(self, asked: Asked) -> Answer | None:
         method, place, shape, options, body, link, route = asked
         if method == "PUT":
             data = body if isinstance(body, bytes) else _as_bytes(body)
-            self.media[place] = (data, "application/octet-stream")
+            self.media[place] = (data, BYTES)
             return None  # the documented answer (the item's metadata) follows
-        if method == "GET" and place in self.media:
-            data, media_type = self.media[place]
+        if method == "GET":  # (nothing stored: no bytes, rather than the docs' bare 302)
+            data, media_type = self.media.get(place, (b"", BYTES))
             return Answer(200, data, media_type=media_type)
         return None
+
+    def fits(self, response: Mapping[str, Any], typ: str | None, collection: bool) -> bool:
+        """Whether a documented response is of the documented type (by JSON kinds, once
+        repaired): what a twin prefers to answer with."""
+        if not response.get("json") or typ is None:
+            return not response.get("json")
+        known = self._fit.get(id(response))
+        if known is None:
+            body, _ = self.repaired(response.get("body"), typ, collection)
+            known = self._fit[id(response)] = (
+                self.types.check_response(body, typ, collection) is None
+            )
+        return known
 
     def repaired(self, body: Any, typ: str | None, collection: bool) -> tuple[Any, list[str]]:
         """A documented answer (`{"value": [...]}` for a collection) with the values that
@@ -1026,6 +1144,12 @@ class Twin:
             f"{key}:{where}" for key in keys for where in collection.repaired.get(str(key), [])
         ]
         return {REPAIRED_HEADER: ", ".join(places)[:4000]} if places else {}
+
+
+def _etag(entity: Mapping[str, Any]) -> dict[str, str]:
+    """The `ETag` header of an entity that has one (`@odata.etag`, or an `eTag` property)."""
+    tag = entity.get("@odata.etag") or entity.get("eTag")
+    return {"ETag": tag} if isinstance(tag, str) and tag else {}
 
 
 def _plain(value: Any) -> Any:
