@@ -428,3 +428,35 @@ def test_an_upload_session_takes_bytes_in_ranges_and_makes_an_entity() -> None:
     assert list(twin.store["/things/1/attachments"].entities) == [key]
     with pytest.raises(ODataError):
         twin.upload(token, "bytes 0-0/1", b"x", link)  # the session has ended
+
+
+def test_a_twin_answers_with_an_example_of_the_documented_type_from_the_owner_page() -> None:
+    """Of the examples tied to an action, a twin prefers one of the documented type, then
+    one of the page that owns the endpoint; the examples mode takes the best match only."""
+    from types import SimpleNamespace
+
+    from generator.serve import runtime_module
+
+    def example(page: str, body: Any) -> dict[str, Any]:
+        request = {"path": "/things/1/act", "query": "", "body": None}
+        response = {"status": 200, "json": True, "body": body, "headers": [], "contentType": None}
+        return {"source": f"{page}:9", "request": request, "response": response}
+
+    examples = {
+        "wrapped": example("api/other.md", {"value": {"id": "1", "allDay": "no"}}),
+        "elsewhere": example("api/else.md", {"id": "2"}),
+        "owned": example("api/act.md", {"id": "3"}),
+    }
+    route = {
+        **_route("POST", "/things/{id}/act", False, list(examples)),
+        "page": "api/act.md",
+        "head": "things",
+        "slashes": 3,
+    }
+    data = {"routes": {"routes": [route], "aliases": []}, "examples": examples, "types": TYPES}
+    runtime = runtime_module()
+    call = SimpleNamespace(
+        route=route, preferred_example=None, path="/things/1/act", query=[], body=None
+    )
+    assert runtime.Stub(data, "", "stateful").best_example(call).id == "owned"
+    assert runtime.Stub(data, "", "examples").best_example(call).id == "wrapped"  # (first)

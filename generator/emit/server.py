@@ -114,6 +114,7 @@ def route_data(
         "request": _request_data(endpoint),
         "response": _type_data(endpoint.response.type),
         "examples": list(examples),
+        "page": endpoint.source.file,  # its owner page (a twin answers with its examples first)
     }
 
 
