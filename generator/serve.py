@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.emit import shapes, twin
+from generator.emit import odata, shapes, twin, values
 from generator.emit.server import (
     default_base_path,
     normalize_base_path,
@@ -46,6 +46,8 @@ def runtime_module(templates: Templates | None = None) -> types.ModuleType:
         {
             RUNTIME_PACKAGE: package,
             f"{RUNTIME_PACKAGE}.shapes": shapes,
+            f"{RUNTIME_PACKAGE}.odata": odata,
+            f"{RUNTIME_PACKAGE}.values": values,
             f"{RUNTIME_PACKAGE}.twin": twin,
             name: module,
         }

@@ -572,3 +572,17 @@ def test_the_idle_timeout_is_60_seconds_unless_told(
         assert result.exit_code == 0, result.output
     assert CliRunner().invoke(docgen, ["serve", str(GROUPS), "--idle-timeout", "0"]).exit_code == 2
     assert seen == [60, 2.5, 60, 2.5]
+
+
+def test_the_generated_package_runs_the_stateful_twin(groups_package: Any) -> None:
+    """`create_app(mode="stateful")` of the written-out package (its own `twin.py`,
+    `odata.py`, `values.py`; no docgen import): what it is sent, it remembers."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(groups_package.create_app(mode="stateful"))
+    made = client.post("/v1.0/groups", json={"displayName": "Packaged"})
+    assert made.status_code == 201
+    assert client.get(f"/v1.0/groups/{made.json()['id']}").json()["displayName"] == "Packaged"
+    for part in ("twin", "odata", "values"):
+        module = sys.modules[f"microsoft_graph_server.{part}"]
+        assert Path(str(module.__file__)).parent == Path(groups_package.__file__).parent

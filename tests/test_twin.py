@@ -1,5 +1,6 @@
 """The stateful twin (`generator/emit/twin.py`, `docgen serve --mode stateful`): its
-query engine and value repair as units, and CRUD flows on the sample over HTTP."""
+query engine (`odata.py`) and value repair (`values.py`) as units, and CRUD flows on
+the sample over HTTP."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from generator.emit.odata import ODataError, listed, order, parse_filter, query_options
 from generator.emit.shapes import Types
-from generator.emit.twin import ODataError, Values, listed, order, parse_filter, query_options
+from generator.emit.values import Values
 from generator.model.types import ApiModel
 from generator.pipeline.run import load_model
 from generator.serve import running, stub_app

@@ -3,9 +3,9 @@
 `OUT/server/` holds `pyproject.toml`, a README and the package: `app.py`
 (`create_app`), `handlers.py` (`Handlers`, one method per endpoint),
 `runtime.py` (routing and documented answers), `shapes.py` (body checks
-and synthesised values: `generator/emit/shapes.py` as it is) and `twin.py`
-(the stateful mode's store and queries: `generator/emit/twin.py`), the same
-text for every doc set, and the API as data under `data/`:
+and synthesised values: `generator/emit/shapes.py` as it is) and the stateful
+mode's `twin.py`, `odata.py` and `values.py` (the store, queries and value
+repair: `generator/emit/` as they are), the same text for every doc set, and the API as data under `data/`:
 
 - `routes.json`: every endpoint as an anchored, case-insensitive regex (the
   model's own template matcher, `generator.model.paths`), most specific first,
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.emit import shapes, twin
+from generator.emit import odata, shapes, twin, values
 from generator.emit.content import Files, Json, Piece, made_now
 from generator.emit.making import made_files, python, rendered
 from generator.emit.naming import package_name
@@ -335,7 +335,9 @@ def server_files(
         for name in ("__init__.py", "__main__.py", "app.py", "runtime.py")
     }
     files[f"{pkg}/shapes.py"] = shapes_source()
-    files[f"{pkg}/twin.py"] = Path(twin.__file__).read_text(encoding="utf-8")
+    for module in (odata, values, twin):  # (the stateful mode's, shipped as they are)
+        source = Path(str(module.__file__))
+        files[f"{pkg}/{source.name}"] = source.read_text(encoding="utf-8")
     files[f"{pkg}/handlers.py"] = Piece(handlers_module, templates, context, handlers)
     files.update({f"{pkg}/data/{name}.json": Json(part, 1) for name, part in data.items()})
     files[f"{pkg}/py.typed"] = ""
