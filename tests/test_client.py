@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import importlib
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -280,6 +281,8 @@ def test_errors_retries_auth_and_paging(groups: Generated) -> None:
         if request.url.path.endswith("/missing"):
             body = {"error": {"code": "NotFound", "message": "no", "innerError": {"date": "d"}}}
             return httpx.Response(404, json=body)
+        if request.url.path.endswith("/moved"):
+            return httpx.Response(302)  # (no Location: nothing to follow)
         if request.url.path.endswith("/groups"):
             link = "https://graph.microsoft.com/v1.0/page2"
             return httpx.Response(200, json={"value": [{"id": "a"}], "@odata.nextLink": link})
@@ -297,6 +300,10 @@ def test_errors_retries_auth_and_paging(groups: Generated) -> None:
     error = missing.value
     assert (error.status_code, error.code, error.message) == (404, "NotFound", "no")
     assert error.inner_error == {"date": "d"}
+    with pytest.raises(groups.package.ApiError) as moved:
+        client.request("GET", "/moved")
+    assert (moved.value.status_code, moved.value.code) == (302, "Redirect")
+    assert "without a Location header" in moved.value.message
     page = client.groups.list_groups()
     assert [g.id for g in client.iterate(page)] == ["a", "b"]
     assert calls[-1].headers["Authorization"] == "Bearer t0ken"
@@ -670,3 +677,81 @@ def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) 
 def test_package_setting_is_made_importable(groups_model: ApiModel) -> None:
     files = client_target(groups_model, {"package": "my-api"})
     assert any(path.startswith("client/my_api/") for path in files)
+
+
+def test_model_constructors_take_an_enum_as_a_string_under_mypy_strict(tmp_path: Path) -> None:
+    """Enums are open: `Body(content_type="html")` type-checks (`mypy --strict`) as
+    `Body(content_type=Kind.HTML)` does, and reading gives the enum; a DateTimeOffset
+    field is a `datetime` to mypy too."""
+    kind = Enum("x.kind", "x", "kind", (EnumMember("text"), EnumMember("html")), False, "", SRC)
+    body = _resource(
+        "x.body",
+        None,
+        Property("contentType", TypeRef("x.kind", ENUM)),
+        Property("sentAt", TypeRef("Edm.DateTimeOffset", PRIMITIVE)),
+    )
+    model = ApiModel(1, "x", ("https://example.test/v1",), 1, (body,), (kind,), (), (), ())
+    for _, _, package in _importable(model, tmp_path, "enum_client"):
+        assert package.models.Body(content_type="html").content_type is package.models.Kind.HTML
+        usage = tmp_path / "usage.py"
+        usage.write_text(
+            "from datetime import UTC, datetime\n\n"
+            "from enum_client.models import Body, Kind\n\n"
+            'a = Body(content_type="html", sent_at=datetime.now(UTC))\n'
+            "b = Body(content_type=Kind.TEXT)\n"
+            "c: Kind | str | None = a.content_type\n"
+            "d: datetime | None = a.sent_at\n",
+            encoding="utf-8",
+        )
+        checked = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
+            cwd=tmp_path / "client",
+            capture_output=True,
+            text=True,
+            env={**os.environ, "MYPYPATH": str(tmp_path / "client")},
+        )
+        assert checked.returncode == 0, checked.stdout
+
+
+def test_date_time_guid_duration_and_binary_fields_are_typed_and_round_trip(tmp_path: Path) -> None:
+    """Fields hold `datetime`, `date`, `time`, `timedelta`, `UUID`, `bytes`; each writes back
+    as the very text it was read from; a value that does not parse is kept, with a warning."""
+    import datetime as dt
+    import uuid
+    import warnings
+
+    kinds = {
+        "at": "Edm.DateTimeOffset",
+        "on": "Edm.Date",
+        "clock": "Edm.TimeOfDay",
+        "lasts": "Edm.Duration",
+        "key": "Edm.Guid",
+        "data": "Edm.Binary",
+    }
+    props = [Property(name, TypeRef(kind, PRIMITIVE)) for name, kind in kinds.items()]
+    thing = _resource("x.thing", None, *props)
+    model = ApiModel(1, "x", ("https://example.test/v1",), 1, (thing,), (), (), (), ())
+    wire = {
+        "at": "2019-02-01T00:00:00.0000000Z",
+        "on": "2020-01-31",
+        "clock": "08:30:00.0000000",
+        "lasts": "PT1H30M",
+        "key": "02BD9FD6-8F93-4758-87C3-1FB73740A315",
+        "data": "aGVsbG8=",
+    }
+    for _, _, package in _importable(model, tmp_path, "typed_client"):
+        parsed = package.models.Thing.model_validate(wire)
+        assert parsed.at == dt.datetime(2019, 2, 1, tzinfo=dt.UTC)
+        assert (parsed.on, parsed.clock) == (dt.date(2020, 1, 31), dt.time(8, 30))
+        assert parsed.lasts == dt.timedelta(hours=1, minutes=30)
+        assert parsed.key == uuid.UUID(wire["key"]) and parsed.data == b"hello"
+        assert parsed.to_wire() == wire  # the very text, 7 digits and upper case included
+        made = package.models.Thing(at=dt.datetime(2020, 5, 1, 12, tzinfo=dt.UTC))
+        assert made.to_wire() == {"at": "2020-05-01T12:00:00Z"}
+        fresh = package.models.Thing(lasts=dt.timedelta(days=1, seconds=5), data=b"hi")
+        assert fresh.to_wire() == {"lasts": "P1DT5S", "data": "aGk="}
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            loose = package.models.Thing.model_validate({"at": "datetime-value"})
+        assert loose.at == "datetime-value" and loose.to_wire() == {"at": "datetime-value"}
+        assert [w.category.__name__ for w in seen] == ["WireValueWarning"]

@@ -78,8 +78,6 @@ PRIMITIVES = {
     "Edm.Single": "float",
     "Edm.Double": "float",
     "Edm.Decimal": "float",
-    # Kept as the wire's text: lossless round trips, and tolerant of the docs'
-    # placeholders ("datetime-value") and of 7-digit fractions of a second.
     "Edm.DateTimeOffset": "str",
     "Edm.Date": "str",
     "Edm.TimeOfDay": "str",
@@ -87,6 +85,16 @@ PRIMITIVES = {
     "Edm.Guid": "str",
     "Edm.Binary": "str",
     "Edm.Stream": "str",
+}
+# A model field of these holds the Python value (`datetime`...), parsed tolerantly and
+# written back as the text it was read from (the client's `_base.py`); arguments stay text.
+TYPED_FIELDS = {
+    "Edm.DateTimeOffset": "DateTime",
+    "Edm.Date": "Date",
+    "Edm.TimeOfDay": "TimeOfDay",
+    "Edm.Duration": "Duration",
+    "Edm.Guid": "Guid",
+    "Edm.Binary": "Binary",
 }
 # Members of the models' base class (pydantic's BaseModel + ApiObject): a
 # property of that name takes a `_` suffix, as do names annotations use.
@@ -101,7 +109,8 @@ MODEL_MEMBERS = _words("""
 ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
 # Names the generated modules import: no model class may take them.
 IMPORTED_NAMES = _words("""
-    Any ClassVar Sequence Unpack ApiObject OpenEnum OpenFlagEnum Op Page RequestOptions
+    Any ClassVar Sequence Unpack ApiObject Open OpenEnum OpenFlagEnum Op Page RequestOptions
+    DateTime Date TimeOfDay Duration Guid Binary
     SyncApi AsyncApi
     """)
 CLIENT_MEMBERS = _words("""
@@ -377,7 +386,13 @@ class _Types:
         return imports.use("typing", "Any")
 
     def field(self, ref: TypeRef, imports: Imports) -> str:
+        """A model field's type: an enum's is `Open[X]` (see the client's `_base.py`: a
+        constructor takes `"html"` as it takes `BodyType.HTML`, and reads give the enum)."""
         inner = self.scalar(ref, imports)
+        if ref.kind == ENUM and inner != "Any":
+            inner = f"{imports.use('._base', 'Open')}[{inner}]"
+        elif ref.kind == PRIMITIVE and ref.name in TYPED_FIELDS:
+            inner = imports.use("._base", TYPED_FIELDS[ref.name])
         return f"list[{inner}] | None" if ref.collection else f"{inner} | None"
 
     def argument(self, ref: TypeRef | None, imports: Imports) -> str:
