@@ -755,3 +755,19 @@ def test_date_time_guid_duration_and_binary_fields_are_typed_and_round_trip(tmp_
             loose = package.models.Thing.model_validate({"at": "datetime-value"})
         assert loose.at == "datetime-value" and loose.to_wire() == {"at": "datetime-value"}
         assert [w.category.__name__ for w in seen] == ["WireValueWarning"]
+
+
+def test_areas_that_differ_only_by_case_are_one() -> None:
+    """`/directoryRoles` and `/directoryroles/{id}` (the docs spell it both ways): one area,
+    named as the spelling with the most endpoints."""
+    from generator.emit.naming import operation_names
+
+    endpoints = (
+        _endpoint(
+            "GET", "/directoryRoles", response=ResponseSpec(200, ref("x.role", collection=True))
+        ),
+        _endpoint("POST", "/directoryRoles", response=ResponseSpec(201, ref("x.role"))),
+        _endpoint("GET", "/directoryroles/{id}", Parameter("id", "path")),
+    )
+    model = ApiModel(1, "x", ("https://example.test/v1",), 1, (), (), endpoints, (), ())
+    assert {op.area for op in operation_names(model).values()} == {"directory_roles"}

@@ -211,6 +211,7 @@ def operation_names(
     for _, endpoints in sorted(by_segment.items()):
         for area, item in value(Piece(_items, tuple(endpoints))):
             by_area[area].append(item)
+    by_area = _one_area_per_spelling(by_area)
     for items in by_area.values():
         items.sort(key=lambda item: item[0])  # by id, as the endpoints are
     result: dict[str, OperationName] = {}
@@ -218,6 +219,23 @@ def operation_names(
         for eid, name in value(Piece(_name_area, area, tuple(by_area[area]))):
             result[eid] = OperationName(area, name, f"{area}.{name}")
     return result
+
+
+def _one_area_per_spelling(
+    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]],
+) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Areas that differ only by case and underscores (`/directoryRoles` and
+    `/directoryroles`: `directory_roles`, `directoryroles`) as one, named as the one
+    with the most endpoints (on a tie, with the most words)."""
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for area in by_area:
+        spellings[area.replace("_", "").casefold()].append(area)
+    merged: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    for areas in spellings.values():
+        name = max(areas, key=lambda a: (len(by_area[a]), a.count("_"), a))
+        for area in areas:
+            merged[name] += by_area[area]
+    return merged
 
 
 def _items(
