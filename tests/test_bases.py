@@ -297,3 +297,23 @@ def test_what_odata_allows_only_entity_types_to_be_makes_them_derive_from_the_ro
     assert bases["ns.grant"] == "ns.entity"
     assert bases["ns.settings"] is None
     assert bases["ns.note"] is None
+
+
+def test_a_response_type_only_the_examples_name_is_the_endpoints(tmp_path: Path) -> None:
+    """The text says "returns the new chat" (no link), the response annotation names
+    `ns.chat`: the endpoint answers a chat. Examples naming two types name none."""
+    post = (
+        _method("/chats", "chat")
+        .replace("GET", "POST")
+        .replace("a\n[chat](../resources/chat.md) object", "the new chat")
+    )
+    model = _model(
+        tmp_path,
+        {
+            "resources/chat.md": _resource("chat"),
+            "api/chat-post.md": post,
+        },
+    )
+    (endpoint,) = model.endpoints
+    assert "[chat]" not in post  # (the text names no type)
+    assert endpoint.response.type is not None and endpoint.response.type.name == "ns.chat"

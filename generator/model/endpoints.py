@@ -9,6 +9,8 @@ type promised under "Response".
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from generator.diagnostics import Diagnostic, make
@@ -17,7 +19,10 @@ from generator.model.resources import page_description
 from generator.model.typeindex import TypeIndex
 from generator.model.typeref import parse_type_cell, type_name_from_link
 from generator.model.types import (
+    ENUM,
+    RESOURCE,
     Endpoint,
+    Example,
     Parameter,
     Permission,
     ResponseSpec,
@@ -359,3 +364,29 @@ def _path_parameter(name: str, documented: list[Parameter]) -> Parameter:
 
 
 __all__ = ["EndpointBuilder", "PageEndpoint"]
+
+
+def typed_by_examples(
+    endpoints: dict[str, Endpoint], examples: Iterable[Example], index: TypeIndex
+) -> dict[str, Endpoint]:
+    """`endpoints` with a response type where the page's text names none but its examples'
+    response annotations name one (`"@odata.type": "microsoft.graph.chat"`), all the same
+    type, of the doc set: the docs name it there."""
+    named: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+    for example in examples:
+        response = example.response
+        if example.endpoint and response is not None and response.odata_type:
+            named[example.endpoint].add((response.odata_type, bool(response.is_collection)))
+    typed = dict(endpoints)
+    for endpoint_id, types in named.items():
+        endpoint = endpoints.get(endpoint_id)
+        if endpoint is None or endpoint.response.type is not None or len(types) != 1:
+            continue
+        if endpoint.method == "DELETE" or endpoint.response.status in (202, 204):
+            continue
+        ((name, collection),) = types
+        ref = index.ref_for_name(name, collection)
+        if ref.kind in (RESOURCE, ENUM):
+            spec = replace(endpoint.response, type=ref)
+            typed[endpoint_id] = replace(endpoint, response=spec)
+    return typed

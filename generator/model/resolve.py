@@ -38,7 +38,7 @@ from generator.model.aliases import (
     with_declared,
 )
 from generator.model.bases import implied_bases, root_type
-from generator.model.endpoints import EndpointBuilder, PageEndpoint
+from generator.model.endpoints import EndpointBuilder, PageEndpoint, typed_by_examples
 from generator.model.examples import ExampleBuilder
 from generator.model.paths import PathIndex, PathTemplate, split_path_query
 from generator.model.resources import (
@@ -602,6 +602,7 @@ def resolve(
     diagnostics += alias_findings(aliases)
     examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
     diagnostics += diags
+    endpoints = typed_by_examples(endpoints, examples, index)
     derived = [pair for w in work.values() for pair in w.derived]
     resources, diags = implied_bases(
         resources, endpoints.values(), examples, config.namespace, derived
