@@ -771,3 +771,23 @@ def test_areas_that_differ_only_by_case_are_one() -> None:
     )
     model = ApiModel(1, "x", ("https://example.test/v1",), 1, (), (), endpoints, (), ())
     assert {op.area for op in operation_names(model).values()} == {"directory_roles"}
+
+
+def test_every_get_of_a_resource_takes_the_odata_options(groups: Generated) -> None:
+    """Whether or not its page lists them: `select` and `expand` on a GET of one entity,
+    and on a collection also `filter`, `orderby`, `top`, `skip`, `count`, `search`."""
+    import inspect
+
+    api = groups.package.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    collection = {"select", "expand", "filter", "orderby", "top", "skip", "count", "search"}
+    assert collection <= set(inspect.signature(api.groups.list_groups).parameters)
+    assert {"select", "expand"} <= set(inspect.signature(api.groups.get_group).parameters)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "g"})
+
+    client = groups.package.Client(transport=httpx.MockTransport(handler))
+    client.groups.get_group("g", expand=["members", "owners"], select="id")
+    assert dict(seen[0].url.params) == {"$expand": "members,owners", "$select": "id"}

@@ -124,6 +124,8 @@ LIST_OPTION = "str | Sequence[str]"
 QUERY_TYPES = {"$top": "int", "$skip": "int", "$count": "bool"} | dict.fromkeys(
     ("$select", "$expand", "$orderby"), LIST_OPTION
 )
+ENTITY_OPTIONS = ("$select", "$expand")
+COLLECTION_OPTIONS = (*ENTITY_OPTIONS, "$filter", "$orderby", "$top", "$skip", "$count", "$search")
 NO_BODY = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
 DOC_WIDTH = 88
 FIELD_INDENT = 4
@@ -722,17 +724,32 @@ class _Method:
         return "str"
 
     def _query(self, imports: Imports) -> tuple[ArgSpec, ...]:
+        """The documented query parameters, then the OData options a GET of a resource
+        takes whether or not its page lists them (`select`, `expand`; on a collection
+        also `filter`, `orderby`, `top`, `skip`, `count`, `search`)."""
+        params = [
+            (wire, p.type, p.description) for wire, p in _unique_params(self.endpoint, "query")
+        ]
+        listed = {wire.casefold() for wire, _, _ in params}
+        params += [(wire, None, "") for wire in self._odata_options() if wire not in listed]
         args = []
-        for wire, p in _unique_params(self.endpoint, "query"):
+        for wire, ref, description in params:
             annotation = QUERY_TYPES.get(wire.casefold())
             if annotation is None:
-                annotation = self.types.argument(p.type, imports) if p.type else "str"
+                annotation = self.types.argument(ref, imports) if ref else "str"
             elif annotation == LIST_OPTION:
                 imports.use("collections.abc", "Sequence")
             name = self.args.allocate(py_identifier(wire))
             args.append(ArgSpec(name, wire, f"{annotation} | None"))
-            self.docs.append((name, p.description))
+            self.docs.append((name, description))  # (the standard options: no text)
         return tuple(args)
+
+    def _odata_options(self) -> tuple[str, ...]:
+        e = self.endpoint
+        ref = e.response.type
+        if e.method != "GET" or self.types.class_of(ref) is None or ref is None:
+            return ()
+        return COLLECTION_OPTIONS if ref.collection else ENTITY_OPTIONS
 
     def _body(self, imports: Imports) -> tuple[str, tuple[ArgSpec, ...]]:
         """The request body: a model (or dict), the documented properties of an action as
