@@ -791,3 +791,17 @@ def test_every_get_of_a_resource_takes_the_odata_options(groups: Generated) -> N
     client = groups.package.Client(transport=httpx.MockTransport(handler))
     client.groups.get_group("g", expand=["members", "owners"], select="id")
     assert dict(seen[0].url.params) == {"$expand": "members,owners", "$select": "id"}
+
+
+def test_packages_are_named_after_the_doc_sets_own_namespace() -> None:
+    """A doc set without a config keeps the built-in default namespace; its types say
+    whose API it is: `contoso.widget` makes `contoso_client` and `contoso_server`."""
+    from generator.emit.server import server_package
+
+    widget = _resource("contoso.widget", None, Property("name", STR))
+    model = ApiModel(
+        1, "microsoft.graph", ("https://api.contoso.test/v2",), 1, (widget,), (), (), (), ()
+    )
+    assert build_context(model).package == "contoso_client"
+    assert server_package(model, {}) == "contoso_server"
+    assert build_context(model, package="mine").package == "mine"

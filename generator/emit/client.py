@@ -32,6 +32,7 @@ from generator.emit.naming import (
     NameAllocator,
     attribute_name,
     constant_name,
+    doc_set_namespace,
     operation_names,
     package_name,
     py_identifier,
@@ -922,7 +923,7 @@ def _plain(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str]:
     """What every file may read: plain text, the same at every build."""
     # The same rule as the tests target uses, so `--package my-api` stays importable.
     pkg = py_identifier(
-        py_identifier(settings.get("package") or package_name(model.namespace, "client"))
+        py_identifier(settings.get("package") or package_name(doc_set_namespace(model), "client"))
     )
     base_url = settings.get("base_url") or next(
         (u for u in model.base_urls if "://" in u), "http://localhost"
@@ -930,7 +931,7 @@ def _plain(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str]:
     return {
         "package": pkg,
         "distribution": pkg.replace("_", "-"),
-        "namespace": model.namespace,
+        "namespace": doc_set_namespace(model),
         "base_url": base_url,
     }
 

@@ -34,6 +34,7 @@ from generator.emit.content import Files, Json, Piece, made_now
 from generator.emit.making import made_files, python
 from generator.emit.naming import (
     NameAllocator,
+    doc_set_namespace,
     operation_names,
     package_name,
     py_identifier,
@@ -66,7 +67,9 @@ _TOKEN = re.compile(r"^[A-Za-z0-9._~!#$&'*+^`|-]+$")
 
 def client_package(model: ApiModel, settings: Mapping[str, str]) -> str:
     """The client target's package name: `package` as given, else `<namespace>_client`."""
-    return py_identifier(settings.get("package") or package_name(model.namespace, "client"))
+    return py_identifier(
+        settings.get("package") or package_name(doc_set_namespace(model), "client")
+    )
 
 
 # ----- what a fixture reads of the rest of the model -------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -85,6 +85,21 @@ def constant_name(name: str) -> str:
     """
     ident = snake_case(name).upper() or "VALUE"
     return f"_{ident}" if ident[0].isdigit() else ident
+
+
+def doc_set_namespace(model: ApiModel) -> str:
+    """The namespace the doc set's own types are in (the most of them; on a tie, the
+    model's): a doc set without a config declaring its namespace still names its
+    packages after itself, not after the built-in default."""
+    counts = Counter(r.namespace for r in model.resources if r.namespace)
+    if not counts:
+        return model.namespace
+    top = max(counts.values())
+    return (
+        model.namespace
+        if counts.get(model.namespace) == top
+        else min(n for n, c in counts.items() if c == top)
+    )
 
 
 def package_name(namespace: str, suffix: str) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 from generator.emit import odata, shapes, twin, values
 from generator.emit.content import Files, Json, Piece, made_now
 from generator.emit.making import made_files, python, rendered
-from generator.emit.naming import package_name
+from generator.emit.naming import doc_set_namespace, package_name
 from generator.emit.render import format_python
 from generator.emit.routes import RouteSpec, Value, example_routes, route_specs
 from generator.emit.templates import Templates
@@ -55,7 +55,11 @@ _DROPPED_HEADERS = frozenset(
 def server_package(model: ApiModel, settings: Mapping[str, str]) -> str:
     """`<package>_server` when the user names the packages, else `<namespace>_server`."""
     package = settings.get("package")
-    return package_name(package, "server") if package else package_name(model.namespace, "server")
+    return (
+        package_name(package, "server")
+        if package
+        else package_name(doc_set_namespace(model), "server")
+    )
 
 
 def default_base_path(model: ApiModel) -> str:
