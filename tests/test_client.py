@@ -791,6 +791,9 @@ def test_every_get_of_a_resource_takes_the_odata_options(groups: Generated) -> N
     client = groups.package.Client(transport=httpx.MockTransport(handler))
     client.groups.get_group("g", expand=["members", "owners"], select="id")
     assert dict(seen[0].url.params) == {"$expand": "members,owners", "$select": "id"}
+    client.groups.list_groups(count=True, consistency_level="eventual")
+    assert seen[1].headers["ConsistencyLevel"] == "eventual"
+    assert dict(seen[1].url.params) == {"$count": "true"}
 
 
 def test_packages_are_named_after_the_doc_sets_own_namespace() -> None:

@@ -120,6 +120,7 @@ CLIENT_MEMBERS = _words("""
     """)
 ARG_RESERVED = frozenset(
     {"self", "options", "body", "extra_query", "extra_headers", "extra_body", "timeout"}
+    | {"consistency_level"}
 )
 LIST_OPTION = "str | Sequence[str]"
 QUERY_TYPES = {"$top": "int", "$skip": "int", "$count": "bool"} | dict.fromkeys(
