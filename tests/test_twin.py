@@ -120,14 +120,14 @@ def test_documented_values_that_do_not_fit_their_type_are_repaired() -> None:
         "tags": [1, "two"],
         "place": {"at": "2020-01-31"},
     }
-    repaired = values.repair(event, "ns.event", False, "")
+    repaired = values.repair(event, "ns.event", "")
     assert repaired == ["start", "owner", "allDay", "tags[1]"]
     assert event["start"] == "2000-01-01T00:00:00Z" and event["allDay"] is False
     assert event["kind"] == "series" and event["place"] == {"at": "2020-01-31"}
-    assert values.repair(event, "ns.event", False, "") == []
-    assert values.problem({"allDay": "yes"}, "ns.event", partial=True)
-    assert "not a property" in str(values.problem({"color": "red"}, "ns.event", partial=True))
-    assert values.problem({"start": "2021-05-01T10:00:00Z"}, "ns.event", partial=True) is None
+    assert values.repair(event, "ns.event", "") == []
+    assert values.problem({"allDay": "yes"}, "ns.event")
+    assert "not a property" in str(values.problem({"color": "red"}, "ns.event"))
+    assert values.problem({"start": "2021-05-01T10:00:00Z"}, "ns.event") is None
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 import threading
 import uuid
@@ -88,7 +89,6 @@ class Shape:
     """What a route is to the twin (see the module)."""
 
     kind: str  # "item", "collection", "count", "singleton", "delta", "media", ""
-    owner: tuple[int, ...]  # the template segments that make up the store path
     type: str | None  # the entity type
 
 
@@ -165,30 +165,29 @@ class Twin:
         typ = response.get("type")
         resource = self.types.resource(typ)
         if route["method"] == "POST" and resource and UPLOAD_URL in self.types.properties(resource):
-            return Shape("session", (), typ)  # `createUploadSession`: see `upload`
+            return Shape("session", typ)  # `createUploadSession`: see `upload`
         if route.get("flexible") or not segments or any("(" in s for s in segments):
-            return Shape("", (), typ)
+            return Shape("", typ)
         last = segments[-1]
-        everything = tuple(range(len(segments)))
         parent = "/" + "/".join(segments[:-1])
         if last.lower() == "$count" and parent.casefold() in self.listed_at:
-            return Shape("count", everything[:-1], typ)
+            return Shape("count", typ)
         if last.lower() in ("content", "$value"):
-            return Shape("media", everything, typ)
+            return Shape("media", typ)
         if last.lower() == "delta" and parent.casefold() in self.listed_at:
-            return Shape("delta", everything[:-1], typ)
+            return Shape("delta", typ)
         if last.lower() == "$ref" and route["method"] in ("POST", "DELETE"):
-            return Shape("ref", everything[:-1], typ)
+            return Shape("ref", typ)
         if last.startswith("$"):
-            return Shape("", (), typ)
+            return Shape("", typ)
         if _is_param(last) and (self.types.resource(typ) or parent.casefold() in self.listed_at):
-            return Shape("item", everything, typ)
+            return Shape("item", typ)
         if template.casefold() in self.listed_at:
-            return Shape("collection", everything, typ)
+            return Shape("collection", typ)
         single = self.types.resource(typ) is not None and not response.get("collection")
         if route["method"] in ("GET", "PATCH", "PUT") and single:
-            return Shape("singleton", everything, typ)
-        return Shape("", (), typ)
+            return Shape("singleton", typ)
+        return Shape("", typ)
 
     @staticmethod
     def place(route: Mapping[str, Any], path: str, upto: int | None = None) -> str | None:
@@ -297,7 +296,7 @@ class Twin:
             self.unfit += 1
             return None
         entity = _plain(copy.deepcopy(body))
-        repaired = self.values.repair(entity, resource, False, "")
+        repaired = self.values.repair(entity, resource, "")
         if self.types.check(entity, resource, False, "body") is not None:
             self.unfit += 1
             return None
@@ -353,10 +352,10 @@ class Twin:
         if place is None:
             return None
         if shape.kind == "item" and place.endswith("/$count"):  # `/users/$count` as `/users/{id}`
-            shape = Shape("count", shape.owner, shape.type)
+            shape = Shape("count", shape.type)
         aliased = self.unaliased(place)
         if aliased != place and shape.kind == "singleton" and aliased in self.aliased.values():
-            shape = Shape("item", shape.owner, shape.type)  # `/me`: an entity of `/users`
+            shape = Shape("item", shape.type)  # `/me`: an entity of `/users`
         place = aliased
         with self.lock:
             handler = getattr(self, f"_{shape.kind}")
@@ -392,7 +391,7 @@ class Twin:
         link: Any,
         route: Mapping[str, Any],
     ) -> Answer:
-        problem = self.values.problem(body, self.types.resource(shape.type), partial=False)
+        problem = self.values.problem(body, self.types.resource(shape.type))
         if problem:
             raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
         entity = _plain(copy.deepcopy(body))
@@ -438,7 +437,7 @@ class Twin:
             resource = self.types.resource(entity.get("@odata.type")) or self.types.resource(
                 shape.type
             )
-            problem = self.values.problem(body, resource, partial=method == "PATCH")
+            problem = self.values.problem(body, resource)
             if problem:
                 raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
             updated = dict(entity) if method == "PATCH" else {KEY: key}
@@ -459,7 +458,7 @@ class Twin:
         if method == "GET":
             return None if entity is None else Answer(200, self._shown(place, entity, options))
         if method in ("PATCH", "PUT"):
-            problem = self.values.problem(body, self.types.resource(shape.type), method == "PATCH")
+            problem = self.values.problem(body, self.types.resource(shape.type))
             if problem:
                 raise ODataError(400, "BadRequest", f"Invalid object: {problem}")
             updated = dict(entity or {}) if method == "PATCH" else {}
@@ -636,10 +635,10 @@ class Twin:
             places = [
                 where
                 for i, item in enumerate(items)
-                for where in self.values.repair(item, typ, False, f"value[{i}]")
+                for where in self.values.repair(item, typ, f"value[{i}]")
             ]
         else:
-            places = self.values.repair(fixed, typ, False, "")
+            places = self.values.repair(fixed, typ, "")
         return fixed, places
 
     # ----- helpers
@@ -704,6 +703,4 @@ def _as_bytes(body: Any) -> bytes:
         return body
     if isinstance(body, str):
         return body.encode("utf-8")
-    import json
-
     return json.dumps(body).encode("utf-8")

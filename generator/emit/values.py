@@ -95,7 +95,7 @@ class Values:
         parts = [p.strip() for p in value.split(",")] if self.types.enums[typ]["flags"] else [value]
         return all(p in members for p in parts)
 
-    def repair(self, value: Any, typ: str | None, collection: bool, where: str) -> list[str]:
+    def repair(self, value: Any, typ: str | None, where: str) -> list[str]:
         """Replace in place (inside `value`, a dict or list) what does not fit; the
         repaired places, as `property.sub[2]`."""
         repaired: list[str] = []
@@ -138,9 +138,9 @@ class Values:
                 value[name] = self.types.sample(ptype)
                 repaired.append(here)
 
-    def problem(self, body: Any, resource: str | None, partial: bool) -> str | None:
+    def problem(self, body: Any, resource: str | None) -> str | None:
         """What is wrong with a body for `resource`: an unknown property, a value of the
-        wrong type (None when fine). `partial`: a PATCH (any subset of properties)."""
+        wrong type (None when fine)."""
         if not isinstance(body, dict):
             return "the body is not a JSON object"
         if resource is None:
