@@ -42,6 +42,7 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(COMPILE)
 	$(BIN)/python -m tests.bench $(CORPUS)
+	$(BIN)/python -m tests.bench_client $(CORPUS)
 	rm -rf out/bench-v1.0 && $(BIN)/docgen build $(CORPUS) -o out/bench-v1.0 -t server -q
 	$(BIN)/python -m tests.bench_server out/bench-v1.0
 

@@ -6,12 +6,16 @@ The tools go into a throwaway venv (they are not docgen's dependencies):
   served on 127.0.0.1, in both modes, checking that it never answers 5xx;
 - the official SDK (`msgraph-sdk`) runs everyday flows (`tests/sdk_flows.py`)
   against `docgen serve --mode stateful`, where every flow must pass, and
-  against `--mode examples`, to show which flows need state.
+  against `--mode examples`, to show which flows need state;
+- fifteen everyday tasks (`tests/everyday_tasks.py`), each written with docgen's generated
+  client and with `msgraph-sdk`, run against `--mode stateful` (every task must pass on
+  both sides), with each version's line count.
 Prints the tools' summaries; exit status non-zero if any fails.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,6 +28,7 @@ from pathlib import Path
 PORT = 8799
 MODES = ("stateful", "examples")
 FLOWS = Path(__file__).resolve().parent / "sdk_flows.py"
+TASKS = Path(__file__).resolve().parent / "everyday_tasks.py"
 
 
 def main(docs: Path) -> int:
@@ -46,6 +51,12 @@ def main(docs: Path) -> int:
     print(f"openapi-python-client: exit {generated.returncode}")
     print("\n".join(generated.stdout.splitlines()[-5:]))
     ok = generated.returncode == 0
+    client = work / "out" / "client"  # docgen's own client, for the everyday tasks
+    subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(docs), "-o", str(work / "out")]
+        + ["-t", "client", "-q"],
+        check=True,
+    )
     for port, mode in enumerate(MODES, PORT):
         with served(docs, mode, port) as url:
             fuzzed = fuzz(venv, spec, url)
@@ -55,18 +66,51 @@ def main(docs: Path) -> int:
             )
             print("\n".join(fuzzed.splitlines()[-14:]))
             if mode == "stateful":  # what the fuzzing wrote, forgotten
-                reset = urllib.request.Request(f"{url}/_docgen/reset", method="POST")
-                urllib.request.urlopen(reset, timeout=30).close()  # noqa: S310 (loopback)
+                reset(url)
             flows = subprocess.run(
                 [str(venv / "bin" / "python"), str(FLOWS), url],
                 capture_output=True,
                 text=True,
                 timeout=600,
             )
+            tasks, tasks_ok = everyday(venv, client, url) if mode == "stateful" else ("", True)
         print(f"msgraph-sdk flows against docgen serve --mode {mode} (exit {flows.returncode}):")
         print(flows.stdout.rstrip() or flows.stderr[-2000:])
+        if tasks:
+            print(tasks)
         ok = ok and "ST101" not in fuzzed and (mode != "stateful" or flows.returncode == 0)
+        ok = ok and tasks_ok
     return 0 if ok else 1
+
+
+def everyday(venv: Path, client: Path, url: str) -> tuple[str, bool]:
+    """The everyday tasks, each half on a twin reset first: docgen's client (built at
+    `client`) in this Python, the SDK in the tools' venv. Their report, and whether all passed."""
+    report: list[str] = []
+    ok = True
+    halves = [
+        ("docgen", sys.executable, {**os.environ, "PYTHONPATH": str(client)}),
+        ("sdk", str(venv / "bin" / "python"), None),
+    ]
+    for side, python, env in halves:
+        reset(url)
+        run = subprocess.run(
+            [python, str(TASKS), side, url], capture_output=True, text=True, timeout=600, env=env
+        )
+        report.append(f"everyday tasks, {side}, against docgen serve --mode stateful:")
+        report.append(run.stdout.rstrip())
+        if run.returncode != 0:
+            report.append(f"(exit {run.returncode}) {run.stderr[-2000:]}".rstrip())
+        ok = ok and run.returncode == 0
+    counted = subprocess.run([sys.executable, str(TASKS), "lines"], capture_output=True, text=True)
+    report += ["lines per task (non-blank lines of each version):", counted.stdout.rstrip()]
+    return "\n".join(report), ok and counted.returncode == 0
+
+
+def reset(url: str) -> None:
+    """The stateful twin at `url` back to its seeded state."""
+    request = urllib.request.Request(f"{url}/_docgen/reset", method="POST")
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 (loopback)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import dataclasses
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from syrupy.assertion import SnapshotAssertion
 from generator.emit import render
 from generator.emit.client import ClientContext, MethodSpec, build_context, client_target
 from generator.emit.naming import attribute_name, constant_name, package_name
+from generator.emit.navigation import example_paths
 from generator.emit.render import LINE_LENGTH, Wrap, annotated, docstring, layout, pystr
 from generator.model.types import (
     ENUM,
@@ -138,7 +140,8 @@ def test_groups_files_snapshot(groups_model: ApiModel, snapshot: SnapshotAsserti
 
 def test_generated_python_compiles_and_is_black_clean(groups: Generated) -> None:
     python = _python(groups.files)
-    assert len(python) == 9
+    types = [rel for rel in python if "/models/" in rel and not rel.endswith("/__init__.py")]
+    assert len(types) == 10 and len(python) == 9 + len(types)  # a module per type
     for rel, text in python.items():
         compile(text, rel, "exec")
         assert black.format_str(text, mode=BLACK) == text, rel
@@ -656,7 +659,12 @@ def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) 
         (tmp_path / rel).write_text(text, encoding="utf-8")
         compile(text, rel, "exec")
     ctx = build_context(model, package="graph_client")
-    assert sum(len(a.methods) for a in ctx.areas) == len(model.endpoints)
+    # one method per endpoint (an endpoint documented twice is one), and one per path
+    # that only examples show (`/me/drive/root/children`)
+    methods = len(model.endpoints) - len(ctx.copies) + len(example_paths(model))
+    assert sum(len(a.methods) for a in ctx.areas) == methods
+    names = [m.name for a in ctx.areas for m in a.methods]
+    assert [n for n in names if re.search(r"_[0-9]+$", n)] == []  # never a numeric suffix
     probe = (
         "from graph_client import Client, AsyncClient\n"
         "from graph_client._http import AsyncApi, SyncApi\n"
@@ -672,6 +680,13 @@ def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(ctx.areas)
+    checked = subprocess.run(  # the whole package, as strictly as a user's CI may check it
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "graph_client"],
+        cwd=tmp_path / "client",
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:]
 
 
 def test_package_setting_is_made_importable(groups_model: ApiModel) -> None:

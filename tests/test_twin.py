@@ -75,7 +75,9 @@ def test_orderby_select_and_paging() -> None:
     page, _, following = listed(many, {"$skiptoken": "200"})
     assert (_ids(page)[0], len(page), following) == ("200", 50, None)
     page, count, following = listed(many, {"$top": "3", "$filter": "n ge 10"})
-    assert (_ids(page), count, following) == (["10", "11", "12"], 240, None)
+    assert (_ids(page), count, following) == (["10", "11", "12"], 240, 3)  # $top: page size
+    page, _, following = listed(many, {"$top": "3", "$filter": "n ge 10", "$skiptoken": "237"})
+    assert (_ids(page), following) == (["247", "248", "249"], None)
     with pytest.raises(ODataError, match=r"\$top must be a whole number"):
         listed(many, {"$top": "-1"})
 
@@ -320,6 +322,12 @@ def test_references_add_and_remove_entities_of_other_collections(tmp_path: Path)
     assert client.get(f"/v1.0/users/{user}").status_code == 200
     gone = {"@odata.id": "https://api.test/v1.0/users/nobody"}
     assert client.post(f"/v1.0/groups/{group}/members/$ref", json=gone).status_code == 404
+    # a member of another type than the relationship lists says which (as the service does)
+    other = client.post("/v1.0/groups", json={}).json()["id"]
+    nested = {"@odata.id": f"https://api.test/v1.0/groups/{other}"}
+    assert client.post(f"/v1.0/groups/{group}/members/$ref", json=nested).status_code == 204
+    (member,) = client.get(f"/v1.0/groups/{group}/members").json()["value"]
+    assert member["id"] == other and member["@odata.type"].endswith(".group")
 
 
 def test_a_json_batch_answers_each_request_in_order(twin: Any) -> None:
@@ -462,3 +470,33 @@ def test_a_twin_answers_with_an_example_of_the_documented_type_from_the_owner_pa
     )
     assert runtime.Stub(data, "", "stateful").best_example(call).id == "owned"
     assert runtime.Stub(data, "", "examples").best_example(call).id == "wrapped"  # (first)
+
+
+def test_content_put_to_an_item_makes_or_updates_the_item() -> None:
+    """`PUT .../items/{id}/content` keeps the bytes and the item they belong to (made if
+    it was not there, as the service does), which a GET of the item then finds."""
+    from generator.emit.twin import Twin
+
+    types = {
+        "resources": {
+            "ns.item": {
+                "base": None,
+                "abstract": False,
+                "properties": [["id", "Edm.String", 0, 0], ["size", "Edm.Int64", 0, 0]],
+            }
+        },
+        "enums": {},
+    }
+    put = _route("PUT", "/drives/{d}/items/{id}/content", False, [])
+    get = _route("GET", "/drives/{d}/items/{id}", False, [])
+    for route in (put, get):
+        route["response"] = {"type": "ns.item", "collection": False}
+    twin = Twin([put, get], {}, Types(types))
+    link = lambda path, query: "http://twin" + path  # noqa: E731
+    made = twin.answer(put, "/drives/d/items/new/content", [], b"hello", link)
+    assert made is not None and (made.status, made.body) == (201, {"id": "new", "size": 5})
+    again = twin.answer(put, "/drives/d/items/new/content", [], b"hi", link)
+    assert again is not None and (again.status, again.body["size"]) == (200, 2)
+    got = twin.answer(get, "/drives/d/items/new", [], None, link)
+    assert got is not None and got.body == {"id": "new", "size": 2}
+    assert twin.media["/drives/d/items/new/content"][0] == b"hi"

@@ -16,6 +16,7 @@ each file, on its pieces: a build makes again only what an edit changed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import textwrap
@@ -37,6 +38,7 @@ from generator.emit.naming import (
     package_name,
     py_identifier,
 )
+from generator.emit.navigation import example_paths, shape
 from generator.emit.render import (
     LINE_LENGTH,
     Wrap,
@@ -110,19 +112,23 @@ MODEL_MEMBERS = _words("""
 ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
 # Names the generated modules import: no model class may take them.
 IMPORTED_NAMES = _words("""
-    Any ClassVar Sequence Unpack ApiObject Open OpenEnum OpenFlagEnum Op Page RequestOptions
-    DateTime Date TimeOfDay Duration Guid Binary
+    Any ClassVar Literal Sequence TYPE_CHECKING Unpack ApiObject Open OpenEnum OpenFlagEnum
+    Op Page RequestOptions Listed Ordered Expanded DateTime Date TimeOfDay Duration Guid Binary
     SyncApi AsyncApi
     """)
+# Module names `models/` cannot give a type's module: what its index defines or imports.
+INDEX_NAMES = _words("annotations importlib typing")
 CLIENT_MEMBERS = _words("""
-    base_url default_base_url max_retries max_retry_delay request next_page iterate
-    close aclose
+    base_url default_base_url max_retries max_retry_delay request next_page changes iterate
+    batch close aclose
     """)
 ARG_RESERVED = frozenset(
     {"self", "options", "body", "extra_query", "extra_headers", "extra_body", "timeout"}
     | {"consistency_level"}
 )
 LIST_OPTION = "str | Sequence[str]"
+# `$select`, `$orderby` and `$expand` of a typed resource: its property names (`Literal`).
+NAMED_OPTIONS = {"$select": "Listed", "$orderby": "Ordered", "$expand": "Expanded"}
 QUERY_TYPES = {"$top": "int", "$skip": "int", "$count": "bool"} | dict.fromkeys(
     ("$select", "$expand", "$orderby"), LIST_OPTION
 )
@@ -229,14 +235,19 @@ class Imports:
 
     def groups(self, depth: int, own: str = "") -> list[list[tuple[str, tuple[str, ...]]]]:
         """(module, names) for a module `depth` packages below the package root: the
-        standard library first, then the package's own modules (`.x` names them)."""
+        standard library first, then the package's own modules (`.x` names them); names
+        in isort's order (constants, classes, the rest)."""
         groups: list[list[tuple[str, tuple[str, ...]]]] = [[], []]
         for module, names in sorted(self.names.items()):
             if module != own and names:
                 local = module.startswith(".")
                 source = "." * depth + module[1:] if local else module
-                groups[local].append((source, tuple(sorted(names))))
+                groups[local].append((source, tuple(sorted(names, key=_isort_key))))
         return [g for g in groups if g]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2), name
 
 
 @dataclass(frozen=True)
@@ -301,9 +312,11 @@ class ClientContext:
     base_url: str
     classes: Mapping[str, str]  # qualified type name -> class name
     areas: tuple[AreaSpec, ...]
+    copies: Mapping[str, str]  # an endpoint documented twice -> the one its method is of
 
     def method(self, endpoint_id: str) -> tuple[AreaSpec, MethodSpec]:
         """The area and method of an endpoint."""
+        endpoint_id = self.copies.get(endpoint_id, endpoint_id)
         return next((a, m) for a in self.areas for m in a.methods if m.endpoint == endpoint_id)
 
 
@@ -339,6 +352,20 @@ def _class_names(
     return tuple((key, allocator.allocate(desired[key])) for key in sorted(desired))
 
 
+def module_names(classes: Iterable[str]) -> dict[str, str]:
+    """A module of `models/` per class: its snake_case name, unique ignoring case (a
+    package may land on a case-insensitive file system)."""
+    allocator = NameAllocator(INDEX_NAMES)
+    return {cls: allocator.allocate(py_identifier(cls)) for cls in sorted(classes)}
+
+
+def property_aliases(classes: Iterable[str], resources: Iterable[str]) -> dict[str, str]:
+    """Per resource class, the name of the `Literal` of its property names
+    (`UserPropertyName`): no class's name, nor a name the modules import."""
+    allocator = NameAllocator({*classes, *IMPORTED_NAMES})
+    return {cls: allocator.allocate(f"{cls}PropertyName") for cls in sorted(resources)}
+
+
 def free_form(model: ApiModel) -> set[str]:
     """Resources that declare nothing: no property, no base, no subclass (`Json`).
 
@@ -370,6 +397,40 @@ class _Types:
         self.classes = {**{k.casefold(): v for k, v in classes.items()}, **classes}
         self.free_form = free_form
         self.shape = shape
+        self.modules = module_names(classes.values())
+        self.aliases = property_aliases(
+            classes.values(), (v for k, v in classes.items() if k in shape)
+        )
+
+    def module_of(self, cls: str) -> str:
+        """Where `models/` defines a class (or its property-name alias): `.models.user`."""
+        return f".models.{self.modules[cls]}"
+
+    def property_names(self, resource: str) -> tuple[str, ...]:
+        """The wire names of `resource`'s properties, its bases' first (not `@` annotations)."""
+        chain: list[str] = []
+        current: str | None = resource
+        while current is not None and current in self.shape and current not in chain:
+            chain.append(current)
+            current = self.shape[current][0]
+        names = (n for r in reversed(chain) for n in self.shape[r][1] if not n.startswith("@"))
+        return tuple(dict.fromkeys(names))
+
+    def property_alias(self, ref: TypeRef | None) -> str | None:
+        """The `Literal` of a resource's property names (`UserPropertyName`), if it has any."""
+        cls = self.class_of(ref)
+        if cls is None or ref is None or ref.kind != RESOURCE:
+            return None
+        if not self.property_names(self.named_resource(ref)):
+            return None
+        return self.aliases[cls]
+
+    def named_resource(self, ref: TypeRef) -> str:
+        """`ref`'s resource as the model spells it (a type name may differ in case)."""
+        if ref.name in self.shape:
+            return ref.name
+        folded = ref.name.casefold()
+        return next((name for name in self.shape if name.casefold() == folded), ref.name)
 
     @cached_property
     def digest(self) -> str:
@@ -509,19 +570,50 @@ def _model_pieces(
         own = inherited[base] if base else _ROOT
         pieces.append(Piece(_model_piece, r, base, own, types, templates))
         made.append(value(pieces[-1]))
-        inherited[r.name] = own.of(r, made[-1][1])
+        inherited[r.name] = own.of(r, made[-1][0])
     return tuple(pieces), tuple(made)
 
 
 def _model_piece(
     r: Resource, base: str | None, inherited: _Inherited, types: _Types, templates: Templates
-) -> tuple[Used, tuple[str, ...], str]:
-    """A model's imports, attribute names and text: what building on it needs, without
-    its spec."""
+) -> tuple[tuple[str, ...], str]:
+    """A model's attribute names (what its subclasses build on) and its module's text."""
     imports = Imports()
+    imports.use("typing", "ClassVar")
     spec = _model_spec(r, base, inherited, types, imports)
     text = templates.macro("pieces.jinja", "model_class")(spec)
-    return imports.used(), tuple(f.name for f in spec.fields), text
+    names = types.property_names(r.name)
+    if names:
+        imports.use("typing", "Literal")
+        text += templates.macro("pieces.jinja", "property_alias")(types.aliases[spec.name], names)
+    doc = f"`{spec.name}`: {r.name}. Generated by docgen; do not edit."
+    base_class = types.classes[base] if base else None
+    module = _type_module(types, imports, spec.name, base_class)
+    attributes = tuple(f.name for f in spec.fields)
+    return attributes, format_python(
+        templates.render("type_module.py.jinja", doc=doc, text=text, **module)
+    )
+
+
+def _type_module(types: _Types, imports: Imports, own: str, base: str | None) -> dict[str, Any]:
+    """The imports of a module of `models/`. The models its annotations name are imported
+    for type checkers only, and listed in `_REFERENCED`, which the client's `_base.py`
+    resolves on first use: importing one model does not import all it reaches. Its base
+    class is imported: its class statement needs it."""
+    named = imports.names.pop(".models", set())
+    referenced = sorted(named - {own, base})
+    if base is not None:
+        imports.use(f".models.{types.modules[base]}", base)
+    if referenced:
+        imports.use("typing", "TYPE_CHECKING")
+    checking: dict[str, list[str]] = defaultdict(list)
+    for name in referenced:
+        checking[f".{types.modules[name]}"].append(name)
+    groups = [
+        [(source.replace("..models.", ".", 1), names) for source, names in group]
+        for group in imports.groups(2)
+    ]
+    return {"imports": groups, "checking": sorted(checking.items()), "referenced": referenced}
 
 
 def _model_spec(
@@ -561,16 +653,14 @@ def _field_spec(attribute: str, prop: Property, types: _Types, imports: Imports)
     return FieldSpec(attribute, prop.name, types.field(prop.type, imports), _doc(prop.description))
 
 
-def _enum_pieces(model: ApiModel, types: _Types, templates: Templates) -> list[Piece]:
-    """One piece per enum, by class name: its imports and text."""
-    ordered = sorted(model.enums, key=lambda e: (types.classes[e.name], e.name))
-    return [Piece(_enum_piece, e, types.classes[e.name], templates) for e in ordered]
-
-
-def _enum_piece(e: Enum, name: str, templates: Templates) -> tuple[Used, str]:
+def _enum_module(e: Enum, name: str, templates: Templates) -> str:
+    """An enum's module of `models/`."""
     imports = Imports()
     spec = _enum_spec(e, name, imports)
-    return imports.used(), templates.macro("pieces.jinja", "enum_class")(spec)
+    text = templates.macro("pieces.jinja", "enum_class")(spec)
+    doc = f"`{name}`: {e.name}. Generated by docgen; do not edit."
+    module = {"imports": imports.groups(2), "checking": (), "referenced": ()}
+    return format_python(templates.render("type_module.py.jinja", doc=doc, text=text, **module))
 
 
 def _enum_spec(e: Enum, name: str, imports: Imports) -> EnumSpec:
@@ -735,9 +825,13 @@ class _Method:
         listed = {wire.casefold() for wire, _, _ in params}
         params += [(wire, None, "") for wire in self._odata_options() if wire not in listed]
         args = []
+        names = self.types.property_alias(self.endpoint.response.type)
         for wire, ref, description in params:
             annotation = QUERY_TYPES.get(wire.casefold())
-            if annotation is None:
+            named = NAMED_OPTIONS.get(wire.casefold())
+            if names is not None and named is not None:
+                annotation = f"{imports.use('._http', named)}[{imports.use('.models', names)}]"
+            elif annotation is None:
                 annotation = self.types.argument(ref, imports) if ref else "str"
             elif annotation == LIST_OPTION:
                 imports.use("collections.abc", "Sequence")
@@ -761,6 +855,10 @@ class _Method:
             return "", ()
         if _is_binary_path(e.path):
             return "content", (ArgSpec("body", "", "bytes", required=True),)
+        if e.path.endswith("/$ref") and e.method in ("POST", "PUT"):
+            name = self.args.allocate("odata_id")  # the URL of the entity referred to
+            self.docs.append((name, "The URL of the entity to refer to (`@odata.id`)."))
+            return "fields", (ArgSpec(name, "@odata.id", "str", required=True),)
         params = _unique_params(e, "body")
         target = _body_target(e, self.types)
         if target is not None and self._mostly_properties(params, target):
@@ -838,17 +936,40 @@ def _plain_list(spec: MethodSpec) -> bool:
     return spec.returns.startswith("Page[") and not spec.path_args
 
 
-def _areas(
-    model: ApiModel, classes: Mapping[str, str], value: Callable[[Piece], Any]
-) -> list[_Area]:
+def batching(model: ApiModel) -> bool:
+    """Whether the docs describe JSON batching: a `POST /$batch` endpoint or example."""
+    paths = [(e.method, e.path) for e in model.endpoints]
+    paths += [(x.request.method, x.request.path) for x in model.examples]
+    return any(m == "POST" and p.rstrip("/") == "/$batch" for m, p in paths)
+
+
+def copies(model: ApiModel) -> dict[str, str]:
+    """Endpoints documented twice, under other names for their path parameters
+    (`/users/{user-id}` on one page, `/users/{usersId}` on another), by id: the id of
+    the one the client's method is made from (the one with a typed response, then the
+    most parameters documented, then the first id). One method per endpoint."""
+    same: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
+    for e in model.endpoints:
+        same[shape(e.method, e.path)].append(e)
+    found: dict[str, str] = {}
+    for group in same.values():
+        if len(group) > 1:
+            group.sort(key=lambda e: (e.response.type is None, -len(e.parameters), e.id))
+            found |= {e.id: group[0].id for e in group[1:]}
+    return found
+
+
+def _areas(model: ApiModel, types: _Types, value: Callable[[Piece], Any]) -> list[_Area]:
     """One area per first path segment (naming's `OperationName.area`), its methods
     named by `operation_names`: stable, and unique across the API."""
-    endpoints = {e.id: e for e in model.endpoints}
+    kept = tuple(e for e in model.endpoints if e.id not in copies(model))
+    kept += example_paths(model)
+    endpoints = {e.id: e for e in kept}
     by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for eid, op in operation_names(model, value).items():
+    for eid, op in operation_names(dataclasses.replace(model, endpoints=kept), value).items():
         by_area[op.area].append((op.name, eid))
     attrs = NameAllocator(CLIENT_MEMBERS)
-    names = NameAllocator({*classes.values(), *IMPORTED_NAMES})
+    names = NameAllocator({*types.named.values(), *types.aliases.values(), *IMPORTED_NAMES})
     areas = []
     for area, ops in sorted(by_area.items()):
         method_names = NameAllocator({"_client"})
@@ -881,10 +1002,8 @@ def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
     value, templates = context.value, context.templates
     plain = _plain(model, context.settings)
     types = _types(model, value)
-    enums = _enum_pieces(model, types, templates)
-    enum_texts = tuple(value(piece) for piece in enums)
     models, model_texts = _model_pieces(model, types, templates, value)
-    areas = _areas(model, types.named, value)
+    areas = _areas(model, types, value)
     methods = {area.module: _method_pieces(area, types, templates) for area in areas}
     made = {module: [value(piece) for piece in pieces] for module, pieces in methods.items()}
     pkg = plain["package"]
@@ -896,12 +1015,10 @@ def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
             _python_file,
             templates,
             "client.py.jinja",
-            {**plain, "areas": tuple(area.names for area in areas)},
+            {**plain, "areas": tuple(area.names for area in areas), "batch": batching(model)},
         ),
-        f"{pkg}/models.py": _joined_python(
-            value,
-            "models",
-            (templates, plain, Made(enums, enum_texts), Made(models, model_texts)),
+        f"{pkg}/models/__init__.py": Piece(
+            _python_file, templates, "models_init.py.jinja", {**plain, **_index(model, types)}
         ),
         f"{pkg}/_areas/__init__.py": Piece(_python_file, templates, "_areas_init.py.jinja", plain),
         f"{pkg}/py.typed": "",
@@ -910,6 +1027,11 @@ def client_files(model: ApiModel, context: Context) -> dict[str, str | Piece]:
             _text_file, templates, "README.md.jinja", {**plain, "example": _example(areas, made)}
         ),
     }
+    for piece, (_, text) in zip(models, model_texts, strict=True):
+        files[f"{pkg}/models/{types.modules[types.classes[piece.args[0].name]]}.py"] = text
+    for e in model.enums:
+        name = types.classes[e.name]
+        files[f"{pkg}/models/{types.modules[name]}.py"] = Piece(_enum_module, e, name, templates)
     for area in areas:
         head = (area.attr, area.module, area.sync_class, area.async_class, area.doc)
         files[f"{pkg}/_areas/{area.module}.py"] = _joined_python(
@@ -934,6 +1056,28 @@ def _plain(model: ApiModel, settings: Mapping[str, str]) -> dict[str, str]:
         "distribution": pkg.replace("_", "-"),
         "namespace": doc_set_namespace(model),
         "base_url": base_url,
+    }
+
+
+def _index(model: ApiModel, types: _Types) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """What `models/__init__.py` lists: each name it exports and the module defining it
+    (a model's property-name alias is in the model's module), and each class by its
+    OData type name (for payloads naming a subclass not imported yet)."""
+    where = {cls: types.modules[cls] for cls in types.named.values()}
+    where |= {
+        types.aliases[cls]: types.modules[cls]
+        for name, cls in types.named.items()
+        if name in types.shape and types.property_names(name)
+    }
+    resources = {r.name for r in model.resources}
+    odata = {name.casefold(): cls for name, cls in types.named.items() if name in resources}
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for name, module in where.items():
+        by_module[module].append(name)
+    return {
+        "index": tuple(sorted(where.items())),
+        "modules": tuple((m, tuple(sorted(n))) for m, n in sorted(by_module.items())),
+        "odata": tuple(sorted(odata.items())),
     }
 
 
@@ -967,26 +1111,6 @@ def _text_file(templates: Templates, name: str, context: Mapping[str, Any]) -> s
     return templates.render(name, **context)
 
 
-def _models_text(
-    templates: Templates,
-    plain: Mapping[str, str],
-    enums: tuple[tuple[Used, str], ...],
-    models: tuple[tuple[Used, tuple[str, ...], str], ...],
-) -> str:
-    """`models.py`: the enums' texts, then the models', and the names they import."""
-    imports = Imports()
-    for used, _ in enums:
-        imports.use_all(used)
-    for used, _, _ in models:
-        imports.use_all(used)
-    if models:
-        imports.use("typing", "ClassVar")
-    texts = (*(text for _, text in enums), *(text for _, _, text in models))
-    return templates.render(
-        "models.py.jinja", **plain, texts=texts, imports=imports.groups(1, own=".models")
-    )
-
-
 def _area_text(
     templates: Templates,
     plain: Mapping[str, str],
@@ -1006,9 +1130,7 @@ def _area_text(
 
 
 # The modules joined from kept pieces, by name (a piece's argument: see `_joined_python`).
-_JOINS: Mapping[str, Callable[..., str]] = MappingProxyType(
-    {"models": _models_text, "area": _area_text}
-)
+_JOINS: Mapping[str, Callable[..., str]] = MappingProxyType({"area": _area_text})
 
 
 class Made:
@@ -1074,9 +1196,11 @@ def build_context(
             area.doc,
             tuple(_Method(e, name, types).spec(Imports()) for name, e in area.methods),
         )
-        for area in _areas(model, types.named, made_now)
+        for area in _areas(model, types, made_now)
     )
-    return ClientContext(plain["package"], model.namespace, plain["base_url"], types.named, areas)
+    return ClientContext(
+        plain["package"], model.namespace, plain["base_url"], types.named, areas, copies(model)
+    )
 
 
 def client_target(

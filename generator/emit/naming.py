@@ -135,6 +135,9 @@ class OperationName:
     operation_id: str  # unique across the API: `groups.list_conversations`
 
 
+Item = tuple[str, str, tuple[str, ...], tuple[str, ...]]  # (id, verb, words, qualifiers)
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -183,6 +186,10 @@ def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tupl
     noun = literals[-1] if literals else "root"
     method = endpoint.method
     collection = endpoint.response.type is not None and endpoint.response.type.collection
+    if endpoint.path.endswith("/$ref") and len(literals) > 1:  # a reference, not an entity
+        refs = {"POST": "add", "PUT": "set", "DELETE": "remove"}
+        verb = refs.get(method) or ("list" if collection else "get")
+        return verb, [f"{_singular(literals[-2]) if verb != 'list' else literals[-2]}_ref"]
     verbs = {"PATCH": "update", "PUT": "replace", "DELETE": "delete", "HEAD": "head"}
     if last_is_param:
         verb = {"GET": "get", "POST": "post"}.get(method, verbs.get(method, method.lower()))
@@ -222,7 +229,7 @@ def operation_names(
     by_segment: dict[str, list[Endpoint]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
         by_segment[endpoint.path.strip("/").split("/", 1)[0]].append(endpoint)
-    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    by_area: dict[str, list[Item]] = defaultdict(list)
     for _, endpoints in sorted(by_segment.items()):
         for area, item in value(Piece(_items, tuple(endpoints))):
             by_area[area].append(item)
@@ -236,16 +243,14 @@ def operation_names(
     return result
 
 
-def _one_area_per_spelling(
-    by_area: dict[str, list[tuple[str, str, tuple[str, ...]]]],
-) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+def _one_area_per_spelling(by_area: dict[str, list[Item]]) -> dict[str, list[Item]]:
     """Areas that differ only by case and underscores (`/directoryRoles` and
     `/directoryroles`: `directory_roles`, `directoryroles`) as one, named as the one
     with the most endpoints (on a tie, with the most words)."""
     spellings: dict[str, list[str]] = defaultdict(list)
     for area in by_area:
         spellings[area.replace("_", "").casefold()].append(area)
-    merged: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    merged: dict[str, list[Item]] = defaultdict(list)
     for areas in spellings.values():
         name = max(areas, key=lambda a: (len(by_area[a]), a.count("_"), a))
         for area in areas:
@@ -253,45 +258,60 @@ def _one_area_per_spelling(
     return merged
 
 
-def _items(
-    endpoints: tuple[Endpoint, ...],
-) -> tuple[tuple[str, tuple[str, str, tuple[str, ...]]], ...]:
+def _items(endpoints: tuple[Endpoint, ...]) -> tuple[tuple[str, Item], ...]:
     """`_item` of each endpoint: one piece for the endpoints under one path segment
     (one piece an endpoint would cost more to key than to make)."""
     known: dict[str, tuple[str, bool]] = {}  # segments repeat: `groups`, `{group-id}`...
     return tuple(_item(endpoint, known) for endpoint in endpoints)
 
 
-def _item(
-    endpoint: Endpoint, known: dict[str, tuple[str, bool]] | None = None
-) -> tuple[str, tuple[str, str, tuple[str, ...]]]:
-    """(area, (id, verb, words)): what naming needs of one endpoint (`known`: segments
-    already split)."""
+def _item(endpoint: Endpoint, known: dict[str, tuple[str, bool]] | None = None) -> tuple[str, Item]:
+    """(area, (id, verb, words, qualifiers)): what naming needs of one endpoint (`known`:
+    segments already split). The qualifiers tell it from an endpoint of the same words,
+    segment by segment (see `_qualifier`)."""
     segments = _segments(endpoint.path, {} if known is None else known)
     verb, core = _verb_and_core(endpoint, segments)
     context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
-    if core and context and context[-1] == _singular(core[0]):
+    if core and context and context[-1] == _singular(core[0]).removesuffix("_ref"):
         context = context[:-1]
-    return _area(segments), (endpoint.id, verb, tuple(context + core))
+    if verb and (context + core)[:1] and (context + core)[0].split("_")[0] == verb:
+        verb = ""  # `getEmailActivity(...)`: `get_email_activity`, not `get_get_...`
+    qualifiers = tuple(_qualifier(raw) for raw in endpoint.path.strip("/").split("/") if raw)
+    return _area(segments), (endpoint.id, verb, tuple(context + core), qualifiers)
 
 
-def _name_area(
-    area: str, items: tuple[tuple[str, str, tuple[str, ...]], ...]
-) -> tuple[tuple[str, str], ...]:
+_ARGUMENT = re.compile(r"([A-Za-z_][\w.]*)\s*=")
+
+
+def _qualifier(segment: str) -> str:
+    """What a path segment adds to a name that would clash: a key's name (`by_user_id`),
+    a function's argument names (`with_width_height`), a literal as it is spelled
+    (`in_calendars`, where the name took `calendar`)."""
+    call = segment.find("(")
+    if call > 0:
+        args = _ARGUMENT.findall(segment[call:])
+        return _joined_identifier(["with", *map(snake_case, args)]) if args else ""
+    params = _SEGMENT.findall(segment)
+    if params:
+        return _joined_identifier(["by", *(snake_case(p) for p in params)])
+    return _joined_identifier(["in", snake_case(segment)])
+
+
+def _name_area(area: str, items: tuple[Item, ...]) -> tuple[tuple[str, str], ...]:
     """(endpoint id, name) for the endpoints of one area, by their items (see `_item`).
 
     Rounds: in every group of endpoints that share a candidate name, each endpoint
     with words left takes in one more. Only the groups that endpoints moved into can
     clash anew, so a round looks at those (an area has up to a thousand endpoints)."""
-    depth = {eid: 0 for eid, _, _ in items}
-    room = {eid: len(parts) - 1 for eid, _, parts in items}
+    depth = {eid: 0 for eid, _, _, _ in items}
+    room = {eid: len(parts) - 1 for eid, _, parts, _ in items}
     of_id: dict[str, list[int]] = defaultdict(list)
-    for i, (eid, _, _) in enumerate(items):
+    for i, (eid, _, _, _) in enumerate(items):
         of_id[eid].append(i)
     tried: dict[tuple[int, int], str] = {}  # (item, depth) -> candidate
 
     def candidate(i: int) -> str:
-        eid, verb, parts = items[i]
+        eid, verb, parts, _ = items[i]
         k = depth[eid]
         found = tried.get((i, k))
         if found is None:
@@ -315,13 +335,46 @@ def _name_area(
             names[i] = candidate(i)
             groups[names[i]].add(i)
         looked_at = dict.fromkeys(names[i] for i in moved)
-    allocator = NameAllocator()
-    return tuple((eid, allocator.allocate(names[i])) for i, (eid, _, _) in enumerate(items))
+    names = _qualified(names, items)
+    allocator = NameAllocator()  # (a last resort: qualifiers tell apart all but copies)
+    return tuple((eid, allocator.allocate(names[i])) for i, (eid, _, _, _) in enumerate(items))
+
+
+def _qualified(names: list[str], items: tuple[Item, ...]) -> list[str]:
+    """Names still shared after the rounds, told apart: the endpoint with the shortest
+    path (then the first id) keeps the name; each other takes the qualifier of its first
+    segment, from the end, that differs from the keeper's at the same place
+    (`get_user_by_users_id`, `get_chart_image_with_width_height`), then more such
+    segments while the name is taken."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        groups[name].append(i)
+    taken = set(names)
+    result = list(names)
+    for name, members in groups.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (len(items[i][3]), items[i][0]))
+        keeper = items[members[0]][3]
+        for i in members[1:]:
+            qualifiers = items[i][3]
+            differing = [
+                q
+                for k, q in enumerate(reversed(qualifiers))
+                if q and (k >= len(keeper) or keeper[-1 - k] != qualifiers[-1 - k])
+            ]
+            for n in range(1, len(differing) + 1):
+                candidate = _joined_identifier([name, *reversed(differing[:n])])
+                if candidate not in taken:
+                    result[i] = candidate
+                    taken.add(candidate)
+                    break
+    return result
 
 
 def _grown(
     group: set[int],
-    items: tuple[tuple[str, str, tuple[str, ...]], ...],
+    items: tuple[Item, ...],
     depth: dict[str, int],
     room: dict[str, int],
 ) -> list[str]:

@@ -321,5 +321,6 @@ def listed(
     size = PAGE_SIZE if top is None else min(top, PAGE_SIZE)
     page = items[skip : skip + size]
     end = skip + len(page)
-    more = end < count and (top is None or len(page) < top)
-    return page, count, end if more else None
+    # `$top` is the page size, as the service has it: more pages follow (`@odata.nextLink`,
+    # which keeps `$top`), as the SDKs' page iterators expect
+    return page, count, end if end < count else None

@@ -238,8 +238,14 @@ def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
 
 
 def import_line(module: str, names: Iterable[str], indent: int = 0) -> str:
-    """`from module import a, b` as black lays it out (split: one name a line)."""
-    return layout(Wrap(f"from {module} import ", tuple(names), explode=True, optional=True), indent)
+    """`from module import a, b` as black lays it out (split: one name a line, each with
+    a comma, a lone one too)."""
+    names = tuple(names)
+    text = layout(Wrap(f"from {module} import ", names, explode=True, optional=True), indent)
+    if len(names) == 1 and "\n" in text:
+        opening, name, closing = text.split("\n")
+        text = f"{opening}\n{name},\n{closing}"
+    return text
 
 
 def wrap(
@@ -249,8 +255,9 @@ def wrap(
     *,
     explode: bool = False,
     optional: bool = False,
+    brackets: str = "()",
 ) -> Wrap:
-    return Wrap(head, tuple(items), tail, explode=explode, optional=optional)
+    return Wrap(head, tuple(items), tail, brackets, explode=explode, optional=optional)
 
 
 def _black(text: str) -> str:

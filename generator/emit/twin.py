@@ -73,6 +73,7 @@ class Collection:
     versions: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     repaired: dict[str, list[str]] = field(default_factory=dict)
+    type: str | None = None  # what its route lists (None: not known yet)
 
 
 @dataclass
@@ -310,6 +311,7 @@ class Twin:
             return
         entity, repaired = fitted
         collection = self.store.setdefault(place, Collection())
+        collection.type = collection.type or typ
         if key not in collection.entities:
             entity.setdefault(KEY, key)
             self._put(collection, key, entity)
@@ -367,6 +369,7 @@ class Twin:
         if place not in self.store:
             self._parent_exists(place)
         collection = self.store.setdefault(place, Collection())
+        collection.type = collection.type or shape.type
         if method == "POST":
             return self._create(place, collection, shape, body, link, route)
         if method != "GET":
@@ -519,21 +522,26 @@ class Twin:
             raise ODataError(
                 400, "BadRequest", 'A reference needs "@odata.id": the URL of an entity.'
             )
-        entity = self._referenced(target)
-        if entity is None:
+        found = self._referenced(target)
+        if found is None:
             raise ODataError(404, "NotFound", f"No entity at {target}.")
+        entity, typ = found
         if place not in self.store:
             self._parent_exists(place)
         collection = self.store.setdefault(place, Collection())
         key = str(entity[KEY])
         if key in collection.entities:
             raise ODataError(400, "BadRequest", f"A reference to '{key}' is already there.")
-        self._put(collection, key, dict(entity))
+        referenced = dict(entity)
+        if typ and typ != shape.type and "@odata.type" not in referenced:
+            referenced["@odata.type"] = f"#{typ}"  # (`members` of a group: users, groups...)
+        self._put(collection, key, referenced)
         return Answer(204)
 
-    def _referenced(self, url: str) -> dict[str, Any] | None:
-        """The entity an `@odata.id` names: its last segment is the key; the collection
-        named by the segment before it first, else any top-level collection with it."""
+    def _referenced(self, url: str) -> tuple[dict[str, Any], str | None] | None:
+        """The entity an `@odata.id` names, and the type its collection lists: its last
+        segment is the key; the collection named by the segment before it first, else
+        any top-level collection with it."""
         segments = _segments(url.split("://", 1)[-1].split("?", 1)[0])
         key = segments[-1]
         named = segments[-2].casefold() if len(segments) > 1 else ""
@@ -544,7 +552,7 @@ class Twin:
         for place in [*top, *(p for p in self.store if p.count("/") > 1)]:
             entity = self.store[place].entities.get(key)
             if entity is not None:
-                return entity
+                return entity, self.store[place].type
         return None
 
     def _session(self, asked: Asked) -> Answer | None:
@@ -602,7 +610,18 @@ class Twin:
         if method == "PUT":
             data = body if isinstance(body, bytes) else _as_bytes(body)
             self.media[place] = (data, BYTES)
-            return None  # the documented answer (the item's metadata) follows
+            owner, _, key = place.rpartition("/")[0].rpartition("/")
+            resource = self.types.resource(shape.type)
+            if not owner or not key or ":" in key or resource is None:
+                return None  # (`root:/a.txt:/content`: the documented answer follows)
+            collection = self.store.setdefault(owner, Collection())  # the item, made or kept
+            collection.type = collection.type or shape.type
+            known = collection.entities.get(key)
+            entity: dict[str, Any] = dict(known) if known is not None else {KEY: key}
+            if "size" in self.types.properties(resource):
+                entity["size"] = len(data)
+            self._put(collection, key, entity, written=True)
+            return Answer(200 if known is not None else 201, dict(entity), _etag(entity))
         if method == "GET":  # (nothing stored: no bytes, rather than the docs' bare 302)
             data, media_type = self.media.get(place, (b"", BYTES))
             return Answer(200, data, media_type=media_type)
