@@ -962,7 +962,8 @@ def copies(model: ApiModel) -> dict[str, str]:
 def _areas(model: ApiModel, types: _Types, value: Callable[[Piece], Any]) -> list[_Area]:
     """One area per first path segment (naming's `OperationName.area`), its methods
     named by `operation_names`: stable, and unique across the API."""
-    kept = tuple(e for e in model.endpoints if e.id not in copies(model))
+    copied = copies(model)
+    kept = tuple(e for e in model.endpoints if e.id not in copied)
     kept += example_paths(model)
     endpoints = {e.id: e for e in kept}
     by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
