@@ -60,3 +60,17 @@ def test_wide_characters_count_as_black_counts_them(name: str) -> None:
     source = f"def f():\n    return {layout(call, 4)}\n"
     assert black.format_str(source, mode=black_mode()) == source
     assert not needs_black(source)
+
+
+@pytest.mark.parametrize("length", [80, 94, 95, 96, 97, 98, 120])
+def test_an_operation_constant_with_a_long_name_is_laid_out_as_black_does(length: int) -> None:
+    """`_op_<name> = Op(...)` as black lays it out whatever the name's length: split in the
+    call, else the call in parentheses, else (a name too long even for `name = (`) left
+    for no tool to split; `needs_black` knows black has nothing better for the last."""
+    from generator.emit.client import MethodSpec
+
+    args = ('"GET"', '"/deviceManagement/deviceCompliancePolicies/{0}/x"', "anything")
+    spec = MethodSpec("e", "n", "_op_" + "x" * length, args, (), "Any", (), "", (), (), (), "")
+    text = layout(spec.op_line) + "\n"
+    assert black.format_str(text, mode=black_mode()) == text
+    assert not needs_black(text)

@@ -213,6 +213,19 @@ class MethodSpec:
     body_args: tuple[ArgSpec, ...]
     body_kind: str  # "model", "fields", "content", "json" or "" (no body)
 
+    @property
+    def op_line(self) -> Wrap:
+        """`_op_x = Op(...)`; where `_op_x = Op(` is too long (a long name) but `_op_x = (`
+        and the call fit, black's `_op_x = (` / `Op(...)` / `)`."""
+        call = Wrap("Op", self.op_args)
+        head = f"{self.constant} = "
+        if (
+            len(head + "Op(") > LINE_LENGTH >= len(head + "(")
+            and 4 + len(call.flat()) <= LINE_LENGTH
+        ):
+            return Wrap(head, (call,), optional=True)
+        return Wrap(f"{self.constant} = Op", self.op_args)
+
 
 @dataclass
 class Imports:

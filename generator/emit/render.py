@@ -271,6 +271,7 @@ _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 # what is left of a line black cannot split, once its strings are `""`: one atom, or a
 # `key: value` / `name=value` pair of atoms, with an optional trailing comma; the
 # opening line of a split `def`; a comment
+_LONG_TARGET = re.compile(r"(\w+) = [\w.]+\(")
 _UNSPLITTABLE = re.compile(r'(?:""|[\w.]+)(?:(?:: |=)(?:""|[\w.]+))?,?|(?:async )?def \w+\(|#.*')
 
 
@@ -293,7 +294,9 @@ def needs_black(text: str) -> bool:
         if width(line) > LINE_LENGTH and not _UNSPLITTABLE.fullmatch(
             _STRING.sub('""', line.strip())
         ):
-            return True
+            head = _LONG_TARGET.fullmatch(line)  # `name = f(` where even `name = (` is too long
+            if head is None or width(head.group(1)) + 4 <= LINE_LENGTH:
+                return True
     return False
 
 
