@@ -240,6 +240,12 @@ def model_cmd(
     help="Report only findings this baseline file does not list.",
 )
 @click.option("--update-baseline", is_flag=True, help="Write the current findings to --baseline.")
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The service's OData CSDL metadata (XML): report where the docs disagree with it.",
+)
 @click.option("--explain", metavar="CODE", default=None, help="Explain a rule, with an example.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parser processes.")
 @READ_CACHE_DIR
@@ -254,6 +260,7 @@ def check_cmd(
     relaxed: bool,
     baseline: Path | None,
     update_baseline: bool,
+    metadata: Path | None,
     explain: str | None,
     jobs: int | None,
     config_dir: Path | None,
@@ -287,6 +294,7 @@ def check_cmd(
         jobs=jobs,
         cache_dir=cache_dir,
         no_cache=no_cache,
+        metadata=metadata,
     )
     if update_baseline and request.baseline is None:
         raise check_command.CheckUsageError("--update-baseline needs --baseline FILE")

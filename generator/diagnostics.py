@@ -321,6 +321,50 @@ RULES: dict[str, Rule] = _rules(
     ("L003", W, "anchor-missing", "A `#anchor` link names no heading of its target page."),
     # Pages
     ("G001", W, "permissions-missing", "A method page has no permissions table or scopes line."),
+    # The service's published metadata (`--metadata FILE`): never input to the model
+    (
+        "M001",
+        W,
+        "metadata-property-type",
+        "A documented property's type is not the one the service's metadata gives it.",
+    ),
+    (
+        "M002",
+        W,
+        "metadata-property-collection",
+        "A property is documented as one value where the service has a collection, or the "
+        "other way round.",
+    ),
+    (
+        "M003",
+        W,
+        "metadata-property-unknown",
+        "A documented property is not in the service's metadata for its type.",
+    ),
+    (
+        "M004",
+        W,
+        "metadata-property-undocumented",
+        "The service's metadata gives a documented type a property its page does not document.",
+    ),
+    (
+        "M005",
+        W,
+        "metadata-base-type",
+        "A documented type's base type is not the one the service's metadata gives it.",
+    ),
+    (
+        "M006",
+        W,
+        "metadata-enum-members",
+        "A documented enum lists members the service does not have, or lacks some it has.",
+    ),
+    (
+        "M007",
+        INF,
+        "metadata-type-unknown",
+        "A documented type or enum is not in the service's metadata.",
+    ),
     # Suppressions
     ("S001", W, "suppression-unused", "A page suppression matches no finding."),
     (

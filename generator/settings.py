@@ -30,6 +30,7 @@ KNOWN_KEYS = {
     "force": bool,
     "templates": str,
     "aliases": dict,
+    "metadata": str,
 }
 
 

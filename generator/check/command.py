@@ -15,7 +15,9 @@ import click
 
 from generator.check import baseline as baselines
 from generator.check.context import CheckOptions
+from generator.check.metadata import MetadataError, ServiceMetadata, read_metadata
 from generator.check.runner import run_checks
+from generator.check.service import service_findings
 from generator.check.suppress import Selection, page_suppressions, split_codes
 from generator.config import ConfigError, DocSetConfig, load_config
 from generator.diagnostics import Diagnostic, Severity
@@ -47,6 +49,7 @@ class Request:
     jobs: int = 1
     cache_dir: Path | None = None  # page cache and resolve state; None: no cache
     aliases: dict[str, str] | None = None  # declared path aliases (settings)
+    metadata: Path | None = None  # the service's CSDL metadata, compared with the docs
 
 
 def make_request(
@@ -61,6 +64,7 @@ def make_request(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     no_cache: bool = False,
+    metadata: Path | None = None,
 ) -> Request:
     """Command-line options over the `[tool.docgen]` settings found beside or above DOCS
     (or the current folder, when DOCS comes from the settings)."""
@@ -84,6 +88,7 @@ def make_request(
         jobs=jobs or settings.get("jobs") or default_jobs(),
         cache_dir=None if no_cache else cache_dir or default_cache_dir(settings),
         aliases=settings.get("aliases"),
+        metadata=metadata or settings.path("metadata"),
     )
 
 
@@ -105,11 +110,12 @@ def _all_findings(request: Request) -> tuple[ApiModel, list[Diagnostic], int, li
     """(model, findings no page suppression covers, how many it covered, S001/S002 notes)."""
     try:
         config = load_config(request.docs, request.config_dir, request.aliases)
-    except (SourceError, ConfigError) as exc:
+        service = read_metadata(request.metadata) if request.metadata is not None else None
+    except (SourceError, ConfigError, MetadataError) as exc:
         raise CheckUsageError(str(exc)) from None
     try:
         with cache_held(request.cache_dir, say=_say):
-            return _findings_of(request, config)
+            return _findings_of(request, config, service)
     except CacheError as exc:
         raise CheckUsageError(str(exc)) from None
 
@@ -119,7 +125,7 @@ def _say(message: str) -> None:
 
 
 def _findings_of(
-    request: Request, config: DocSetConfig
+    request: Request, config: DocSetConfig, service: ServiceMetadata | None = None
 ) -> tuple[ApiModel, list[Diagnostic], int, list[Diagnostic]]:
     """`_all_findings`, with the cache folder held."""
     try:
@@ -137,6 +143,8 @@ def _findings_of(
     model = resolution.model
     options = CheckOptions(strict=not request.relaxed, root=request.docs)
     found = run_checks(model, parsed.pages, parsed.config, options) + parsed.read_errors
+    if service is not None:  # (compared with the model: the model never reads it)
+        found += service_findings(model, service)
     suppressions = page_suppressions(parsed.pages)
     kept, covered = suppressions.filter(found)
     return model, kept, covered, [*suppressions.unused(), *suppressions.foreign]

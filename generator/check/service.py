@@ -1,0 +1,126 @@
+"""The docs against the service's published metadata (`docgen check --metadata FILE`).
+
+The metadata is a yardstick here as everywhere: it never changes the model. Each
+finding stands at the line of what the docs say (a property's table row, else the
+type's page) and names what the service says. Names compare ignoring case, as the
+docs' own links do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.check.metadata import ServiceMetadata, ServiceType
+from generator.diagnostics import Diagnostic, make
+from generator.model.types import ENUM, PRIMITIVE, RESOURCE, ApiModel, Enum, Resource, Source
+
+LISTED = 12  # names a finding lists before "and N more"
+
+
+def service_findings(model: ApiModel, service: ServiceMetadata) -> list[Diagnostic]:
+    """Every disagreement between the documented types and enums and the metadata's."""
+    types = {name.casefold(): t for name, t in service.types.items()}
+    enums = {name.casefold(): members for name, members in service.enums.items()}
+    resources = {r.name.casefold(): r for r in model.resources}
+    found: list[Diagnostic] = []
+    for r in model.resources:
+        theirs = types.get(r.name.casefold())
+        if theirs is not None:
+            found += _resource_findings(r, theirs, service, resources, enums)
+        elif r.name.casefold() not in enums:
+            found.append(_at(r.source, "M007", f"type {r.name} is not in the service's metadata"))
+    for e in model.enums:
+        members = enums.get(e.name.casefold())
+        if members is not None:
+            found += _enum_findings(e, members)
+        elif e.name.casefold() not in types:
+            found.append(_at(e.source, "M007", f"enum {e.name} is not in the service's metadata"))
+    return found
+
+
+def _at(source: Source, code: str, message: str) -> Diagnostic:
+    return make(code, source.file, source.line, 1, message)
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:LISTED])
+    return shown + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+
+
+def _resource_findings(
+    r: Resource,
+    theirs: ServiceType,
+    service: ServiceMetadata,
+    resources: dict[str, Resource],
+    enums: dict[str, tuple[str, ...]],
+) -> Iterator[Diagnostic]:
+    ours_base, their_base = r.base_type or "", theirs.base_type or ""
+    if ours_base.casefold() != their_base.casefold():
+        stated = f"states base type {ours_base}" if ours_base else "states no base type"
+        has = f"has {their_base}" if their_base else "has none"
+        yield _at(r.source, "M005", f"{r.name} {stated}; the service's metadata {has}")
+    known = {p.name.casefold(): p for p in service.inherited(theirs.name)}
+    for p in r.properties:
+        where = p.source or r.source
+        sp = known.get(p.name.casefold())
+        if sp is None:
+            yield _at(where, "M003", f"{r.name} has no property {p.name} in the service's metadata")
+            continue
+        if (
+            p.type.kind in (PRIMITIVE, RESOURCE, ENUM)
+            and p.type.name.casefold() != sp.type.casefold()
+        ):
+            hint = ""
+            if p.type.name == "Edm.String" and sp.type.casefold() in enums:
+                hint = " (an enum: its values are the enum's members)"
+            yield _at(
+                where,
+                "M001",
+                f"{r.name}.{p.name} is documented as {p.type.name}; "
+                f"the service's metadata has {sp.type}{hint}",
+            )
+        if p.type.collection != sp.collection:
+            ours = "a collection" if p.type.collection else "one value"
+            has = "a collection" if sp.collection else "one value"
+            yield _at(
+                where,
+                "M002",
+                f"{r.name}.{p.name} is documented as {ours}; the service's metadata has {has}",
+            )
+    documented = _documented(r, resources)
+    missing = [sp.name for sp in theirs.properties if sp.name.casefold() not in documented]
+    if missing:
+        yield _at(
+            r.source,
+            "M004",
+            f"{r.name} does not document {len(missing)} "
+            f"propert{'y' if len(missing) == 1 else 'ies'} the service's metadata gives it: "
+            f"{_listed(sorted(missing))}",
+        )
+
+
+def _documented(r: Resource, resources: dict[str, Resource]) -> set[str]:
+    """The property names (casefolded) `r` and its documented bases document."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    current: Resource | None = r
+    while current is not None and current.name not in seen:
+        seen.add(current.name)
+        names |= {p.name.casefold() for p in current.properties}
+        current = resources.get((current.base_type or "").casefold())
+    return names
+
+
+def _enum_findings(e: Enum, theirs: tuple[str, ...]) -> Iterator[Diagnostic]:
+    ours = [m.name for m in e.members if m.name]
+    folded = {m.casefold() for m in ours}
+    their_folded = {m.casefold() for m in theirs}
+    missing = [m for m in theirs if m.casefold() not in folded]
+    extra = [m for m in ours if m.casefold() not in their_folded]
+    parts = []
+    if missing:
+        parts.append(f"lacks {_listed(missing)}, which the service's metadata has")
+    if extra:
+        parts.append(f"lists {_listed(extra)}, which the service's metadata does not have")
+    if parts:
+        yield _at(e.source, "M006", f"enum {e.name} " + "; it ".join(parts))

@@ -1,0 +1,151 @@
+"""`docgen check --metadata FILE`: the docs against the service's CSDL metadata (M001-M007),
+at the line of what the docs say; the metadata never changes the model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.check import command as check_command
+from generator.check.metadata import ServiceMetadata, ServiceProperty, ServiceType, read_metadata
+from generator.check.service import service_findings
+from generator.cli import main
+from generator.model.serialize import model_json
+from generator.model.types import ApiModel, Enum, EnumMember, Source
+from generator.pipeline.run import load_model
+from tests.conftest import GROUPS
+
+EDM = "http://docs.oasis-open.org/odata/ns/edm"
+
+
+def mirror(model: ApiModel) -> ServiceMetadata:
+    """The metadata a service exactly as documented would publish."""
+    types = {
+        r.name: ServiceType(
+            r.name,
+            "entity",
+            r.base_type,
+            tuple(
+                ServiceProperty(p.name, p.type.name, p.type.collection, p.navigation)
+                for p in r.properties
+            ),
+        )
+        for r in model.resources
+    }
+    enums = {e.name: tuple(m.name for m in e.members) for e in model.enums}
+    return ServiceMetadata(types, enums)
+
+
+def csdl(service: ServiceMetadata) -> str:
+    """`service` as a CSDL document (one schema, aliased)."""
+    body = []
+    for t in service.types.values():
+        base = f' BaseType="{t.base_type}"' if t.base_type else ""
+        props = "".join(
+            f'<Property Name="{p.name}" Type="{f"Collection({p.type})" if p.collection else p.type}"/>'
+            for p in t.properties
+        )
+        body.append(f'<EntityType Name="{t.name.rsplit(".", 1)[1]}"{base}>{props}</EntityType>')
+    return (
+        f'<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0">'
+        f'<edmx:DataServices><Schema xmlns="{EDM}" Namespace="microsoft.graph">'
+        + "".join(body)
+        + "</Schema></edmx:DataServices></edmx:Edmx>"
+    )
+
+
+@pytest.fixture(scope="module")
+def groups() -> ApiModel:
+    return load_model(GROUPS)
+
+
+def _changed(service: ServiceMetadata, name: str, **fields: object) -> ServiceMetadata:
+    types = dict(service.types)
+    types[name] = dataclasses.replace(types[name], **fields)  # type: ignore[arg-type]
+    return ServiceMetadata(types, service.enums)
+
+
+def test_the_docs_as_published_have_no_finding(groups: ApiModel) -> None:
+    assert service_findings(groups, mirror(groups)) == []
+    assert read_metadata  # (the reader is the yardstick's too)
+
+
+def test_each_difference_is_one_finding_at_the_line_of_what_the_docs_say(
+    groups: ApiModel,
+) -> None:
+    group = next(r for r in groups.resources if r.name == "microsoft.graph.group")
+    row = next(p for p in group.properties if p.type.name == "Edm.String" and p.source)
+    service = mirror(groups)
+    theirs = service.types[group.name]
+    props = {p.name: p for p in theirs.properties}
+    props[row.name] = dataclasses.replace(props[row.name], type="Edm.Int32", collection=True)
+    gone = next(p for p in group.properties if p.name != row.name and p.source)
+    del props[gone.name]
+    props["employeeCount"] = ServiceProperty("employeeCount", "Edm.Int32", False, False)
+    service = _changed(service, group.name, properties=tuple(props.values()), base_type="x.base")
+    found = {d.code: d for d in service_findings(groups, service)}
+    assert sorted(found) == ["M001", "M002", "M003", "M004", "M005"]
+    assert (found["M001"].file, found["M001"].line) == (row.source.file, row.source.line)  # type: ignore[union-attr]
+    assert "documented as Edm.String; the service's metadata has Edm.Int32" in found["M001"].message
+    assert (
+        "documented as one value; the service's metadata has a collection" in found["M002"].message
+    )
+    assert found["M003"].line == gone.source.line and gone.name in found["M003"].message  # type: ignore[union-attr]
+    assert found["M004"].message.endswith("gives it: employeeCount")
+    assert found["M004"].line == group.source.line
+    assert "states base type microsoft.graph.directoryObject" in found["M005"].message
+
+
+def test_enum_members_and_types_the_service_does_not_have(groups: ApiModel) -> None:
+    where = Source("resources/enums.md", 7)
+    kind = Enum(
+        "microsoft.graph.kind",
+        "microsoft.graph",
+        "kind",
+        (EnumMember("low"), EnumMember("high")),
+        False,
+        "",
+        where,
+    )
+    model = dataclasses.replace(groups, enums=(kind,))
+    service = mirror(groups)
+    service = ServiceMetadata(service.types, {"microsoft.graph.kind": ("low", "medium")})
+    (finding,) = service_findings(model, service)
+    assert (finding.code, finding.file, finding.line) == ("M006", "resources/enums.md", 7)
+    assert "lacks medium" in finding.message and "lists high" in finding.message
+    alone = ServiceMetadata({}, {})
+    assert {d.code for d in service_findings(model, alone)} == {"M007"}
+
+
+def test_the_command_reads_the_file_and_leaves_the_model_alone(
+    groups: ApiModel, tmp_path: Path
+) -> None:
+    service = mirror(groups)
+    group = service.types["microsoft.graph.group"]
+    changed = [
+        dataclasses.replace(p, type="Edm.Int64") if p.type == "Edm.Boolean" else p
+        for p in group.properties
+    ]
+    xml = tmp_path / "metadata.xml"
+    xml.write_text(csdl(_changed(service, group.name, properties=tuple(changed))), "utf-8")
+    result = CliRunner().invoke(
+        main, ["check", str(GROUPS), "--metadata", str(xml), "--select", "M", "--no-cache"]
+    )
+    lines = [line for line in result.stdout.splitlines() if ": M0" in line]
+    booleans = sum(1 for p in group.properties if p.type == "Edm.Boolean")
+    assert result.exit_code == 0 and len(lines) == booleans > 0, result.output
+    assert all(": M001 " in line and "Edm.Int64" in line for line in lines)
+    with_it = check_command.run(check_command.Request(GROUPS, metadata=xml))
+    without = check_command.run(check_command.Request(GROUPS))
+    assert model_json(with_it.model).value == model_json(without.model).value
+    assert with_it.model == without.model
+
+
+def test_a_metadata_file_that_is_not_csdl_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "metadata.xml"
+    bad.write_text("<not closed", "utf-8")
+    result = CliRunner().invoke(main, ["check", str(GROUPS), "--metadata", str(bad)])
+    assert result.exit_code == 2 and str(bad) in result.stderr
