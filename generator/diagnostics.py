@@ -365,6 +365,19 @@ RULES: dict[str, Rule] = _rules(
         "metadata-type-unknown",
         "A documented type or enum is not in the service's metadata.",
     ),
+    (
+        "M008",
+        W,
+        "metadata-property-nullable",
+        "A property documented as nullable (or not) is the other way round in the metadata.",
+    ),
+    (
+        "M009",
+        INF,
+        "metadata-not-documented",
+        "An entity set, singleton, action or function of the service's metadata that no "
+        "documented path addresses.",
+    ),
     # Suppressions
     ("S001", W, "suppression-unused", "A page suppression matches no finding."),
     (

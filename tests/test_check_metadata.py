@@ -29,7 +29,9 @@ def mirror(model: ApiModel) -> ServiceMetadata:
             "entity",
             r.base_type,
             tuple(
-                ServiceProperty(p.name, p.type.name, p.type.collection, p.navigation)
+                ServiceProperty(
+                    p.name, p.type.name, p.type.collection, p.navigation, p.nullable is not False
+                )
                 for p in r.properties
             ),
         )
@@ -45,7 +47,9 @@ def csdl(service: ServiceMetadata) -> str:
     for t in service.types.values():
         base = f' BaseType="{t.base_type}"' if t.base_type else ""
         props = "".join(
-            f'<Property Name="{p.name}" Type="{f"Collection({p.type})" if p.collection else p.type}"/>'
+            f'<Property Name="{p.name}" Type="{f"Collection({p.type})" if p.collection else p.type}"'
+            + ("" if p.nullable else ' Nullable="false"')
+            + "/>"
             for p in t.properties
         )
         body.append(f'<EntityType Name="{t.name.rsplit(".", 1)[1]}"{base}>{props}</EntityType>')
@@ -118,6 +122,42 @@ def test_enum_members_and_types_the_service_does_not_have(groups: ApiModel) -> N
     assert "lacks medium" in finding.message and "lists high" in finding.message
     alone = ServiceMetadata({}, {})
     assert {d.code for d in service_findings(model, alone)} == {"M007"}
+
+
+def test_nullability_where_the_docs_state_it(groups: ApiModel) -> None:
+    group = next(r for r in groups.resources if r.name == "microsoft.graph.group")
+    row = group.properties[0]
+    stated = dataclasses.replace(row, nullable=row.nullable is False)
+    model = dataclasses.replace(
+        groups,
+        resources=tuple(
+            dataclasses.replace(r, properties=(stated, *r.properties[1:])) if r is group else r
+            for r in groups.resources
+        ),
+    )
+    (finding,) = service_findings(model, mirror(groups))
+    assert finding.code == "M008" and "the service's metadata has it" in finding.message
+
+
+def test_what_the_service_addresses_and_no_path_does(groups: ApiModel, tmp_path: Path) -> None:
+    """An entity set no documented path starts with, an action no path names: `M009`, at
+    the line of the metadata file that declares it."""
+    service = mirror(groups)
+    text = csdl(service).replace(
+        "</Schema>",
+        '<Action Name="archive" IsBound="true"><Parameter Name="b" Type="graph.group"/>'
+        "</Action>\n"
+        '<Action Name="reply" IsBound="true"/>\n'
+        '<EntityContainer Name="c">\n<EntitySet Name="groups" EntityType="graph.group"/>\n'
+        '<EntitySet Name="teams" EntityType="graph.team"/>\n</EntityContainer></Schema>',
+    )
+    xml = tmp_path / "metadata.xml"
+    xml.write_text(text, "utf-8")
+    found = service_findings(groups, read_metadata(xml), "meta.xml")
+    assert [(d.code, d.file, d.line, d.message.split(" of ")[0]) for d in found] == [
+        ("M009", "meta.xml", 1, "action archive"),
+        ("M009", "meta.xml", 5, "entity set teams"),
+    ]
 
 
 def test_the_command_reads_the_file_and_leaves_the_model_alone(

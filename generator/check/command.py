@@ -7,6 +7,7 @@ problems raise `CheckUsageError` (exit 2), never a traceback.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,8 @@ def _findings_of(
     options = CheckOptions(strict=not request.relaxed, root=request.docs)
     found = run_checks(model, parsed.pages, parsed.config, options) + parsed.read_errors
     if service is not None:  # (compared with the model: the model never reads it)
-        found += service_findings(model, service)
+        where = os.path.relpath(request.metadata or "", request.docs)
+        found += service_findings(model, service, Path(where).as_posix())
     suppressions = page_suppressions(parsed.pages)
     kept, covered = suppressions.filter(found)
     return model, kept, covered, [*suppressions.unused(), *suppressions.foreign]

@@ -25,6 +25,16 @@ class ServiceProperty:
     type: str  # qualified, e.g. Edm.String or microsoft.graph.identitySet
     collection: bool
     navigation: bool
+    nullable: bool = True  # CSDL's default
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    """An entity set, singleton, action or function, and the line of the file naming it."""
+
+    kind: str  # "entity set", "singleton", "action", "function"
+    name: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class ServiceType:
 class ServiceMetadata:
     types: dict[str, ServiceType]
     enums: dict[str, tuple[str, ...]]  # qualified name -> member names
+    names: tuple[ServiceName, ...] = ()  # what paths address (see `ServiceName`)
+    source: str = ""  # the file, as given
 
     def inherited(self, name: str) -> tuple[ServiceProperty, ...]:
         """A type's properties with those of its base types (nearest first)."""
@@ -55,8 +67,9 @@ class ServiceMetadata:
 def read_metadata(path: Path) -> ServiceMetadata:
     """The types and enums of a CSDL document (raises `MetadataError` naming the file)."""
     try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError) as error:
+        text = path.read_text(encoding="utf-8")
+        root = ET.fromstring(text)
+    except (OSError, UnicodeDecodeError, ET.ParseError) as error:
         raise MetadataError(f"{path}: not readable as CSDL XML ({error})") from None
     schemas = list(root.iter(f"{_EDM}Schema"))
     if not schemas:
@@ -94,6 +107,7 @@ def read_metadata(path: Path) -> ServiceMetadata:
                             qualified(inner) or "",
                             collection,
                             kind == "NavigationProperty",
+                            child.get("Nullable", "true").lower() != "false",
                         )
                     )
                 types[name] = ServiceType(
@@ -102,4 +116,33 @@ def read_metadata(path: Path) -> ServiceMetadata:
                     qualified(element.get("BaseType")),
                     tuple(props),
                 )
-    return ServiceMetadata(types, enums)
+    return ServiceMetadata(types, enums, _names(root, text), str(path))
+
+
+_KINDS = {
+    "EntitySet": "entity set",
+    "Singleton": "singleton",
+    "Action": "action",
+    "Function": "function",
+}
+
+
+def _names(root: ET.Element, text: str) -> tuple[ServiceName, ...]:
+    """Each entity set, singleton, action and function once (an action bound to several
+    types is one name), at the first line of the file that declares it."""
+    lines = text.split("\n")
+    found: dict[tuple[str, str], ServiceName] = {}
+    for element in root.iter():
+        kind = _KINDS.get(element.tag.removeprefix(_EDM))
+        name = element.get("Name", "")
+        if kind is not None and name and (kind, name) not in found:
+            found[kind, name] = ServiceName(kind, name, _line_of(lines, element.tag, name))
+    return tuple(found.values())
+
+
+def _line_of(lines: list[str], tag: str, name: str) -> int:
+    """The first line declaring `<Tag Name="name"` (1 when none does, as in a file
+    written on one line)."""
+    opening = f"<{tag.removeprefix(_EDM)} "
+    wanted = f'Name="{name}"'
+    return next((i for i, line in enumerate(lines, 1) if opening in line and wanted in line), 1)

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.check.metadata import ServiceMetadata, ServiceType
+from generator.check.metadata import ServiceMetadata, ServiceProperty, ServiceType
 from generator.diagnostics import Diagnostic, make
 from generator.model.types import ENUM, PRIMITIVE, RESOURCE, ApiModel, Enum, Resource, Source
 
 LISTED = 12  # names a finding lists before "and N more"
 
 
-def service_findings(model: ApiModel, service: ServiceMetadata) -> list[Diagnostic]:
-    """Every disagreement between the documented types and enums and the metadata's."""
+def service_findings(
+    model: ApiModel, service: ServiceMetadata, metadata_file: str = ""
+) -> list[Diagnostic]:
+    """Every disagreement between the documented types and enums and the metadata's; and
+    (given where the metadata file is, relative to the doc set) what the service
+    addresses that no documented path does."""
     types = {name.casefold(): t for name, t in service.types.items()}
     enums = {name.casefold(): members for name, members in service.enums.items()}
     resources = {r.name.casefold(): r for r in model.resources}
@@ -35,7 +39,40 @@ def service_findings(model: ApiModel, service: ServiceMetadata) -> list[Diagnost
             found += _enum_findings(e, members)
         elif e.name.casefold() not in types:
             found.append(_at(e.source, "M007", f"enum {e.name} is not in the service's metadata"))
+    if metadata_file:
+        found += _undocumented_names(model, service, metadata_file)
     return found
+
+
+def _undocumented_names(
+    model: ApiModel, service: ServiceMetadata, metadata_file: str
+) -> Iterator[Diagnostic]:
+    """Entity sets and singletons no documented path starts with; actions and functions
+    no documented path names (`.../microsoft.graph.delta()` names `delta`)."""
+    first: set[str] = set()
+    segments: set[str] = set()
+    for path in [e.path for e in model.endpoints] + [a.prefix for a in model.aliases]:
+        parts = [_segment_name(s) for s in path.strip("/").split("/") if s]
+        first |= set(parts[:1])
+        segments |= set(parts)
+    for named in service.names:
+        at_all = first if named.kind in ("entity set", "singleton") else segments
+        if named.name.casefold() not in at_all:
+            yield make(
+                "M009",
+                metadata_file,
+                named.line,
+                1,
+                f"{named.kind} {named.name} of the service's metadata: no documented path "
+                + ("starts with it" if at_all is first else "names it"),
+            )
+
+
+def _segment_name(segment: str) -> str:
+    """A path segment's name: `getByIds(ids='{x}')` and `microsoft.graph.delta()` name
+    `getbyids` and `delta`; `root:` names `root` (casefolded)."""
+    name = segment.split("(", 1)[0].split(":", 1)[0]
+    return name.rsplit(".", 1)[-1].casefold()
 
 
 def _at(source: Source, code: str, message: str) -> Diagnostic:
@@ -59,7 +96,9 @@ def _resource_findings(
         stated = f"states base type {ours_base}" if ours_base else "states no base type"
         has = f"has {their_base}" if their_base else "has none"
         yield _at(r.source, "M005", f"{r.name} {stated}; the service's metadata {has}")
-    known = {p.name.casefold(): p for p in service.inherited(theirs.name)}
+    known: dict[str, ServiceProperty] = {}
+    for inherited in service.inherited(theirs.name):  # (nearest first: it wins)
+        known.setdefault(inherited.name.casefold(), inherited)
     for p in r.properties:
         where = p.source or r.source
         sp = known.get(p.name.casefold())
@@ -78,6 +117,14 @@ def _resource_findings(
                 "M001",
                 f"{r.name}.{p.name} is documented as {p.type.name}; "
                 f"the service's metadata has {sp.type}{hint}",
+            )
+        if p.nullable is not None and p.nullable != sp.nullable:
+            ours = "nullable" if p.nullable else "not nullable"
+            has = "nullable" if sp.nullable else "not nullable"
+            yield _at(
+                where,
+                "M008",
+                f"{r.name}.{p.name} is documented as {ours}; the service's metadata has it {has}",
             )
         if p.type.collection != sp.collection:
             ours = "a collection" if p.type.collection else "one value"
