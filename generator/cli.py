@@ -99,7 +99,9 @@ def _warn_about_the_key(cache_dir: Path | None) -> None:
     _warn([warning] if warning else [])
 
 
-def summary(model: ApiModel) -> str:
+def summary(model: ApiModel, diagnostics: bool = True) -> str:
+    """One line on what the model holds (and, but for `check`, which counts its own
+    findings on the next line, how many diagnostics of each severity)."""
     paired = sum(1 for x in model.examples if x.response is not None)
     severities = Counter(d.severity for d in model.diagnostics)
     by_sev = ", ".join(f"{severities.get(s, 0)} {s}" for s in Severity)
@@ -107,8 +109,8 @@ def summary(model: ApiModel) -> str:
         f"{model.pages} pages, {len(model.endpoints)} endpoints "
         f"({len({e.path for e in model.endpoints})} distinct paths), "
         f"{len(model.resources)} resources, {len(model.enums)} enums, "
-        f"{len(model.examples)} examples ({paired} paired, {len(model.examples) - paired} unpaired), "
-        f"diagnostics: {by_sev}"
+        f"{len(model.examples)} examples ({paired} paired, {len(model.examples) - paired} unpaired)"
+        + (f", diagnostics: {by_sev}" if diagnostics else "")
     )
 
 
@@ -306,11 +308,11 @@ def check_cmd(
     if statistics:
         click.echo(check_formats.statistics(outcome.findings, output_format == "json"))
     elif outcome.findings or output_format in ("json", "sarif"):
-        prefix = str(request.docs).replace("\\", "/")
+        prefix = check_formats.shown_root(request.docs)
         click.echo(check_formats.FORMATS[output_format](outcome.findings, prefix))
     for entry in outcome.stale:
         click.echo(f"baseline entry no longer matches: {' '.join(entry)}", err=True)
-    click.echo(summary(outcome.model), err=True)
+    click.echo(summary(outcome.model, diagnostics=False), err=True)
     click.echo(check_command.tally(outcome), err=True)
     if outcome.errors:
         sys.exit(1)

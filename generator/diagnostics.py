@@ -378,6 +378,13 @@ RULES: dict[str, Rule] = _rules(
         "An entity set, singleton, action or function of the service's metadata that no "
         "documented path addresses.",
     ),
+    (
+        "M010",
+        W,
+        "metadata-path-unknown",
+        "A documented path has a segment that names nothing in the service's metadata "
+        "(no entity set, singleton, property, type, action or function).",
+    ),
     # Suppressions
     ("S001", W, "suppression-unused", "A page suppression matches no finding."),
     (

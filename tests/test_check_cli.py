@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from generator.check.explain import EXAMPLES
@@ -122,3 +123,40 @@ def test_explain_and_rules() -> None:
 
 def test_every_rule_has_an_example() -> None:
     assert set(EXAMPLES) == set(RULES)
+
+
+def test_sarif_uris_are_relative_to_where_it_ran_with_fingerprints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from the repository, with the docs named by an absolute path (as a settings
+    file names them): URIs relative to `%SRCROOT%` (the folder it ran in), and a
+    fingerprint per result that an edit moving the finding down a line keeps."""
+    docs = tmp_path / "repo" / "docs"
+    write(docs, BROKEN)
+    monkeypatch.chdir(tmp_path / "repo")
+
+    def results() -> tuple[dict[str, object], list[dict[str, object]]]:
+        log = json.loads(run("check", str(docs), "--format", "sarif", "--select", "L")[1])
+        return log["runs"][0], log["runs"][0]["results"]
+
+    the_run, (result,) = results()
+    location = result["locations"][0]["physicalLocation"]  # type: ignore[index]
+    assert location["artifactLocation"] == {"uri": "docs/a.md", "uriBaseId": "%SRCROOT%"}
+    base = the_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]  # type: ignore[index]
+    assert base == (tmp_path / "repo").resolve().as_uri() + "/"
+    (docs / "a.md").write_text("# A\n\nMoved.\n\n[gone](gone.md)\n", encoding="utf-8")
+    _, (moved,) = results()
+    assert moved["partialFingerprints"] == result["partialFingerprints"]
+    assert moved["locations"][0]["physicalLocation"]["region"]["startLine"] == 5  # type: ignore[index]
+    text = run("check", str(docs), "--select", "L")
+    assert text[1].startswith("docs/a.md:5:1: L001")
+
+
+def test_check_counts_findings_once(tmp_path: Path) -> None:
+    """stderr: what the doc set holds, then the findings by severity (once: the model's
+    own diagnostics are among the findings, not counted apart)."""
+    write(tmp_path, BROKEN)
+    _, _, err = run("check", str(tmp_path))
+    summary, tally = err.strip().splitlines()[-2:]
+    assert "pages," in summary and "diagnostics:" not in summary
+    assert tally.startswith("2 findings (1 error, 1 warning")

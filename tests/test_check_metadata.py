@@ -10,7 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from generator.check import command as check_command
-from generator.check.metadata import ServiceMetadata, ServiceProperty, ServiceType, read_metadata
+from generator.check.metadata import (
+    ServiceMetadata,
+    ServiceName,
+    ServiceProperty,
+    ServiceType,
+    read_metadata,
+)
 from generator.check.service import service_findings
 from generator.cli import main
 from generator.model.serialize import model_json
@@ -153,11 +159,39 @@ def test_what_the_service_addresses_and_no_path_does(groups: ApiModel, tmp_path:
     )
     xml = tmp_path / "metadata.xml"
     xml.write_text(text, "utf-8")
-    found = service_findings(groups, read_metadata(xml), "meta.xml")
+    found = [
+        d for d in service_findings(groups, read_metadata(xml), "meta.xml") if d.code == "M009"
+    ]
     assert [(d.code, d.file, d.line, d.message.split(" of ")[0]) for d in found] == [
         ("M009", "meta.xml", 1, "action archive"),
         ("M009", "meta.xml", 5, "entity set teams"),
     ]
+
+
+def test_a_path_segment_that_names_nothing_the_service_has(groups: ApiModel) -> None:
+    """`M010` at the endpoint's syntax line; a literal after a collection is a key."""
+    service = mirror(groups)
+    extra = ServiceProperty("threads", "microsoft.graph.conversationThread", True, True)
+    group = service.types["microsoft.graph.group"]
+    service = _changed(service, group.name, properties=(*group.properties, extra))
+    renamed = ServiceMetadata(
+        service.types,
+        service.enums,
+        (*service.names, *(ServiceName("entity set", n, 1) for n in ("groups", "users"))),
+    )
+    endpoint = next(e for e in groups.endpoints if e.path.endswith("/reply"))
+    model = dataclasses.replace(
+        groups,
+        endpoints=(
+            *groups.endpoints,
+            dataclasses.replace(endpoint, id="x", path="/groups/{id}/threads/latest/archive"),
+        ),
+    )
+    found = [d for d in service_findings(model, renamed) if d.code == "M010"]
+    unknown = {d.message.split(": ", 1)[1] for d in found}
+    assert "archive names nothing in the service's metadata" in unknown
+    assert not any(m.startswith("latest") for m in unknown)  # a key of `threads`
+    assert all(d.line == endpoint.source.line for d in found if "archive" in d.message)
 
 
 def test_the_command_reads_the_file_and_leaves_the_model_alone(

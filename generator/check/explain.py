@@ -59,6 +59,7 @@ EXAMPLES: dict[str, str] = {
     "M006": "An enum table of low, high   (the service's metadata: low, medium, high)",
     "M007": "A resource page for a type the service's metadata does not have.",
     "M008": '| id | String | Nullable. |   (the service\'s metadata: Nullable="false")',
+    "M010": "POST /users/{id}/archiveMail   (the service's metadata has no archiveMail)",
     "M009": '<Action Name="restore" IsBound="true">   (and no page documents a path .../restore)',
     "B001": '@odata.type microsoft.graph.user; body { "displayname": "Ada" }   (displayName)',
     "B002": '"accountEnabled": "true"   (Edm.Boolean)',

@@ -1,15 +1,19 @@
 """Output formats for findings: text for people, JSON, GitHub workflow annotations, SARIF 2.1.0.
 
-Each formatter takes the findings and `prefix`, the docs folder as the user
-named it, so that paths point at files from where the command ran.
+Each formatter takes the findings and `prefix`, the docs folder relative to where
+the command ran (`shown_root`), so that paths point at files from there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -20,6 +24,24 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 _GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _SARIF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"  # SARIF's base for URIs relative to where the command ran
+
+
+def shown_root(docs: Path) -> str:
+    """The doc set's folder as findings name it: relative to the current folder when it
+    is under it (as given on the command line, or absolute from a settings file), so
+    that editors, CI annotations and SARIF viewers resolve it from the repository."""
+    try:
+        shown = docs.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (OSError, ValueError):
+        shown = str(docs)
+    return "" if shown == "." else shown.replace("\\", "/")
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """What identifies a finding across edits that move it: code, file and message (as a
+    baseline keys it), not its line."""
+    return hashlib.sha256(f"{d.code}\0{d.file}\0{d.message}".encode()).hexdigest()[:32]
 
 
 def path_of(prefix: str, d: Diagnostic) -> str:
@@ -83,6 +105,8 @@ def sarif(findings: Sequence[Diagnostic], prefix: str) -> str:
         }
         for code in codes
     ]
+    relative = not posixpath.isabs(prefix) and not re.match(r"^[A-Za-z]:", prefix)
+    base = {"uriBaseId": SRCROOT} if relative else {}
     results = [
         {
             "ruleId": d.code,
@@ -92,14 +116,16 @@ def sarif(findings: Sequence[Diagnostic], prefix: str) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": path_of(prefix, d)},
+                        "artifactLocation": {"uri": quote(path_of(prefix, d)), **base},
                         "region": {"startLine": d.line, "startColumn": d.col},
                     }
                 }
             ],
+            "partialFingerprints": {"docgenFinding/v1": fingerprint(d)},
         }
         for d in findings
     ]
+    root = {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}} if relative else {}
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -112,6 +138,7 @@ def sarif(findings: Sequence[Diagnostic], prefix: str) -> str:
                         "rules": rules,
                     }
                 },
+                **({"originalUriBaseIds": root} if root else {}),
                 "results": results,
             }
         ],

@@ -39,9 +39,38 @@ def service_findings(
             found += _enum_findings(e, members)
         elif e.name.casefold() not in types:
             found.append(_at(e.source, "M007", f"enum {e.name} is not in the service's metadata"))
+    if service.names:  # (a schema with no entity container addresses no path)
+        found += _unknown_segments(model, service)
     if metadata_file:
         found += _undocumented_names(model, service, metadata_file)
     return found
+
+
+def _unknown_segments(model: ApiModel, service: ServiceMetadata) -> Iterator[Diagnostic]:
+    """Documented paths with a segment that names nothing the service has: no entity set,
+    singleton, action, function, property or type. A literal right after a collection
+    (`mailFolders/inbox`) is a key, not a name; `$value`, `$ref`... are OData's own."""
+    known = {n.name.casefold() for n in service.names}
+    collections = {n.name.casefold() for n in service.names if n.kind == "entity set"}
+    for t in service.types.values():
+        known.add(t.name.rsplit(".", 1)[-1].casefold())
+        for p in t.properties:
+            known.add(p.name.casefold())
+            if p.collection:
+                collections.add(p.name.casefold())
+    for e in model.endpoints:
+        previous = ""
+        for raw in e.path.strip("/").split("/"):
+            name = _segment_name(raw)
+            literal = raw[:1] not in ("{", "$") and "{" not in name and name
+            if literal and name not in known and previous not in collections:
+                yield _at(
+                    e.source,
+                    "M010",
+                    f"{e.method} {e.path}: {raw} names nothing in the service's metadata",
+                )
+                break
+            previous = name
 
 
 def _undocumented_names(
