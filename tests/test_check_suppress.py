@@ -124,3 +124,45 @@ def test_baseline_reports_stale_entries(tmp_path: Path) -> None:
     file.write_text(baseline.to_json([gone]))
     outcome = run(make_request(tmp_path / "docs", jobs=1, baseline=file))
     assert outcome.stale == [baseline.key(gone)]
+
+
+IGNORED = """
+# Page
+
+<!-- docgen-ignore-next-block L001 -->
+[one](missing-one.md) and
+[two](missing-two.md) on two lines of one paragraph
+
+[three](missing-three.md)
+
+<!-- docgen-ignore-next-line L -->
+[four](missing-four.md)
+
+[five](missing-five.md)
+
+<!-- docgen-ignore-next-block X001 -->
+Nothing here makes an X001.
+"""
+
+
+def test_ignore_comments_cover_the_next_block_or_line(tmp_path: Path) -> None:
+    """`<!-- docgen-ignore-next-block CODES -->` covers the block below it (every line of
+    it), `-next-line` the line below; codes may be prefixes; one that covers nothing is
+    reported (S001) at its comment."""
+    write(tmp_path, {"a.md": IGNORED})
+    found = _run(tmp_path)
+    links = [f.split(" ", 2)[2] for f in found if " L001 " in f]
+    assert [m.split('"')[1] for m in links] == ["missing-three.md", "missing-five.md"]
+    (unused,) = [f for f in found if " S001 " in f]
+    assert unused.startswith("14 S001") and "X001" in unused
+
+
+def test_ignore_comments_stand_before_an_annotated_block(tmp_path: Path) -> None:
+    """Between the comment and its fenced block may stand the block's annotation."""
+    page = (
+        "# Page\n\n<!-- docgen-ignore-next-block A003 -->\n"
+        '<!-- { "blockType": "reqest" } -->\n```http\nGET /me\n```\n\n'
+        '<!-- { "blockType": "reqest" } -->\n```http\nGET /me\n```\n'
+    )
+    write(tmp_path, {"a.md": page})
+    assert [f.split(" ", 2)[:2] for f in _run(tmp_path) if " A003 " in f] == [["9", "A003"]]

@@ -1,6 +1,9 @@
 """Which findings to show: `--select`/`--ignore` (and their `[tool.docgen]` settings),
 and the doc set's own page suppressions.
 
+A comment `<!-- docgen-ignore-next-block CODES -->` suppresses those codes (or prefixes)
+on the block below it (from the comment to the block's last line, annotations
+between included), `<!-- docgen-ignore-next-line CODES -->` on the line below it.
 A page suppresses findings on itself in its page annotation's `suppressions`
 list, each entry `CODE` (every such finding on the page) or `CODE: location`,
 where the location is a line number or text the finding's message contains
@@ -49,10 +52,13 @@ class Suppression:
     code: str
     location: str | None
     used: int = 0
+    last: int | None = None  # an ignore comment's: it covers lines `line` to `last`
 
     def covers(self, d: Diagnostic) -> bool:
         if d.file != self.file or not d.code.startswith(self.code):
             return False
+        if self.last is not None:
+            return self.line <= d.line <= self.last
         if self.location is None:
             return True
         if self.location.isdigit():
@@ -94,6 +100,12 @@ def _entries(value: Any) -> list[str]:
 def page_suppressions(pages: Sequence[PageFacts]) -> PageSuppressions:
     found = PageSuppressions()
     for page in pages:
+        for ignore in page.ignores:  # `<!-- docgen-ignore-next-block CODES -->`
+            for code in ignore.codes:
+                entry = f"docgen-ignore {code} (lines {ignore.line}-{ignore.last})"
+                found.entries.append(
+                    Suppression(page.path, ignore.line, entry, code, None, last=ignore.last)
+                )
         foreign = 0
         for annotation in page.page_annotations:
             for entry in _entries(annotation.data.get("suppressions")):

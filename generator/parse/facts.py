@@ -60,6 +60,16 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Ignore:
+    """`<!-- docgen-ignore-next-block CODES -->` (or `-next-line`): findings of those codes
+    (or prefixes) on lines `line` to `last` are not shown."""
+
+    line: int  # the comment's
+    last: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class JsonBody:
     """A body's text, its content type, and its JSON value when it loads."""
 
@@ -122,3 +132,4 @@ class PageFacts:
     page_annotations: tuple[Annotation, ...] = ()
     prose: tuple[tuple[str, str, int], ...] = ()  # (section title, paragraph text, line)
     diagnostics: tuple[Diagnostic, ...] = ()
+    ignores: tuple[Ignore, ...] = ()

@@ -33,6 +33,7 @@ from generator.parse.facts import (
     Block,
     Cell,
     Heading,
+    Ignore,
     Link,
     PageFacts,
     Table,
@@ -43,6 +44,9 @@ from generator.parse.tables import known_title as _known_title
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
+# `<!-- docgen-ignore-next-block B003, X004 -->` (the block below it, and the annotations
+# between) or `<!-- docgen-ignore-next-line B003 -->`, as markdownlint users write
+_IGNORE = re.compile(r"<!--\s*docgen-ignore-next-(block|line)\s+([A-Za-z0-9,\s]+?)\s*-->")
 _SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
 _EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
 _FRONT_END = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")  # "---" or "...", alone
@@ -196,6 +200,8 @@ class _Walk:
     page_annotations: list[Annotation] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pending: Annotation | None = None
+    ignores: list[Ignore] = field(default_factory=list)
+    ignore_pending: tuple[int, tuple[str, ...]] | None = None  # `-next-block`, not placed
     seen_example: bool = False
     english: bool = False  # a section heading docgen reads has been seen (else: translated?)
     syntax_section: str | None = None  # the top section (level 2 or more) of the syntax block
@@ -244,6 +250,8 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
     walk.lines = body.split("\n")
     _walk_tokens(walk, tokens)
     walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
+    if walk.ignore_pending is not None:  # (nothing followed: to the end of the page)
+        walk.ignores.append(Ignore(walk.ignore_pending[0], len(walk.lines), walk.ignore_pending[1]))
     page_kind = _page_kind(front_matter, walk)
     translated = _translated(walk)
     _place_sections(walk, page_kind, translated)
@@ -267,6 +275,7 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
         page_annotations=tuple(walk.page_annotations),
         prose=tuple(walk.prose),
         diagnostics=tuple(walk.diagnostics),
+        ignores=tuple(walk.ignores),
     )
 
 
@@ -392,6 +401,10 @@ def _walk_tokens(walk: _Walk, tokens: list[Token]) -> None:
         token = tokens[i]
         line = token.map[0] + 1 if token.map else 0
         kind = token.type
+        if walk.ignore_pending is not None and token.map and kind != "html_block":
+            start, codes = walk.ignore_pending  # the block it stands before ends here
+            walk.ignores.append(Ignore(start, token.map[1], codes))
+            walk.ignore_pending = None
         if kind == "heading_open":
             _on_heading(walk, token, tokens[i + 1], line)
             i += 3
@@ -440,6 +453,14 @@ def _on_html(walk: _Walk, token: Token, line: int) -> None:
         stop = len(content) if end < 0 else end + 3
         comment = content[begin:stop]
         comment_line = line + content.count("\n", 0, begin)
+        ignore = _IGNORE.fullmatch(comment.strip())
+        if ignore is not None:
+            codes = tuple(c for c in re.split(r"[\s,]+", ignore.group(2).upper()) if c)
+            if ignore.group(1) == "line":
+                after = comment_line + comment.count("\n") + 1
+                walk.ignores.append(Ignore(comment_line, after, codes))
+            else:
+                walk.ignore_pending = (comment_line, codes)
         annotation, diags = parse_annotation(comment, file=walk.file, line=comment_line)
         walk.diagnostics.extend(diags)
         if annotation is not None:
