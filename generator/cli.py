@@ -248,6 +248,11 @@ def model_cmd(
     default=None,
     help="The service's OData CSDL metadata (XML): report where the docs disagree with it.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Repair in the pages the findings whose fix is certain (L002, X014, A003), then report the rest.",
+)
 @click.option("--explain", metavar="CODE", default=None, help="Explain a rule, with an example.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parser processes.")
 @READ_CACHE_DIR
@@ -263,6 +268,7 @@ def check_cmd(
     baseline: Path | None,
     update_baseline: bool,
     metadata: Path | None,
+    fix: bool,
     explain: str | None,
     jobs: int | None,
     config_dir: Path | None,
@@ -301,6 +307,18 @@ def check_cmd(
     if update_baseline and request.baseline is None:
         raise check_command.CheckUsageError("--update-baseline needs --baseline FILE")
     outcome = check_command.run(request)
+    if fix:
+        from generator.check import fixes
+
+        count, pages = 0, set[str]()
+        for _ in range(fixes.PASSES):  # a fix may let a page be read further (A003, then X014)
+            done = fixes.apply(request.docs, fixes.safe_edits(outcome.findings))
+            if not done:
+                break
+            count, pages = count + sum(done.values()), pages | set(done)
+            outcome = check_command.run(request)
+        plural = "s" if count != 1 else ""
+        click.echo(f"fixed {count} finding{plural} in {len(pages)} pages", err=True)
     if update_baseline and request.baseline is not None:
         check_command.write_baseline(request.baseline, outcome.findings)
         click.echo(f"{request.baseline}: {len(outcome.findings)} findings recorded", err=True)

@@ -194,6 +194,18 @@ RULES: dict[str, Rule] = _rules(
         "example-path-from-root",
         "An example path is written from the service root (`~/users`); read without the `~`.",
     ),
+    (
+        "X015",
+        W,
+        "reference-without-ref",
+        'An example sends a reference (`{"@odata.id": ...}`) to a path without `/$ref`.',
+    ),
+    (
+        "X016",
+        W,
+        "ref-without-reference",
+        "An example sends to a `/$ref` path a body that is not a reference (no `@odata.id`).",
+    ),
     # Example bodies against the resolved types
     ("B001", W, "body-property-unknown", "A JSON body has a property its type does not define."),
     ("B002", W, "body-value-type", "A JSON value has the wrong JSON type for its property."),
@@ -232,6 +244,12 @@ RULES: dict[str, Rule] = _rules(
         W,
         "body-null-not-nullable",
         "A property documented as not nullable is null in an example.",
+    ),
+    (
+        "B009",
+        W,
+        "body-derived-type-unnamed",
+        "A request body sends properties only a derived type has, without `@odata.type`.",
     ),
     # Resources and types
     (
@@ -276,6 +294,12 @@ RULES: dict[str, Rule] = _rules(
         W,
         "base-type-conflict",
         "A property is inherited from a type that is not among the stated base types.",
+    ),
+    (
+        "R014",
+        INF,
+        "probable-enum",
+        "A String property whose description lists its possible values: probably an enum.",
     ),
     # Endpoints
     (

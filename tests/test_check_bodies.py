@@ -190,3 +190,26 @@ def test_unannotated_response_typed_by_the_response_section_link(tmp_path: Path)
     found = check(tmp_path, {**TYPES, "api/thing-get.md": page})
     assert [d.message.split(": ", 1)[1].split(":")[0] for d in codes(found, "B001")] == ["sise"]
     assert not codes(found, "B006")  # an un-annotated example makes no claim to be complete
+
+
+def test_a_request_body_of_a_derived_type_names_it(tmp_path: Path) -> None:
+    """B009: a PATCH of a part that sends a specialPart's property without `@odata.type`
+    (the service would read a part); with it, no finding."""
+
+    def page(body: str) -> str:
+        return method_page(
+            '{ "blockType": "response" }',
+            "HTTP/1.1 204 No Content",
+            syntax="PATCH /parts/{id}",
+            request="PATCH https://graph.microsoft.com/v1.0/parts/1\n"
+            f"Content-Type: application/json\n\n{body}",
+            request_body="In the request body, supply a [part](../resources/part.md) object.",
+            promise="If successful, this method returns `204 No Content`.",
+        )
+
+    untyped = check(tmp_path / "a", {**TYPES, "api/part-update.md": page('{ "extra": "x" }')})
+    (finding,) = codes(untyped, "B009")
+    assert '"extra" is not a property of microsoft.graph.part' in finding.message
+    assert 'the body needs "@odata.type": "#microsoft.graph.specialPart"' in finding.message
+    typed = '{ "@odata.type": "#microsoft.graph.specialPart", "extra": "x" }'
+    assert not codes(check(tmp_path / "b", {**TYPES, "api/part-update.md": page(typed)}), "B009")

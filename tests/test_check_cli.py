@@ -160,3 +160,28 @@ def test_check_counts_findings_once(tmp_path: Path) -> None:
     summary, tally = err.strip().splitlines()[-2:]
     assert "pages," in summary and "diagnostics:" not in summary
     assert tally.startswith("2 findings (1 error, 1 warning")
+
+
+FIXABLE = {
+    "api/a.md": "# A\n\nSee [b](../Resources/B.md#one) and [c](missing.md).\n\n"
+    '<!-- { "blockType": "reqest" } -->\n~~~http\nGET ~/things\n~~~\n\n'
+    '<!-- { "blockType": "responze" } -->\n~~~http\nHTTP/1.1 200 OK\n~~~\n',
+    "resources/b.md": "# B\n\n## One\n",
+}
+
+
+def test_fix_repairs_what_is_certain_and_reports_the_rest(tmp_path: Path) -> None:
+    """`--fix`: a link's case (L002), a path from the root (X014), a misspelt blockType
+    (A003) are repaired in the page; the missing link target (L001) is not; a second run
+    has nothing left to fix and the page is unchanged by it."""
+    write(tmp_path, FIXABLE)
+    code, out, err = run("check", str(tmp_path), "--fix", "--no-cache")
+    assert "fixed 4 findings in 1 pages" in err
+    page = (tmp_path / "api/a.md").read_text(encoding="utf-8")
+    assert "[b](../resources/b.md#one)" in page and "[c](missing.md)" in page
+    assert '"blockType": "request"' in page and '"blockType": "response"' in page
+    assert "GET /things" in page
+    assert " L001 " in out and not any(f" {c} " in out for c in ("L002", "X014", "A003"))
+    again = run("check", str(tmp_path), "--fix", "--no-cache")[2]
+    assert "fixed 0 findings in 0 pages" in again
+    assert (tmp_path / "api/a.md").read_text(encoding="utf-8") == page

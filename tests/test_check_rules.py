@@ -160,6 +160,24 @@ def test_table_and_json_types_conflict(tmp_path: Path) -> None:
     assert found[0].line == _line(tmp_path, "resources/thing.md", "| size |")
 
 
+def test_a_string_that_lists_its_possible_values_is_a_probable_enum(tmp_path: Path) -> None:
+    """R014: code spans, or plain words between commas, after "possible values"; a
+    description that only mentions values, or lists one, is not one."""
+    page = (
+        TYPES["resources/thing.md"]
+        .replace(
+            "| label | String | Label. Not nullable. |",
+            "| label | String | Label. The possible values are: `short`, `long`. Not nullable. |",
+        )
+        .replace("| webUrl | String | Where to see it. |", "| webUrl | String | Valid values: x. |")
+    )
+    found = codes(check(tmp_path, {**TYPES, "resources/thing.md": page}), "R014")
+    assert [d.message.split(" is ", 1)[1] for d in found] == [
+        "a String whose description lists possible values (short, long): probably an enum"
+    ]
+    assert found[0].line == _line(tmp_path, "resources/thing.md", "| label |")
+
+
 def test_consistent_resource_has_no_conflict(tmp_path: Path) -> None:
     assert not codes(check(tmp_path, dict(TYPES)), "R010")
 
@@ -243,3 +261,34 @@ def test_links_missing_case_and_anchors(tmp_path: Path) -> None:
         'link "#propertys": this page has no heading "#propertys"',
     }
     assert {d.line for d in found if d.code.startswith("L")} == {7}
+
+
+# -- references ---------------------------------------------------------------------------
+
+REF = '{ "@odata.id": "https://graph.microsoft.com/v1.0/things/2" }'
+NO_CONTENT = '{ "blockType": "response" }'
+
+
+def test_a_reference_goes_to_ref_and_ref_takes_a_reference(tmp_path: Path) -> None:
+    """X015: `{"@odata.id": ...}` sent to a relationship itself; X016: `/$ref` sent an
+    entity; a reference to `/$ref` and an entity to the relationship are fine."""
+    base = "https://graph.microsoft.com/v1.0/things/1"
+
+    def page(path: str, body: str) -> str:
+        request = f"POST {base}/{path}\nContent-Type: application/json\n\n{body}"
+        return method_page(
+            NO_CONTENT,
+            "HTTP/1.1 204 No Content",
+            request=request,
+            syntax=f"POST /things/{{id}}/{path}",
+        )
+
+    pages = {
+        "api/a.md": page("parts", REF),
+        "api/b.md": page("parts/$ref", '{ "name": "x" }'),
+        "api/c.md": page("parts/$ref", REF),
+        "api/d.md": page("parts", '{ "name": "x" }'),
+    }
+    found = check(tmp_path, {**TYPES, **pages})
+    assert where(found, "X015") == [("api/a.md", _line(tmp_path, "api/a.md", "POST https"))]
+    assert where(found, "X016") == [("api/b.md", _line(tmp_path, "api/b.md", "POST https"))]

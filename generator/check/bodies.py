@@ -213,7 +213,9 @@ def request_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         if not ctx.own_endpoint(view):
             continue
-        checker = BodyChecker(ctx, expect_of(annotation_of(view.request), complete=False))
+        checker = BodyChecker(
+            ctx, expect_of(annotation_of(view.request), complete=False), request=True
+        )
         ref = _request_type(ctx, view, body.value)
         endpoint = view.endpoint
         if endpoint is not None and any(p.location == "body" for p in endpoint.parameters):

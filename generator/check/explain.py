@@ -51,6 +51,11 @@ EXAMPLES: dict[str, str] = {
     "X012": "A request block followed by two response blocks.",
     "X013": "GET /me/events and GET /users/{id}/events in one syntax block (on two pages or more)",
     "X014": "GET ~/users/{id}   (read as GET /users/{id})",
+    "B009": 'PATCH /deviceManagement/deviceConfigurations/{id}\n\n{ "passwordRequired": true }   '
+    "(a property of windows10GeneralConfiguration; no @odata.type)",
+    "X015": 'POST /groups/{id}/members\n\n{ "@odata.id": "https://graph.microsoft.com/v1.0/users/1" }',
+    "X016": 'POST /organization/{id}/certificateBasedAuthConfiguration/$ref\n\n{ "certificateAuthorities": [] }',
+    "R014": "| status | String | The status. Possible values: `active`, `retired`. |",
     "M001": "| status | String | ... |   (the service's metadata: status is microsoft.graph.taskStatus)",
     "M002": "| members | directoryObject | ... |   (the service's metadata: Collection(directoryObject))",
     "M003": "| colour | String | ... |   (the service's metadata has no colour on this type)",

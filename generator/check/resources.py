@@ -130,4 +130,39 @@ def property_type_conflicts(ctx: CheckContext) -> Iterator[Diagnostic]:
                 yield from _draft_conflicts(ctx, draft)
 
 
-CHECKS = (property_type_conflicts,)
+_POSSIBLE = re.compile(
+    r"\b(?:possible|valid|supported|allowed) values(?: are| include)?\s*:?\s*(.+)", re.I
+)
+
+
+def probable_enums(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """R014: a String property whose description lists its possible values."""
+    for r in ctx.model.resources:
+        for p in r.properties:
+            found = _POSSIBLE.search(p.description) if p.type.name == "Edm.String" else None
+            values = _listed_values(found.group(1)) if found else []
+            if len(values) >= 2:
+                where = p.source or r.source
+                shown = ", ".join(values[:6]) + (", ..." if len(values) > 6 else "")
+                yield make(
+                    "R014",
+                    where.file,
+                    where.line,
+                    1,
+                    f"{r.name}.{p.name} is a String whose description lists possible values "
+                    f"({shown}): probably an enum",
+                )
+
+
+def _listed_values(text: str) -> list[str]:
+    """The values a list names, up to its end (`a, b and c.`): code spans if it has any,
+    else the words between commas."""
+    head = re.split(r"\.(?:\s|$)", text, maxsplit=1)[0]
+    coded = re.findall(r"`([^`]+)`", head)
+    if coded:
+        return coded
+    parts = re.split(r",\s*|\s+(?:and|or)\s+", head)
+    return [p.strip() for p in parts if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", p.strip())]
+
+
+CHECKS = (property_type_conflicts, probable_enums)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from generator.check import annotations as annotation_checks
-from generator.check import bodies, examples, links, pages, resources
+from generator.check import bodies, examples, links, pages, references, resources
 from generator.check.context import Check, CheckContext, CheckOptions
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 
-FAMILIES = (annotation_checks, examples, bodies, resources, pages, links)
+FAMILIES = (annotation_checks, examples, references, bodies, resources, pages, links)
 CHECKS: tuple[Check, ...] = tuple(check for family in FAMILIES for check in family.CHECKS)
 SUPERSEDES: dict[str, str] = dict(examples.SUPERSEDES)
 Retract = Callable[[CheckContext], Iterable[tuple[str, str, int]]]

@@ -46,6 +46,7 @@ class BodyChecker:
     expect: Expect
     findings: list[Finding] = field(default_factory=list)
     missing_reported: set[str] = field(default_factory=set)  # one B006 per type per body
+    request: bool = False  # a request body: what it sends must say its derived type
 
     def add(self, path: JsonPath, code: str, message: str) -> None:
         self.findings.append(Finding(path, code, message))
@@ -132,19 +133,43 @@ class BodyChecker:
                 props.setdefault(p.name, p)
         open_type = any(r.name in self.ctx.open_types for r in chain)
         keys = {r.key_property for r in chain if r.key_property}
+        derived: list[str] = []  # properties only a derived type has
         for key, value in obj.items():
             prop = props.get(key)
             if "@" in key:
                 continue  # instance annotations: @odata.*, name@odata.bind, ...
             if prop is None:
-                if not open_type and key not in keys:  # a key missing from its type is R006
+                if key in self.ctx.derived_property_names(name):
+                    derived.append(key)
+                elif not open_type and key not in keys:  # a key missing from its type is R006
                     self.unknown(key, name, props, (*path, key))
             elif value is None:
                 self.null(name, prop, (*path, key))
             else:
                 self.value(value, prop.type, (*path, key))
+        if derived and self.request and "@odata.type" not in obj:
+            self.untyped(derived, name, path)
         if chain and self.expect.complete and (top or self.ctx.options.strict):
             self.missing(obj, name, props, path)
+
+    def untyped(self, keys: list[str], name: str, path: JsonPath) -> None:
+        """B009: a request body with properties only derived types have, and no
+        `@odata.type` to say which (the service reads it as `name`)."""
+        having = [
+            child
+            for child in sorted(self.ctx.descendants(name))
+            if set(keys) <= self.ctx.property_names(child)
+        ]
+        which = f'"@odata.type": "#{having[0]}"' if len(having) == 1 else "its @odata.type"
+        shown = ", ".join(f'"{k}"' for k in keys[:4]) + (" ..." if len(keys) > 4 else "")
+        owners = f" ({', '.join(having[:3])}{', ...' if len(having) > 3 else ''})" if having else ""
+        are = "is not a property" if len(keys) == 1 else "are not properties"
+        self.add(
+            path,
+            "B009",
+            f"{show_path(path)}: {shown} {are} of {name} but of types derived from it"
+            f"{owners}: the body needs {which}",
+        )
 
     def null(self, name: str, prop: Property, path: JsonPath) -> None:
         if prop.nullable is False and prop.name not in self.expect.nullable:
@@ -153,8 +178,6 @@ class BodyChecker:
             )
 
     def unknown(self, key: str, name: str, props: dict[str, Property], path: JsonPath) -> None:
-        if key in self.ctx.derived_property_names(name):
-            return  # a derived instance shown without its @odata.type
         hint = _suggest(key, list(props))
         suffix = f'; did you mean "{hint}"?' if hint else ""
         self.add(path, "B001", f'{show_path(path)}: {name} has no property "{key}"{suffix}')
