@@ -246,6 +246,12 @@ RULES: dict[str, Rule] = _rules(
         "A property documented as not nullable is null in an example.",
     ),
     (
+        "B010",
+        W,
+        "body-placeholder",
+        'A template\'s placeholder (`"id-value"`, `"String"`) stands where a typed value belongs.',
+    ),
+    (
         "B009",
         W,
         "body-derived-type-unnamed",

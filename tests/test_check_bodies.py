@@ -48,7 +48,7 @@ def test_wrong_json_type(tmp_path: Path) -> None:
 
 def test_invalid_string_values_and_ranges(tmp_path: Path) -> None:
     body = (
-        '{ "createdDateTime": "datetime-value", "owner": "owner-value", '
+        '{ "createdDateTime": "yesterday", "owner": "owner 1", '
         '"kind": "Large", "size": 3000000000, "webUrl": "webUrl-value" }'
     )
     found = codes(_response(tmp_path, body), "B003")
@@ -213,3 +213,22 @@ def test_a_request_body_of_a_derived_type_names_it(tmp_path: Path) -> None:
     assert 'the body needs "@odata.type": "#microsoft.graph.specialPart"' in finding.message
     typed = '{ "@odata.type": "#microsoft.graph.specialPart", "extra": "x" }'
     assert not codes(check(tmp_path / "b", {**TYPES, "api/part-update.md": page(typed)}), "B009")
+
+
+def test_a_placeholder_where_a_typed_value_belongs(tmp_path: Path) -> None:
+    """B010 (and not B002/B003/B004): `"x-value"` or a type's name where a date, a GUID, a
+    number or a collection is declared; a String property may hold anything, and an enum
+    member in another case stays B003's."""
+    body = (
+        '{ "createdDateTime": "datetime-value", "owner": "owner-value", "size": "Int32", '
+        '"tags": "tags-value", "kind": "Large", "label": "label-value" }'
+    )
+    found = _response(tmp_path, body)
+    assert sorted(d.message.split(": ", 1)[1] for d in codes(found, "B010")) == [
+        'createdDateTime: placeholder "datetime-value" where Edm.DateTimeOffset is declared',
+        'owner: placeholder "owner-value" where Edm.Guid is declared',
+        'size: placeholder "Int32" where Edm.Int32 is declared',
+        'tags: placeholder "tags-value" where a collection of Edm.String is declared',
+    ]
+    assert not codes(found, "B002") and not codes(found, "B004")
+    assert [d.message.split(": ", 1)[1].split(":")[0] for d in codes(found, "B003")] == ["kind"]

@@ -53,6 +53,7 @@ EXAMPLES: dict[str, str] = {
     "X014": "GET ~/users/{id}   (read as GET /users/{id})",
     "B009": 'PATCH /deviceManagement/deviceConfigurations/{id}\n\n{ "passwordRequired": true }   '
     "(a property of windows10GeneralConfiguration; no @odata.type)",
+    "B010": '"controlStateUpdates": "controlStateUpdates-value"   (a collection), "accountEnabled": "Boolean"',
     "X015": 'POST /groups/{id}/members\n\n{ "@odata.id": "https://graph.microsoft.com/v1.0/users/1" }',
     "X016": 'POST /organization/{id}/certificateBasedAuthConfiguration/$ref\n\n{ "certificateAuthorities": [] }',
     "R014": "| status | String | The status. Possible values: `active`, `retired`. |",

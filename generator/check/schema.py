@@ -9,6 +9,7 @@ documented as not nullable, and (for complete examples) properties missing.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,8 @@ class BodyChecker:
         """A property value (collection or single) against its declared type."""
         if value is None:
             return
+        if self.placeholder(value, ref, path):
+            return
         if ref.collection:
             if not isinstance(value, list):
                 self.add(
@@ -72,6 +75,22 @@ class BodyChecker:
             )
             return
         self.single(value, ref, path)
+
+    def placeholder(self, value: Any, ref: TypeRef, path: JsonPath) -> bool:
+        """B010: a template's placeholder left where a typed value belongs (`"id-value"`,
+        `"String"`, `"Boolean"`, `"controlStateUpdates-value"` for a collection): one
+        finding that says so, instead of the wrong-kind or wrong-format one."""
+        if not isinstance(value, str) or (ref.name == "Edm.String" and not ref.collection):
+            return False
+        words = value.strip()
+        if not (_PLACEHOLDER.fullmatch(words) or words.casefold() in _TYPE_WORDS):
+            return False
+        enum = self.ctx.enum(ref.name) if ref.kind == ENUM else None
+        if enum is not None and any(m.name.casefold() == words.casefold() for m in enum.members):
+            return False  # a member in another case (`"String"` for `string`): B003's
+        kind = f"a collection of {ref.name}" if ref.collection else ref.name
+        self.add(path, "B010", f'{show_path(path)}: placeholder "{value}" where {kind} is declared')
+        return True
 
     def shaped(self, ref: TypeRef) -> bool:
         """False for types that accept any JSON: Edm.Untyped, a type with no properties."""
@@ -211,6 +230,17 @@ class BodyChecker:
                 f"{show_path(path)}: {name} shown without {shown} "
                 "(mark the example truncated or list them in optionalProperties)",
             )
+
+
+_PLACEHOLDER = re.compile(r"[A-Za-z][\w.]*-value")
+# what templates write for a value of a type (`"String"`, `"Boolean"`, `"DateTimeOffset"`)
+_TYPE_WORDS = frozenset(
+    {
+        *("string", "boolean", "bool", "int16", "int32", "int64", "integer", "double"),
+        *("single", "decimal", "float", "guid", "datetimeoffset", "datetime", "date"),
+        *("timeofday", "duration", "binary"),
+    }
+)
 
 
 def _suggest(key: str, names: list[str]) -> str | None:
