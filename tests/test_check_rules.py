@@ -292,3 +292,17 @@ def test_a_reference_goes_to_ref_and_ref_takes_a_reference(tmp_path: Path) -> No
     found = check(tmp_path, {**TYPES, **pages})
     assert where(found, "X015") == [("api/a.md", _line(tmp_path, "api/a.md", "POST https"))]
     assert where(found, "X016") == [("api/b.md", _line(tmp_path, "api/b.md", "POST https"))]
+
+
+def test_a_table_row_for_an_instance_annotation_is_not_a_missing_property(
+    tmp_path: Path,
+) -> None:
+    """R001 is for properties the JSON representation leaves out; a row documenting an
+    instance annotation (`@odata.etag`) is not one (JSON representations omit those)."""
+    page = TYPES["resources/thing.md"].replace(
+        "| label | String | Label. Not nullable. |",
+        "| label | String | Label. Not nullable. |\n| @odata.etag | String | The ETag. |\n"
+        "| colour | String | Colour. |",
+    )
+    found = codes(check(tmp_path, {**TYPES, "resources/thing.md": page}), "R001")
+    assert [d.message.split('"')[1] for d in found] == ["colour"]

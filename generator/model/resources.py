@@ -306,7 +306,9 @@ class ResourceBuilder:
                     prop.navigation,
                     prop.source,
                 )
-            elif name not in json_props and json_props and not prop.navigation:
+            elif name not in json_props and json_props and not prop.navigation and name[:1] != "@":
+                # (an instance annotation's row, `@odata.etag`: JSON representations
+                # leave annotations out, as the other direction below does)
                 self.diagnostics.append(
                     make(
                         "R001",
