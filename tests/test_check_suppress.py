@@ -166,3 +166,45 @@ def test_ignore_comments_stand_before_an_annotated_block(tmp_path: Path) -> None
     )
     write(tmp_path, {"a.md": page})
     assert [f.split(" ", 2)[:2] for f in _run(tmp_path) if " A003 " in f] == [["9", "A003"]]
+
+
+DISABLED = """
+# Page
+
+<!-- docgen-disable-next-block L001, X004 the targets are on another site -->
+[one](missing-one.md)
+
+<!-- docgen-disable L001 the migration moved these pages -->
+[two](missing-two.md)
+
+[three](missing-three.md)
+<!-- docgen-enable -->
+
+[four](missing-four.md)
+
+<!-- docgen-disable L, B tracked in the docs backlog -->
+[five](missing-five.md)
+<!-- docgen-enable L -->
+[six](missing-six.md)
+"""
+
+
+def test_disable_comments_take_a_reason_and_cover_a_range(tmp_path: Path) -> None:
+    """`docgen-disable-next-block CODES reason` as `-ignore-` does; `docgen-disable CODES`
+    up to `docgen-enable` (all codes, or the ones it names; else to the page's end); the
+    words after the codes are the reason, never codes; an unused code is reported."""
+    write(tmp_path, {"a.md": DISABLED})
+    found = _run(tmp_path)
+    links = [f.split(" ", 2)[2] for f in found if " L001 " in f]
+    assert [m.split('"')[1] for m in links] == ["missing-four.md", "missing-six.md"]
+    unused = sorted(f.split(" ", 2)[2] for f in found if " S001 " in f)
+    assert len(unused) == 2 and "X004" in unused[0] + unused[1] and "B " in unused[0] + unused[1]
+
+
+def test_a_reason_is_not_read_as_codes(tmp_path: Path) -> None:
+    """A reason that starts with a letter-like word (`A known gap`) suppresses nothing more."""
+    page = "# Page\n\n<!-- docgen-disable-next-line L001 A known gap -->\n[x](gone.md)\n\n[y](gone2.md)\n"
+    write(tmp_path, {"a.md": page})
+    found = _run(tmp_path)
+    assert [f for f in found if " L001 " in f][0].split(" ")[0] == "6"
+    assert not [f for f in found if " S001 " in f]

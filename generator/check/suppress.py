@@ -1,9 +1,11 @@
 """Which findings to show: `--select`/`--ignore` (and their `[tool.docgen]` settings),
 and the doc set's own page suppressions.
 
-A comment `<!-- docgen-ignore-next-block CODES -->` suppresses those codes (or prefixes)
-on the block below it (from the comment to the block's last line, annotations
-between included), `<!-- docgen-ignore-next-line CODES -->` on the line below it.
+A comment `<!-- docgen-disable-next-block CODES reason -->` suppresses those codes (or
+prefixes) on the block below it (from the comment to the block's last line, annotations
+between included), `<!-- docgen-disable-next-line CODES reason -->` on the line below
+it, and `<!-- docgen-disable CODES reason -->` up to `<!-- docgen-enable -->` (or
+`docgen-enable CODES`, or the page's end). `docgen-ignore-...` is read the same way.
 A page suppresses findings on itself in its page annotation's `suppressions`
 list, each entry `CODE` (every such finding on the page) or `CODE: location`,
 where the location is a line number or text the finding's message contains
@@ -100,9 +102,9 @@ def _entries(value: Any) -> list[str]:
 def page_suppressions(pages: Sequence[PageFacts]) -> PageSuppressions:
     found = PageSuppressions()
     for page in pages:
-        for ignore in page.ignores:  # `<!-- docgen-ignore-next-block CODES -->`
+        for ignore in page.ignores:  # `<!-- docgen-disable-next-block CODES -->`, ...
             for code in ignore.codes:
-                entry = f"docgen-ignore {code} (lines {ignore.line}-{ignore.last})"
+                entry = f"docgen-disable {code} (lines {ignore.line}-{ignore.last})"
                 found.entries.append(
                     Suppression(page.path, ignore.line, entry, code, None, last=ignore.last)
                 )

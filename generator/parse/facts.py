@@ -61,7 +61,8 @@ class Annotation:
 
 @dataclass(frozen=True)
 class Ignore:
-    """`<!-- docgen-ignore-next-block CODES -->` (or `-next-line`): findings of those codes
+    """`<!-- docgen-disable-next-block CODES -->` (`-next-line`, or a `docgen-disable` ...
+    `docgen-enable` range): findings of those codes
     (or prefixes) on lines `line` to `last` are not shown."""
 
     line: int  # the comment's

@@ -44,9 +44,15 @@ from generator.parse.tables import known_title as _known_title
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
-# `<!-- docgen-ignore-next-block B003, X004 -->` (the block below it, and the annotations
-# between) or `<!-- docgen-ignore-next-line B003 -->`, as markdownlint users write
-_IGNORE = re.compile(r"<!--\s*docgen-ignore-next-(block|line)\s+([A-Za-z0-9,\s]+?)\s*-->")
+# `<!-- docgen-disable-next-block B003, X004 reason -->` (the block below it, and the
+# annotations between), `-next-line`, or `docgen-disable CODES` ... `docgen-enable [CODES]`
+# for a range, as markdownlint users write them; `ignore` is read as `disable`
+_SUPPRESS = re.compile(
+    r"<!--\s*docgen-(?:disable|ignore)(-next-block|-next-line|)(?:\s+(.*?))?\s*-->", re.DOTALL
+)
+_ENABLE = re.compile(r"<!--\s*docgen-enable(?:\s+(.*?))?\s*-->", re.DOTALL)
+_CODE = re.compile(r"[A-Za-z]\d{3}")  # a whole code: it may follow the one before with a space
+_PREFIX = re.compile(r"[A-Za-z]\d{0,2}")  # a prefix: first, or after a comma (else: reason)
 _SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
 _EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
 _FRONT_END = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")  # "---" or "...", alone
@@ -202,6 +208,7 @@ class _Walk:
     pending: Annotation | None = None
     ignores: list[Ignore] = field(default_factory=list)
     ignore_pending: tuple[int, tuple[str, ...]] | None = None  # `-next-block`, not placed
+    open_ranges: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # `disable`
     seen_example: bool = False
     english: bool = False  # a section heading docgen reads has been seen (else: translated?)
     syntax_section: str | None = None  # the top section (level 2 or more) of the syntax block
@@ -252,6 +259,7 @@ def parse_page(path: str, text: str, config: DocSetConfig) -> PageFacts:
     walk.drop_pending(len(walk.lines))  # (the first line not read, on a page cut short)
     if walk.ignore_pending is not None:  # (nothing followed: to the end of the page)
         walk.ignores.append(Ignore(walk.ignore_pending[0], len(walk.lines), walk.ignore_pending[1]))
+    _close_ranges(walk, len(walk.lines), ())  # (a range never enabled: to the end of the page)
     page_kind = _page_kind(front_matter, walk)
     translated = _translated(walk)
     _place_sections(walk, page_kind, translated)
@@ -453,14 +461,7 @@ def _on_html(walk: _Walk, token: Token, line: int) -> None:
         stop = len(content) if end < 0 else end + 3
         comment = content[begin:stop]
         comment_line = line + content.count("\n", 0, begin)
-        ignore = _IGNORE.fullmatch(comment.strip())
-        if ignore is not None:
-            codes = tuple(c for c in re.split(r"[\s,]+", ignore.group(2).upper()) if c)
-            if ignore.group(1) == "line":
-                after = comment_line + comment.count("\n") + 1
-                walk.ignores.append(Ignore(comment_line, after, codes))
-            else:
-                walk.ignore_pending = (comment_line, codes)
+        _on_suppression(walk, comment.strip(), comment_line)
         annotation, diags = parse_annotation(comment, file=walk.file, line=comment_line)
         walk.diagnostics.extend(diags)
         if annotation is not None:
@@ -468,6 +469,58 @@ def _on_html(walk: _Walk, token: Token, line: int) -> None:
         if end < 0:
             return
         start = stop
+
+
+def _on_suppression(walk: _Walk, comment: str, line: int) -> None:
+    """`docgen-disable-next-block`, `-next-line`, or a `docgen-disable` ... `docgen-enable`
+    range: findings of its codes there are not shown (the check stage reads `ignores`)."""
+    enable = _ENABLE.fullmatch(comment)
+    if enable is not None:
+        _close_ranges(walk, line, _suppressed_codes(enable.group(1) or ""))
+        return
+    found = _SUPPRESS.fullmatch(comment)
+    if found is None:
+        return
+    codes = _suppressed_codes(found.group(2) or "")
+    if not codes:
+        return
+    if found.group(1) == "-next-line":
+        walk.ignores.append(Ignore(line, line + comment.count("\n") + 1, codes))
+    elif found.group(1) == "-next-block":
+        walk.ignore_pending = (line, codes)
+    else:
+        walk.open_ranges.append((line, codes))
+
+
+def _suppressed_codes(text: str) -> tuple[str, ...]:
+    """`B003, X004 reason` -> ("B003", "X004"): whole codes, or prefixes after a comma;
+    the reason starts at the first other word."""
+    codes: list[str] = []
+    for at, part in enumerate(re.split(r"(,)", text.strip())):
+        words = part.split()
+        if part == ",":
+            continue
+        for k, word in enumerate(words):
+            after_comma = at > 0 and k == 0
+            if _CODE.fullmatch(word) or ((not codes or after_comma) and _PREFIX.fullmatch(word)):
+                codes.append(word.upper())
+            else:
+                return tuple(codes)
+    return tuple(codes)
+
+
+def _close_ranges(walk: _Walk, line: int, codes: tuple[str, ...]) -> None:
+    """`docgen-enable` (all open ranges) or `docgen-enable CODES` (those codes) ends a
+    `docgen-disable` range at its line."""
+    still: list[tuple[int, tuple[str, ...]]] = []
+    for start, open_codes in walk.open_ranges:
+        ending = open_codes if not codes else tuple(c for c in open_codes if c in codes)
+        if ending:
+            walk.ignores.append(Ignore(start, line, ending))
+        left = tuple(c for c in open_codes if c not in ending)
+        if left:
+            still.append((start, left))
+    walk.open_ranges = still
 
 
 def _on_annotation(walk: _Walk, annotation: Annotation) -> None:
