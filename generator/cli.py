@@ -1,7 +1,22 @@
 """The `docgen` command line: small click commands over the shared pipeline.
 
 Output for people goes to stderr, data to stdout. Errors the user must act on
-are one line and a non-zero exit (2 for usage, 1 otherwise), never a traceback.
+are one line (naming the file, and the line where there is one), never a traceback.
+
+Every command exits with one of these codes (as ruff does: 1 is a result, 2 a failure):
+
+    0    done: `check` found nothing at the failing level, `build --check` found
+         OUT up to date, `build --watch` and `serve` were stopped with Ctrl-C
+    1    findings or changes: `check` findings at the failing level (error
+         severity), `build --check` stale, missing or extra files,
+         `build --exit-non-zero-on-change` wrote or removed files
+    2    the command could not do its work: usage (an unknown option, target,
+         settings key or rule code; a missing argument), input (no such folder,
+         a folder with no Markdown page, unreadable settings or config, a
+         template folder that is none), output (cannot write, OUT is a file or a
+         link, files docgen did not write in the way, OUT busy with --no-wait),
+         a missing extra (`serve`, `--watch`), and docgen's own bugs
+    130  interrupted by Ctrl-C (143: SIGTERM); OUT is left as it was
 """
 
 from __future__ import annotations
@@ -11,8 +26,10 @@ import gc
 import os
 import signal
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -22,6 +39,7 @@ from generator.check import formats as check_formats
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Severity
 from generator.emit.targets import (
+    Target,
     TargetError,
     TargetFailed,
     Templates,
@@ -39,7 +57,13 @@ from generator.pipeline.lock import Busy, CacheError, cache_held
 from generator.pipeline.output import MANIFEST, Conflict, OutputError
 from generator.pipeline.run import default_jobs, load_model
 from generator.pipeline.sources import SourceError
-from generator.settings import Settings, SettingsError, default_cache_dir, load_settings
+from generator.settings import (
+    Settings,
+    SettingsError,
+    default_cache_dir,
+    did_you_mean,
+    load_settings,
+)
 
 DOCS = click.argument("docs", type=click.Path(path_type=Path))
 READ_CACHE_DIR = click.option(
@@ -133,25 +157,55 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+FAILED = 2  # the exit code of every error (see the table above)
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+
+EXIT_CODES = """\b
+Exit codes (every command):
+  0    done (nothing found at the failing level; OUT up to date)
+  1    findings or changes: check findings at the failing level, build --check
+       stale output, build --exit-non-zero-on-change wrote files
+  2    usage or input errors: unknown option, target or settings key, no such
+       folder, no Markdown page, unreadable settings, bad output path...
+  130  interrupted (Ctrl-C)
+"""
+
+
+class Failure(click.ClickException):
+    """The command could not do its work: one line, exit 2."""
+
+    exit_code = FAILED
+
+
 class _Group(click.Group):
-    """Turns an unexpected exception into one line and exit 1, never a traceback
-    (set DOCGEN_DEBUG=1 to see it)."""
+    """Gives every error the exit code of the table above: a `click.ClickException`
+    (exit 1 by default, which is for findings) exits 2, Ctrl-C 130, and an unexpected
+    exception is one line and exit 2, never a traceback (DOCGEN_DEBUG=1 shows it)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.ClickException as exc:
+            if exc.exit_code == FAILED:
+                raise
+            raise Failure(exc.format_message()) from None
+        except (click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            click.echo("docgen: interrupted", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
         except Exception as exc:
             if os.environ.get("DOCGEN_DEBUG"):
                 raise
-            raise click.ClickException(
+            raise Failure(
                 f"internal error: {type(exc).__name__}: {exc} (a docgen bug; please report it, "
                 "with DOCGEN_DEBUG=1 for the traceback)"
             ) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
     """Generate a model, client, server stubs, fixtures and OpenAPI from annotated API docs."""
@@ -369,6 +423,12 @@ def openapi_cmd(docs: Path, config_dir: Path | None) -> None:
     help="examples: the documented answers; stateful: a local twin that stores what it is "
     "sent (CRUD, OData queries; POST /_docgen/reset forgets it).",
 )
+@click.option(
+    "--reload",
+    is_flag=True,
+    help="Watch DOCS (and the templates) and serve the new model when a page changes, "
+    "without a restart (a stateful twin forgets what it was sent).",
+)
 @TEMPLATES
 @CONFIG_DIR
 def serve_cmd(
@@ -378,34 +438,82 @@ def serve_cmd(
     base_path: str | None,
     idle_timeout: float,
     mode: str,
+    reload: bool,
     templates: Path | None,
     config_dir: Path | None,
 ) -> None:
     """Serve DOCS as a stub API: its documented examples, or a stateful local twin (no
-    build step; needs fastapi+uvicorn)."""
-    try:
-        from generator.serve import serve
-    except ImportError as exc:
-        raise click.ClickException(
-            f"docgen serve needs fastapi and uvicorn: pip install 'docgen[serve]' ({exc})"
-        ) from None
-    server = builtin()["server"]
-    overrides = _template_folder(templates, _settings())
-    model = _load(docs, config_dir)
-    from generator.emit.server import default_base_path, normalize_base_path
+    build step; needs the serve extra: fastapi, uvicorn)."""
+    _require_extra("serve", "docgen serve", "fastapi", "uvicorn", *(["watchfiles"] * reload))
+    from generator.serve import ServeError, serve
 
-    under = default_base_path(model) if base_path is None else normalize_base_path(base_path)
-    where = f"http://{host}:{port}{under}"
-    click.echo(f"serving {len(model.endpoints)} endpoints ({mode}) on {where}", err=True)
-    serve(
-        model,
-        host=host,
-        port=port,
-        base_path=base_path,
-        idle_timeout=idle_timeout,
-        templates=Templates.of("server", server.templates, overrides),
-        mode=mode,
-    )
+    server = builtin()["server"]
+    settings = _settings()
+    overrides = _template_folder(templates, settings)
+    cache = default_cache_dir(settings) if reload else None
+    model = _load(docs, config_dir, cache)
+    reloads = _reloads(docs, config_dir, cache, overrides) if reload else None
+    try:
+        serve(
+            model,
+            host=host,
+            port=port,
+            base_path=base_path,
+            idle_timeout=idle_timeout,
+            templates=Templates.of("server", server.templates, overrides),
+            mode=mode,
+            reloads=reloads,
+            say=_say,
+        )
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+
+
+def _require_extra(extra: str, what: str, *modules: str) -> None:
+    """Stop with the command that installs `extra` when a module it brings is missing."""
+    import importlib
+
+    missing = []
+    for name in dict.fromkeys(modules):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise Failure(
+            f"{what} needs {' and '.join(missing)}, which the {extra!r} extra installs: "
+            f"pip install 'docgen[{extra}]'"
+        )
+
+
+def _reloads(
+    docs: Path, config_dir: Path | None, cache: Path | None, templates: Path | None
+) -> Iterator[tuple[ApiModel, str]]:
+    """A new model each time DOCS (or the templates) change, and the line that says so;
+    a change that cannot be read is one error line, and the stub keeps the last model."""
+    from generator.watch import changes
+
+    roots = [docs, *([templates] if templates is not None else [])]
+    ready = lambda: _say(f"watching {docs} for changes")  # noqa: E731
+    for batch in changes(roots, ignore=[cache] if cache else [], ready=ready):
+        started = time.monotonic()
+        try:
+            model = _load(docs, config_dir, cache)
+        except click.ClickException as exc:
+            _say(f"Error: {exc.format_message()} (still serving the last model)")
+            continue
+        took = time.monotonic() - started
+        pages = batch.pages()
+        yield model, (
+            f"reloaded: {pages} page{'s' * (pages != 1)} changed, "
+            f"{len(model.endpoints)} endpoints, {_findings(model)}, {took:.2f} s"
+        )
+
+
+def _findings(model: ApiModel) -> str:
+    """The model's findings that matter while editing: its errors and warnings."""
+    severities = Counter(d.severity for d in model.diagnostics)
+    return f"{severities[Severity.ERROR]} errors, {severities[Severity.WARNING]} warnings"
 
 
 class _TargetOption(click.Option):
@@ -483,6 +591,12 @@ class _TargetOption(click.Option):
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written or removed.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="After the build, watch DOCS (the settings file and templates too) and rebuild "
+    "on every change, one line each; Ctrl-C stops (needs the watch extra).",
+)
 @CONFIG_DIR
 def build_cmd(
     docs: Path | None,
@@ -500,70 +614,202 @@ def build_cmd(
     no_wait: bool,
     quiet: bool,
     verbose: bool,
+    watch: bool,
     config_dir: Path | None,
 ) -> None:
     """Generate the targets for DOCS into OUTPUT (only files whose bytes changed are written).
 
     Exit 2 when OUTPUT holds files docgen did not write at paths it generates (listed;
     --force replaces them), or, with --no-wait, when another build holds OUTPUT or the cache.
+    A build that succeeds sets OUTPUT's mtime to the time it started, so that a Makefile
+    rule with OUTPUT as its target runs again only when a page changed since.
     """
-    settings = _settings()
-    docs = docs or settings.path("docs")
-    output = output or settings.path("output")
-    if docs is None or output is None:
-        raise click.UsageError("give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]")
-    chosen = targets or tuple(settings.get("targets", ())) or tuple(sorted(builtin()))
-    try:
-        found = find(chosen, "-t" if targets else f"the settings ({settings.source})")
-    except TargetError as exc:
-        raise click.UsageError(str(exc)) from None
-    overrides = _template_folder(templates, settings)
-    target_settings = {
-        k: v
-        for k, v in {
-            "package": package or settings.get("package"),
-            "base_path": base_path or settings.get("base_path"),
-            "base_url": settings.get("base_url"),
-        }.items()
-        if v is not None
-    }
-    cache = (
-        None
-        if no_cache
-        else (cache_dir or settings.path("cache_dir") or output.parent / ".docgen-cache")
-    )
-    options = BuildOptions(
-        targets=tuple(sorted(set(chosen))),
-        jobs=jobs or settings.get("jobs") or default_jobs(),
-        cache_dir=cache,
-        check=check_only,
-        settings=tuple(sorted(target_settings.items())),
-        force=force or bool(settings.get("force", False)),
-        wait=not no_wait,
-        templates=overrides,
-    )
-    try:
-        config = load_config(
-            docs, config_dir or settings.path("config_dir"), settings.get("aliases")
+    if watch and (check_only or fail_on_change):
+        raise click.UsageError(
+            "--watch rebuilds until stopped: not with --check or --exit-non-zero-on-change"
         )
-        if not no_cache:
-            _warn_about_the_key(cache)
-        with _sigterm_unwinds(), _progress(quiet) as tick:
-            result = build(docs, output, config, options, progress=tick, say=_say, targets=found)
-    except (Conflict, Busy) as exc:
-        _warn(getattr(exc, "warnings", []))
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
-    except (SourceError, ConfigError, OutputError, CacheError, TargetFailed) as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"{exc.filename or output}: {exc.strerror or exc}") from None
-    _warn(result.warnings)
-    _report_build(result, output, check_only, quiet, verbose)
+    if watch:
+        _require_extra("watch", "docgen build --watch", "watchfiles")
+    flags = BuildFlags(
+        docs,
+        output,
+        targets,
+        jobs,
+        cache_dir,
+        no_cache,
+        check_only,
+        package,
+        templates,
+        base_path,
+        force,
+        no_wait,
+        config_dir,
+    )
+    job = flags.job(_settings())
+    result = job.run(quiet)
+    _report_build(result, job.output, check_only, quiet, verbose)
     if check_only and not result.up_to_date:
         sys.exit(1)
     if fail_on_change and (result.written or result.removed or result.manifest_written):
         sys.exit(1)
+    if watch:
+        _watch_and_rebuild(flags, job, result)
+
+
+@dataclass(frozen=True)
+class BuildFlags:
+    """What `docgen build` was told on the command line; the settings fill in the rest
+    (read again for each rebuild of `--watch`)."""
+
+    docs: Path | None
+    output: Path | None
+    targets: tuple[str, ...]
+    jobs: int | None
+    cache_dir: Path | None
+    no_cache: bool
+    check_only: bool
+    package: str | None
+    templates: Path | None
+    base_path: str | None
+    force: bool
+    no_wait: bool
+    config_dir: Path | None
+
+    def job(self, settings: Settings) -> BuildJob:
+        docs = self.docs or settings.path("docs")
+        output = self.output or settings.path("output")
+        if docs is None or output is None:
+            raise click.UsageError(
+                "give DOCS and -o OUTPUT, or set docs and output in [tool.docgen]"
+            )
+        chosen = self.targets or tuple(settings.get("targets", ())) or tuple(sorted(builtin()))
+        found = _targets(chosen, None if self.targets else settings)
+        overrides = _template_folder(self.templates, settings)
+        target_settings = {
+            k: v
+            for k, v in {
+                "package": self.package or settings.get("package"),
+                "base_path": self.base_path or settings.get("base_path"),
+                "base_url": settings.get("base_url"),
+            }.items()
+            if v is not None
+        }
+        cache = (
+            None
+            if self.no_cache
+            else (self.cache_dir or settings.path("cache_dir") or output.parent / ".docgen-cache")
+        )
+        options = BuildOptions(
+            targets=tuple(sorted(set(chosen))),
+            jobs=self.jobs or settings.get("jobs") or default_jobs(),
+            cache_dir=cache,
+            check=self.check_only,
+            settings=tuple(sorted(target_settings.items())),
+            force=self.force or bool(settings.get("force", False)),
+            wait=not self.no_wait,
+            templates=overrides,
+        )
+        config_dir = self.config_dir or settings.path("config_dir")
+        return BuildJob(docs, output, config_dir, settings, options, found)
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    """One build, every setting resolved."""
+
+    docs: Path
+    output: Path
+    config_dir: Path | None
+    settings: Settings
+    options: BuildOptions
+    targets: dict[str, Target]
+
+    def run(self, quiet: bool) -> BuildResult:
+        """Build; every error is one line (`Failure`, exit 2). On success, OUT's mtime
+        becomes the build's start (see `mark_built`)."""
+        started = time.time()
+        output, cache = self.output, self.options.cache_dir
+        try:
+            config = load_config(self.docs, self.config_dir, self.settings.get("aliases"))
+            if cache is not None:
+                _warn_about_the_key(cache)
+            with _sigterm_unwinds(), _progress(quiet) as tick:
+                result = build(
+                    self.docs,
+                    output,
+                    config,
+                    self.options,
+                    progress=tick,
+                    say=_say,
+                    targets=self.targets,
+                )
+        except (Conflict, Busy) as exc:
+            _warn(getattr(exc, "warnings", []))
+            raise Failure(str(exc)) from None
+        except (SourceError, ConfigError, OutputError, CacheError, TargetFailed) as exc:
+            raise Failure(str(exc)) from None
+        except OSError as exc:
+            raise Failure(f"{exc.filename or output}: {exc.strerror or exc}") from None
+        _warn(result.warnings)
+        if not self.options.check:
+            mark_built(output, started)
+        return result
+
+
+def mark_built(output: Path, started: float) -> None:
+    """Set OUT's mtime to when this build started, after every build that succeeds,
+    whether it wrote files or not: a Makefile rule `OUT: $(shell find docs)` then runs
+    again only for a page changed since (a page saved while docgen read the docs is
+    newer, so the next `make` builds again). Nothing in OUT changes: its files, the
+    manifest and `--check` are as they were, and git does not record a folder's mtime."""
+    with contextlib.suppress(OSError):
+        os.utime(output, (started, started))
+
+
+def _targets(names: tuple[str, ...], settings: Settings | None) -> dict[str, Target]:
+    """The targets named on the command line (`settings` None) or in the settings; an
+    unknown name is a usage error naming where it was written, the close name meant
+    and every known target."""
+    where = "-t" if settings is None else "[tool.docgen] targets"
+    try:
+        return find(names, where)
+    except TargetError as exc:
+        known = set(available())
+        hints = [did_you_mean(name, known) for name in names if name not in known]
+        message = str(exc) + "".join(hint for hint in hints if hint)
+        if settings is not None:
+            message = f"{settings.where('targets')}: {message}"
+        raise click.UsageError(message) from None
+
+
+def _watch_and_rebuild(flags: BuildFlags, job: BuildJob, result: BuildResult) -> None:
+    """`--watch`: rebuild on every change to DOCS, the settings file or the templates,
+    one line each (an error is one line too, and watching goes on); Ctrl-C exits 0."""
+    from generator.watch import changes
+
+    findings = _findings(result.model) if result.model is not None else "findings as before"
+    roots = [job.docs, job.settings.source, job.options.templates, job.config_dir]
+    ignore = [job.output, job.options.cache_dir]
+    ready = lambda: _say(f"watching {job.docs} for changes (Ctrl-C to stop)")  # noqa: E731
+    try:
+        for batch in changes([r for r in roots if r], [i for i in ignore if i], ready):
+            started = time.monotonic()
+            try:
+                job = flags.job(_settings())
+                result = job.run(quiet=True)
+            except click.ClickException as exc:
+                _say(f"Error: {exc.format_message()}")
+                continue
+            if result.model is not None:
+                findings = _findings(result.model)
+            pages = batch.pages()
+            _say(
+                f"rebuilt: {pages} page{'s' * (pages != 1)} changed, "
+                f"{len(result.written)} files written, {len(result.removed)} removed, "
+                f"{findings}, {time.monotonic() - started:.2f} s"
+            )
+    except KeyboardInterrupt:
+        _say("stopped watching")
 
 
 def _template_folder(given: Path | None, settings: Settings) -> Path | None:

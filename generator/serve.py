@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +113,21 @@ def running(
         thread.join(timeout=10)
 
 
+class Swappable:
+    """An ASGI app that hands each request (and connection) to the app it holds now:
+    `docgen serve --reload` puts a stub made from the new model there, and the process,
+    its socket and its open connections stay as they were."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+Reloads = Iterable[tuple[ApiModel, str]]  # each new model, and the line to say once it is served
+
+
 def serve(
     model: ApiModel,
     host: str = "127.0.0.1",
@@ -121,10 +136,68 @@ def serve(
     idle_timeout: float | None = None,
     templates: Templates | None = None,
     mode: str = "examples",
+    reloads: Reloads | None = None,
+    say: Callable[[str], None] = print,
 ) -> None:
     """Serve the stub for `model` with uvicorn as the generated server does (loopback unless
-    `host` says otherwise; idle connections closed after `idle_timeout`, default the runtime's)."""
+    `host` says otherwise; idle connections closed after `idle_timeout`, default the runtime's).
+    Each model `reloads` gives (read in a thread of its own) replaces the one served."""
+    import uvicorn
+
     runtime = runtime_module(templates)
     timeout = runtime.IDLE_TIMEOUT if idle_timeout is None else idle_timeout
-    app = stub_app(model, base_path, templates, mode)
-    runtime.serve(app, host=host, port=port, idle_timeout=timeout)
+    app = Swappable(stub_app(model, base_path, templates, mode))
+    if reloads is not None:
+
+        def follow() -> None:
+            for new, line in reloads:
+                app.app = stub_app(new, base_path, templates, mode)
+                say(line)
+
+        threading.Thread(target=follow, name="docgen-reload", daemon=True).start()
+    http = runtime.idle_closing_protocol(timeout)
+    config = uvicorn.Config(app, host=host, port=port, http=http)
+    server = _announcing_server()(
+        config, lambda url: say(banner(model, url + app.app.state.stub.base_path, mode))
+    )
+    with contextlib.suppress(SystemExit):  # uvicorn's way to say it could not listen
+        server.run()
+    if not server.started:
+        raise ServeError(f"cannot serve on {host}:{port} (see uvicorn's message above)")
+
+
+class ServeError(Exception):
+    """The stub could not start (the address is in use, say)."""
+
+
+def banner(model: ApiModel, base_url: str, mode: str) -> str:
+    """The line to copy from: the full base URL (base path included) and a first
+    request that answers, a GET with no parameter when the docs have one."""
+    first = sorted(
+        e.path
+        for e in model.endpoints
+        if e.method == "GET" and "{" not in e.path and "<" not in e.path
+    )
+    example = f" (try GET {base_url}{first[0]})" if first else ""
+    return f"serving {len(model.endpoints)} endpoints ({mode}) at {base_url}/{example}"
+
+
+def _announcing_server() -> type:
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        """uvicorn's server, saying docgen's banner once it listens (after uvicorn's own
+        "running on" line, so the URL to copy is the last one, base path included)."""
+
+        def __init__(self, config: Any, announce: Callable[[str], None]) -> None:
+            super().__init__(config)
+            self.announce = announce
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started and self.servers:
+                host, port = self.servers[0].sockets[0].getsockname()[:2]
+                shown = f"[{host}]" if ":" in host else host
+                self.announce(f"http://{shown}:{port}")
+
+    return Announcing

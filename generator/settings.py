@@ -8,7 +8,10 @@ silently change what gets generated.
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,10 @@ class Settings:
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
+    def where(self, key: str) -> str:
+        """Where `key` is set, for a message: `FILE:LINE` (or `FILE`)."""
+        return where(self.source, key) if self.source is not None else "the settings"
+
     def path(self, key: str) -> Path | None:
         """A path setting, relative to the settings file's folder."""
         value = self.values.get(key)
@@ -61,16 +68,58 @@ def _validate(table: dict[str, Any], source: Path) -> dict[str, Any]:
         key = raw_key.replace("-", "_")
         expected = KNOWN_KEYS.get(key)
         if expected is None:
-            known = ", ".join(sorted(k.replace("_", "-") for k in KNOWN_KEYS))
-            raise SettingsError(f"{source}: unknown docgen setting {raw_key!r} (known: {known})")
+            raise SettingsError(f"{where(source, raw_key)}: {_unknown_key(raw_key)}")
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise SettingsError(
-                f"{source}: docgen setting {raw_key!r} must be {expected.__name__}, not {type(value).__name__}"
+                f"{where(source, raw_key)}: docgen setting {raw_key!r} must be "
+                f"{expected.__name__}, not {type(value).__name__}"
             )
         if key == "aliases":
             _check_aliases(value, raw_key, source)
         values[key] = value
     return values
+
+
+def _unknown_key(raw_key: str) -> str:
+    """What to say of a key docgen does not know: the closest known one, when there is
+    one (`outptu`: `output`), else every known key."""
+    spelled = {k.replace("_", "-") for k in KNOWN_KEYS}
+    close = did_you_mean(raw_key.replace("_", "-"), spelled)
+    hint = close or f" (known: {', '.join(sorted(spelled))})"
+    return f"unknown docgen setting {raw_key!r}{hint}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """The hint for a misspelt `word`: `; did you mean 'x'?` naming the closest choice,
+    or nothing when none is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def where(source: Path, key: str) -> str:
+    """`source:LINE` where the settings file sets `key` (its first line that does, in
+    the docgen table), else `source`: an error points at the line to fix."""
+    line = _line_of(source, key)
+    return f"{source}:{line}" if line else str(source)
+
+
+def _line_of(source: Path, key: str) -> int | None:
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    in_table = source.name != "pyproject.toml"  # docgen.toml: the whole file is docgen's
+    assignment = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, text in enumerate(lines, start=1):
+        header = _TABLE.match(text)
+        if header:
+            in_table = header.group(1).replace(" ", "") in ("tool.docgen", '"tool".docgen')
+        elif in_table and assignment.match(text):
+            return number
+    return None
+
+
+_TABLE = re.compile(r"\s*\[([^\[\]]+)\]\s*(#.*)?$")
 
 
 def _check_aliases(value: Any, raw_key: str, source: Path) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.emit.writer import write_text_atomic
 from tests.conftest import GROUPS
 
 
@@ -34,7 +42,7 @@ def test_model_to_file(tmp_path: Path) -> None:
 
 def test_missing_folder_is_one_line_error(tmp_path: Path) -> None:
     code, _, err = run("model", str(tmp_path / "nope"))
-    assert code == 1
+    assert code == 2  # an input error, as from every command (tests/test_exit_codes.py)
     assert "no such folder" in err and "Traceback" not in err
 
 
@@ -91,3 +99,51 @@ def test_check_and_model_reuse_the_page_cache_build_fills(
     assert not other.exists()
     run("check", str(GROUPS), "--cache-dir", str(other))
     assert (other / "pages").is_dir()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_written_files_and_folders_get_the_umasks_modes(umask: int, tmp_path: Path) -> None:
+    """As any tool's output: 0o666 less the umask for files, 0o777 for folders, whether
+    `model -o` writes the file or `build` does (never mkstemp's 0o600)."""
+    previous = os.umask(umask)
+    try:
+        assert run("model", str(GROUPS), "-o", str(tmp_path / "m" / "model.json"))[0] == 0
+        out = tmp_path / "out"
+        assert run("build", str(GROUPS), "-o", str(out), "-t", "model", "-t", "server")[0] == 0
+        write_text_atomic(tmp_path / "again.txt", "x")
+        write_text_atomic(tmp_path / "again.txt", "y")  # replacing a file: the same
+    finally:
+        os.umask(previous)
+    files = [tmp_path / "m" / "model.json", tmp_path / "again.txt", *out.rglob("*.json")]
+    folders = [tmp_path / "m", out, *(p for p in out.rglob("*") if p.is_dir())]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(0o666 & ~umask)}
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in folders} == {oct(0o777 & ~umask)}
+
+
+def test_serve_banner_gives_the_full_base_url_and_a_request_that_answers(
+    tmp_path: Path,
+) -> None:
+    """The banner is the last line before requests, with the base path (`/v1.0/`), and
+    the request it suggests answers 200."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(GROUPS), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        banner = ""
+        deadline = time.monotonic() + 30
+        while "serving" not in banner and time.monotonic() < deadline:
+            banner = server.stderr.readline()
+        base = f"http://127.0.0.1:{port}/v1.0/"
+        assert banner.startswith(f"serving 27 endpoints (examples) at {base} (try GET {base}")
+        suggested = banner.rsplit("(try GET ", 1)[1].rstrip(")\n")
+        with urllib.request.urlopen(suggested, timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

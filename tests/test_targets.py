@@ -170,7 +170,7 @@ def test_a_plugin_failing_is_one_line(plugins: Path, tmp_path: Path) -> None:
         code, _, err = run(
             "build", str(GROUPS), "-o", str(out), "-t", "failing", "-t", "good", "-j", jobs
         )
-        assert code == 1 and "Traceback" not in err
+        assert code == 2 and "Traceback" not in err  # docgen failed: exit 2
         assert (
             "Error: target 'failing' (fake-plugins 1.0) failed: ValueError: no page "
             "(DOCGEN_DEBUG=1 for the traceback)\n"

@@ -326,7 +326,7 @@ def test_links_in_a_restored_cache_are_not_written_through(docs: Path, tmp_path:
     shutil.rmtree(cache)
     cache.symlink_to(outside)
     code, _, err = build(docs, out)
-    assert code == 1 and "the cache folder is a symbolic link" in err
+    assert code == 2 and "the cache folder is a symbolic link" in err
     assert [p.name for p in outside.iterdir()] == ["kept.txt"]
 
 
@@ -395,7 +395,7 @@ def test_out_itself_a_link_is_refused(docs: Path, tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "out").symlink_to(tmp_path / "real")
     code, _, err = build(docs, tmp_path / "out")
-    assert code == 1 and "symbolic link" in err and not any((tmp_path / "real").iterdir())
+    assert code == 2 and "symbolic link" in err and not any((tmp_path / "real").iterdir())
 
 
 # --- one build at a time --------------------------------------------------------------
@@ -473,7 +473,7 @@ def test_after_writes_fail_the_next_build_succeeds(tmp_path: Path) -> None:
         )
         assert "Traceback" not in failed.stderr
         if limit == 300:
-            assert failed.returncode == 1 and "Error: " in failed.stderr
+            assert failed.returncode == 2 and "Error: " in failed.stderr
         subprocess.run([*docgen, *args], cwd=tmp_path, check=True)
         subprocess.run([*docgen, *args, "-o", "fresh", "--no-cache"], cwd=tmp_path, check=True)
         fresh = {k: v[0] for k, v in folder_state(tmp_path / "fresh").items()}

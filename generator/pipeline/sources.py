@@ -67,6 +67,8 @@ def find_pages(root: Path, config: DocSetConfig) -> tuple[list[str], list[Diagno
                         found.append(prefix + name)
             except OSError:
                 continue
+    if not found:  # an empty model would build "successfully": an empty client, server...
+        raise SourceError(f"{root}: no Markdown pages (*.md) to read in this folder")
     return sorted(found), sorted(outside)
 
 

@@ -26,11 +26,11 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.emit.writer import open_beside
 from generator.pipeline import output, trust
 from generator.pipeline.confine import Tree, unsafe
 from generator.pipeline.output import MANIFEST, OutputError, Plan, absolute, sha
@@ -262,13 +262,13 @@ def _move(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-        fd, tmp = tempfile.mkstemp(prefix=".docgen-", dir=target.parent)
+        fd, tmp = open_beside(target, ".docgen-")  # the umask's mode, as a rename keeps
         try:
             with os.fdopen(fd, "wb") as handle, open(source, "rb") as staged:
                 shutil.copyfileobj(staged, handle)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         source.unlink()
 
