@@ -921,3 +921,40 @@ def targets_cmd() -> None:
         line = f"{name:<{wide[0]}}  {where:<{wide[1]}}  {summary}"
         click.echo(line + (f" (settings: {reads})" if reads else ""))
     _warn(problems)
+
+
+@main.command("report")
+@click.argument("docs", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write index.html and its assets into.",
+)
+@click.option(
+    "--results",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="A run of the generated suite: pytest OUT/tests --junitxml=FILE.",
+)
+@CONFIG_DIR
+@READ_CACHE_DIR
+@NO_CACHE
+def report_cmd(
+    docs: Path | None,
+    output: Path,
+    results: Path | None,
+    config_dir: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Write a static HTML report of DOCS: what each page defines, how its examples
+    fare, coverage by area, the findings of `docgen check`."""
+    from generator.report import command as report_command
+
+    made = report_command.make_report(
+        docs, output, results=results, config_dir=config_dir, cache_dir=cache_dir, no_cache=no_cache
+    )
+    click.echo(report_command.summary(made), err=True)

@@ -1,0 +1,6 @@
+"""`docgen report`: a static HTML report of a doc set, an emit stage over the model and
+the findings `docgen check` would show (plus, optionally, a run of the generated suite).
+
+`results` reads a pytest JUnit file, `data` gathers what the template shows, `html`
+renders it, `command` is the CLI body.
+"""
