@@ -15,7 +15,10 @@ with `Prefer: example=<id>`, the stub's documented way to pick an example.
 
 The suite (`conftest.py`, `docgen_replay.py`, `test_*.py`) is the same for
 every doc set but for the package names and base path; it runs against
-`OUT/server` and `OUT/client` without installing them.
+`OUT/server` and `OUT/client` without installing them. With `--base-url` it
+replays the same fixtures against a live service instead (`docgen_live.py`,
+`docgen_conformance.py`, `test_live_service.py`: status, shape and types,
+reading the documented routes and types from `OUT/server`).
 """
 
 from __future__ import annotations
@@ -59,7 +62,15 @@ from generator.model.types import ApiModel, Endpoint, Enum, Example, ExampleResp
 
 JsonData = dict[str, Any]
 
-SUITE = ("conftest.py", "docgen_replay.py", "test_server_examples.py", "test_client_examples.py")
+SUITE = (
+    "conftest.py",
+    "docgen_replay.py",
+    "test_server_examples.py",
+    "test_client_examples.py",
+    "docgen_live.py",
+    "docgen_conformance.py",
+    "test_live_service.py",
+)
 _JSONISH = re.compile(r"^\s*[\[{]")
 _COLLECTION = re.compile(r"^collection\((.*)\)$", re.I)
 _TOKEN = re.compile(r"^[A-Za-z0-9._~!#$&'*+^`|-]+$")
