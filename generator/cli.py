@@ -503,11 +503,14 @@ def _reloads(
             _say(f"Error: {exc.format_message()} (still serving the last model)")
             continue
         took = time.monotonic() - started
-        pages = batch.pages()
         yield model, (
-            f"reloaded: {pages} page{'s' * (pages != 1)} changed, "
+            f"reloaded: {_count(batch.pages(), 'page')} changed, "
             f"{len(model.endpoints)} endpoints, {_findings(model)}, {took:.2f} s"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _findings(model: ApiModel) -> str:
@@ -802,10 +805,9 @@ def _watch_and_rebuild(flags: BuildFlags, job: BuildJob, result: BuildResult) ->
                 continue
             if result.model is not None:
                 findings = _findings(result.model)
-            pages = batch.pages()
             _say(
-                f"rebuilt: {pages} page{'s' * (pages != 1)} changed, "
-                f"{len(result.written)} files written, {len(result.removed)} removed, "
+                f"rebuilt: {_count(batch.pages(), 'page')} changed, "
+                f"{_count(len(result.written), 'file')} written, {len(result.removed)} removed, "
                 f"{findings}, {time.monotonic() - started:.2f} s"
             )
     except KeyboardInterrupt:

@@ -160,7 +160,9 @@ def serve(
     server = _announcing_server()(
         config, lambda url: say(banner(model, url + app.app.state.stub.base_path, mode))
     )
-    with contextlib.suppress(SystemExit):  # uvicorn's way to say it could not listen
+    # SystemExit: uvicorn's way to say it could not listen; KeyboardInterrupt: uvicorn,
+    # stopped by Ctrl-C, raises it again once it has shut down (serving ends, exit 0)
+    with contextlib.suppress(SystemExit, KeyboardInterrupt):
         server.run()
     if not server.started:
         raise ServeError(f"cannot serve on {host}:{port} (see uvicorn's message above)")
