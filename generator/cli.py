@@ -14,8 +14,9 @@ Every command exits with one of these codes (as ruff does: 1 is a result, 2 a fa
          settings key or rule code; a missing argument), input (no such folder,
          a folder with no Markdown page, unreadable settings or config, a
          template folder that is none), output (cannot write, OUT is a file or a
-         link, files docgen did not write in the way, OUT busy with --no-wait),
-         a missing extra (`serve`, `--watch`), and docgen's own bugs
+         link, files docgen did not write in the way, OUT busy with --no-wait;
+         `serve` cannot listen), a missing extra (`serve`, `--watch`), and
+         docgen's own bugs
     130  interrupted by Ctrl-C (143: SIGTERM); OUT is left as it was
 """
 

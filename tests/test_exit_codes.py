@@ -4,6 +4,7 @@ changes, 2 the command could not do its work; each error one line, never a trace
 from __future__ import annotations
 
 import shutil
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -228,3 +229,23 @@ def test_help_shows_the_table() -> None:
     code, stdout, _ = run(Path("."), "--help")
     assert code == 0 and "Exit codes (every command):" in stdout
     assert "1    findings or changes" in stdout and "2    usage or input errors" in stdout
+
+
+def test_ctrl_c_is_130_and_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build", interrupted)
+    code, _, err = run(tmp_path, "build", str(GROUPS), "-o", str(tmp_path / "out"))
+    assert code == 130 and err == "docgen: interrupted\n"
+
+
+def test_serve_on_a_port_in_use_is_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(tmp_path, "serve", str(GROUPS), "--port", str(port))
+    assert code == 2 and f"cannot serve on 127.0.0.1:{port}" in err and "Traceback" not in err
