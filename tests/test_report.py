@@ -66,7 +66,7 @@ def groups_report(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def example_item(page: str, example_id: str) -> str:
     """The `<li>` of one example (up to the next example's)."""
-    start = page.index(f"<code>{html.escape(example_id)}</code>")
+    start = page.index(f'<code class="key">{escape(example_id)}</code>')
     start = page.rindex('<li class="item example">', 0, start)
     end = page.find('<li class="item example">', start + 1)
     return page[start : end if end > 0 else len(page)]

@@ -11,32 +11,28 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import quote
 
 from generator import __version__
-from generator.diagnostics import RULES, Diagnostic, Severity
-from generator.emit.fixtures import fixtures
+from generator.diagnostics import Diagnostic, Severity
 from generator.emit.naming import operation_names
 from generator.model.types import ApiModel, Endpoint, Enum, Example, Resource
-from generator.report.results import FAILED, PASSED, SKIPPED, Replay, Results
+from generator.report import findings as finding_rows
+from generator.report.fates import example_rows, fixture_stems, unmatched
+from generator.report.results import Results
 from generator.report.rows import (
     AreaRow,
-    CodeGroup,
     Coverage,
     EndpointRow,
     ExampleRow,
     Finding,
     PageRow,
-    ReplayRow,
     Report,
     Totals,
     TypeRow,
 )
+from generator.report.words import SEVERITIES, count, counted, href
 
 NO_AREA = "(pages without endpoints)"
-_UNCOUNTABLE = frozenset({"info"})
-_SEVERITIES = tuple(s.value for s in Severity)  # the most severe first
-_SUFFIX = "_examples"  # the generated suite's modules: test_server_examples, ...
 
 
 @dataclass(frozen=True)
@@ -48,111 +44,42 @@ class Inputs:
     results_name: str = ""
 
 
-@dataclass(frozen=True)
-class _Index:
-    """What several rows look up: each listed file's anchor, each example's fixture."""
-
-    anchors: dict[str, str]  # file -> its section's anchor
-    stems: dict[str, tuple[str, dict[str, str | None]]]  # see `_stems`
-
-
 def gather(inputs: Inputs) -> Report:
     model = inputs.model
-    index = _Index(_anchors(inputs), _stems(model))
-    examples = _example_rows(inputs, index)
-    areas = _areas(inputs, index, examples)
-    all_rows = [row for area in areas for page in area.pages for row in page.endpoints]
-    by_severity = Counter(d.severity for d in inputs.findings)
+    anchors = _anchors(inputs)
+    stems = fixture_stems(model)
+    examples = example_rows(model, inputs.docs, stems, inputs.results)
+    areas = _areas(inputs, anchors, examples)
+    own = [row for area in areas for page in area.pages for row in page.endpoints]
     return Report(
         title=model.namespace or "API",
         version=__version__,
         docs=inputs.docs,
         results=inputs.results_name,
         results_cases=inputs.results.cases if inputs.results else 0,
-        results_unmatched=_unmatched(inputs, index),
-        totals=Totals(
-            pages=model.pages,
-            listed=sum(len(area.pages) for area in areas),
-            endpoints=len(model.endpoints),
-            types=len(model.resources) + len(model.enums),
-            examples=len(model.examples),
-            tied=sum(1 for x in model.examples if x.endpoint is not None),
-            errors=by_severity[Severity.ERROR],
-            warnings=by_severity[Severity.WARNING],
-            infos=by_severity[Severity.INFO],
-            severities=tuple(
-                (
-                    severity.value,
-                    _counted((by_severity[severity], severity.value)) or f"0 {severity}s",
-                )
-                for severity in Severity
-            ),
-        ),
-        coverage=_coverage(all_rows),
+        results_unmatched=unmatched(inputs.results, stems),
+        totals=_totals(inputs, sum(len(area.pages) for area in areas)),
+        coverage=_coverage([row for row in own if not row.first_on]),
         areas=areas,
-        codes=_code_groups(inputs, index.anchors),
+        codes=finding_rows.by_code(inputs.findings, inputs.docs, anchors),
     )
 
 
-def _stems(model: ApiModel) -> dict[str, tuple[str, dict[str, str | None]]]:
-    """Example id -> (its fixture's file stem, which the suite's test ids carry; the
-    checks the suite skips it in, with why)."""
-    return {
-        fixture["id"]: (name.removesuffix(".json"), fixture["skip"])
-        for name, fixture in fixtures(model).items()
-    }
-
-
-def _example_rows(inputs: Inputs, index: _Index) -> dict[str, ExampleRow]:
-    """Example id -> its row: tied or not, and how the suite fares with it."""
-    rows = {}
-    for example in inputs.model.examples:
-        stem, skips = index.stems[example.id]
-        if inputs.results is not None:
-            replays = tuple(_replay_row(r) for r in inputs.results.by_stem.get(stem, ()))
-        else:
-            replays = tuple(ReplayRow(c, SKIPPED, why) for c, why in sorted(skips.items()) if why)
-        status, label = _fate(replays, inputs.results is not None)
-        rows[example.id] = _example_row(inputs, example, status, label, replays)
-    return rows
-
-
-def _replay_row(replay: Replay) -> ReplayRow:
-    return ReplayRow(replay.check.removesuffix(_SUFFIX), replay.outcome, replay.message)
-
-
-def _fate(replays: tuple[ReplayRow, ...], with_results: bool) -> tuple[str, str]:
-    """(status, label): red if any check failed, green if one passed, else skipped."""
-    outcomes = {r.outcome for r in replays}
-    if FAILED in outcomes:
-        return "red", "replayed red"
-    if PASSED in outcomes:
-        return "green", "replayed green"
-    if SKIPPED in outcomes:
-        return "skipped", "skipped by the suite"
-    if with_results:
-        return "missing", "not in the results"
-    return "untested", "replayable (no results given)"
-
-
-def _example_row(
-    inputs: Inputs, example: Example, status: str, label: str, replays: tuple[ReplayRow, ...]
-) -> ExampleRow:
-    request = example.request
-    return ExampleRow(
-        id=example.id,
-        request=f"{request.method} {request.url}",
-        line=example.source.line,
-        href=_href(inputs.docs, example.source.file, example.source.line),
-        endpoint=example.endpoint or "",
-        status=status,
-        label=label,
-        replays=replays,
+def _totals(inputs: Inputs, listed: int) -> Totals:
+    model = inputs.model
+    by_severity = Counter(d.severity for d in inputs.findings)
+    return Totals(
+        pages=model.pages,
+        listed=listed,
+        endpoints=len(model.endpoints),
+        types=len(model.resources) + len(model.enums),
+        examples=len(model.examples),
+        tied=sum(1 for x in model.examples if x.endpoint is not None),
+        errors=by_severity[Severity.ERROR],
+        warnings=by_severity[Severity.WARNING],
+        infos=by_severity[Severity.INFO],
+        severities=tuple((s.value, count(by_severity[s], s.value)) for s in Severity),
     )
-
-
-def _href(docs: str, file: str, line: int) -> str:
-    return quote(f"{docs}/{file}" if docs not in ("", ".") else file) + f"#L{line}"
 
 
 def _files(inputs: Inputs) -> list[str]:
@@ -174,11 +101,11 @@ def _anchors(inputs: Inputs) -> dict[str, str]:
 
 
 def _areas(
-    inputs: Inputs, index: _Index, examples: Mapping[str, ExampleRow]
+    inputs: Inputs, anchors: Mapping[str, str], examples: Mapping[str, ExampleRow]
 ) -> tuple[AreaRow, ...]:
     model = inputs.model
     areas = {eid: op.area for eid, op in operation_names(model).items()}
-    pages = _page_rows(inputs, index.anchors, examples)
+    pages = _page_rows(inputs, anchors, examples)
     grouped: dict[str, list[PageRow]] = defaultdict(list)
     for page in pages:
         grouped[_page_area(page, areas)].append(page)
@@ -222,7 +149,7 @@ def _area_row(
         pages=tuple(pages),
         coverage=_coverage(rows),
         findings=findings,
-        counts=_counted((len(pages), "page"), (len(rows), "endpoint"), (findings, "finding")),
+        counts=counted((len(pages), "page"), (len(rows), "endpoint"), (findings, "finding")),
     )
 
 
@@ -243,7 +170,7 @@ def _page_rows(
     endpoints = _by_file(model.endpoints)
     types: dict[str, list[Resource | Enum]] = _by_file([*model.resources, *model.enums])
     page_examples = _by_file(model.examples)
-    findings = _by_file_findings(inputs.findings, inputs.docs, anchors)
+    page_findings = finding_rows.by_file(inputs.findings, inputs.docs, anchors)
     tied = _tied(model.examples, examples)
     shared = _shared(model.endpoints)
     return [
@@ -255,7 +182,7 @@ def _page_rows(
             _endpoint_rows(inputs, endpoints[file], shared[file], tied),
             tuple(_type_row(inputs.docs, t) for t in types[file]),
             tuple(examples[x.id] for x in page_examples[file]),
-            findings[file],
+            page_findings[file],
         )
         for file in anchors
     ]
@@ -311,14 +238,14 @@ def _endpoint_row(
     inputs: Inputs, endpoint: Endpoint, tied: tuple[ExampleRow, ...], first_on: str
 ) -> EndpointRow:
     green = sum(1 for row in tied if row.status == "green")
-    summary = _count(len(tied), "tied example")
+    summary = count(len(tied), "tied example")
     return EndpointRow(
         id=endpoint.id,
         first_on=first_on,
         method=endpoint.method,
         path=endpoint.path,
         line=endpoint.source.line,
-        href=_href(inputs.docs, endpoint.source.file, endpoint.source.line),
+        href=href(inputs.docs, endpoint.source.file, endpoint.source.line),
         examples=len(tied),
         green=green,
         summary=summary + (f", {green} green" if inputs.results is not None else ""),
@@ -329,7 +256,7 @@ def _endpoint_row(
 def _type_row(docs: str, item: Resource | Enum) -> TypeRow:
     kind = "enum" if isinstance(item, Enum) else "entity" if item.key_property else "complex type"
     return TypeRow(
-        item.name, kind, item.source.line, _href(docs, item.source.file, item.source.line)
+        item.name, kind, item.source.line, href(docs, item.source.file, item.source.line)
     )
 
 
@@ -343,80 +270,19 @@ def _page_row(
     examples: tuple[ExampleRow, ...],
     findings: tuple[Finding, ...],
 ) -> PageRow:
-    worst = min((_SEVERITIES.index(f.severity) for f in findings), default=None)
+    worst = min((SEVERITIES.index(f.severity) for f in findings), default=None)
     return PageRow(
         anchor=anchor,
         file=file,
-        href=_href(docs, file, 1).removesuffix("#L1"),
+        href=href(docs, file),
         title=title,
         endpoints=endpoints,
         types=types,
         examples=examples,
         findings=findings,
-        worst="" if worst is None else _SEVERITIES[worst],
-        counts=_counted(
+        worst="" if worst is None else SEVERITIES[worst],
+        counts=counted(
             (len(endpoints), "endpoint"), (len(types), "type"), (len(examples), "example")
         ),
-        findings_count=_counted((len(findings), "finding")),
+        findings_count=counted((len(findings), "finding")),
     )
-
-
-def _counted(*counts: tuple[int, str]) -> str:
-    """`(3, "endpoint"), (1, "example"), (0, "type")` -> "3 endpoints, 1 example"."""
-    return ", ".join(_count(n, noun) for n, noun in counts if n)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 or noun in _UNCOUNTABLE else f"{n} {noun}s"
-
-
-def _finding(d: Diagnostic, docs: str, anchors: Mapping[str, str]) -> Finding:
-    rule = RULES.get(d.code)
-    return Finding(
-        code=d.code,
-        severity=d.severity.value,
-        rule=rule.name if rule else "",
-        file=d.file,
-        line=d.line,
-        col=d.col,
-        message=d.message,
-        href=_href(docs, d.file, d.line),
-        page=anchors[d.file],
-    )
-
-
-def _by_file_findings(
-    findings: Iterable[Diagnostic], docs: str, anchors: Mapping[str, str]
-) -> dict[str, tuple[Finding, ...]]:
-    found: dict[str, list[Finding]] = defaultdict(list)
-    for d in sorted(findings):
-        found[d.file].append(_finding(d, docs, anchors))
-    return defaultdict(tuple, {file: tuple(rows) for file, rows in found.items()})
-
-
-def _code_groups(inputs: Inputs, anchors: Mapping[str, str]) -> tuple[CodeGroup, ...]:
-    """Findings by code, the most frequent first."""
-    found: dict[str, list[Finding]] = defaultdict(list)
-    for d in sorted(inputs.findings):
-        found[d.code].append(_finding(d, inputs.docs, anchors))
-    order = sorted(found, key=lambda code: (-len(found[code]), code))
-    return tuple(_code_group(code, tuple(found[code])) for code in order)
-
-
-def _code_group(code: str, findings: tuple[Finding, ...]) -> CodeGroup:
-    rule = RULES.get(code)
-    return CodeGroup(
-        code=code,
-        severity=findings[0].severity,
-        rule=rule.name if rule else "",
-        summary=rule.summary if rule else "",
-        findings=findings,
-    )
-
-
-def _unmatched(inputs: Inputs, index: _Index) -> int:
-    """Results whose id names no example of these docs (a stale results file?)."""
-    if inputs.results is None:
-        return 0
-    known = {stem for stem, _ in index.stems.values()}
-    return sum(1 for stem in inputs.results.by_stem if stem not in known)

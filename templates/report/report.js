@@ -1,4 +1,5 @@
-/* docgen report: the search box, and links that open the folded sections they point into.
+/* docgen report: the search box (pages whose name, endpoints, types or examples hold the
+   text; the matching entries marked), and links that open the folded sections they point into.
    No dependencies, nothing fetched; the report reads fine without it. */
 (function () {
   "use strict";
@@ -14,7 +15,8 @@
         page: page,
         name: lower(page.querySelector(".page-name")) + " " + lower(page.querySelector(".page-title")),
         items: Array.prototype.map.call(page.querySelectorAll(".item"), function (item) {
-          return { element: item, text: lower(item.querySelector(".key")) };
+          var keys = Array.prototype.map.call(item.querySelectorAll(".key"), lower);
+          return { element: item, text: keys.join(" ") };
         })
       };
     });
@@ -26,9 +28,9 @@
       var byName = !query || entry.name.indexOf(query) >= 0;
       var byItem = false;
       entry.items.forEach(function (item) {
-        var hit = item.text.indexOf(query) >= 0;
-        byItem = byItem || (query !== "" && hit);
-        item.element.hidden = !(byName || hit);
+        var hit = query !== "" && item.text.indexOf(query) >= 0;
+        item.element.classList.toggle("match", hit);
+        byItem = byItem || hit;
       });
       entry.page.hidden = !(byName || byItem);
       if (!entry.page.hidden) matching.push(entry.page);
