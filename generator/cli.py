@@ -306,7 +306,11 @@ def model_cmd(
 @click.option(
     "--fix",
     is_flag=True,
-    help="Repair in the pages the findings whose fix is certain (L002, X014, A003), then report the rest.",
+    help="Repair in the pages the findings whose fix is certain (L002, X014, A003, J001, A002, "
+    "H003, X011, P003, T005, X001), then report the rest.",
+)
+@click.option(
+    "--diff", is_flag=True, help="Show what --fix would change, as a diff; write nothing."
 )
 @click.option("--explain", metavar="CODE", default=None, help="Explain a rule, with an example.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parser processes.")
@@ -324,6 +328,7 @@ def check_cmd(
     update_baseline: bool,
     metadata: Path | None,
     fix: bool,
+    diff: bool,
     explain: str | None,
     jobs: int | None,
     config_dir: Path | None,
@@ -362,18 +367,22 @@ def check_cmd(
     if update_baseline and request.baseline is None:
         raise check_command.CheckUsageError("--update-baseline needs --baseline FILE")
     outcome = check_command.run(request)
-    if fix:
+    if fix or diff:
         from generator.check import fixes
 
-        count, pages = 0, set[str]()
-        for _ in range(fixes.PASSES):  # a fix may let a page be read further (A003, then X014)
-            done = fixes.apply(request.docs, fixes.safe_edits(outcome.findings))
-            if not done:
-                break
-            count, pages = count + sum(done.values()), pages | set(done)
-            outcome = check_command.run(request)
+        if diff:  # the first pass's edits, written nowhere
+            planned = fixes.plan(request.docs, outcome.findings)
+            click.echo(
+                fixes.unified_diff(planned, check_formats.shown_root(request.docs)), nl=False
+            )
+            count, pages = sum(f.fixed for f in planned), {f.file for f in planned}
+        else:
+            count, pages, outcome = fixes.fix(
+                request.docs, outcome, lambda: check_command.run(request)
+            )
         plural = "s" if count != 1 else ""
-        click.echo(f"fixed {count} finding{plural} in {len(pages)} pages", err=True)
+        verb = "would fix" if diff else "fixed"
+        click.echo(f"{verb} {count} finding{plural} in {len(pages)} pages", err=True)
     if update_baseline and request.baseline is not None:
         check_command.write_baseline(request.baseline, outcome.findings)
         click.echo(f"{request.baseline}: {len(outcome.findings)} findings recorded", err=True)

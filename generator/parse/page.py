@@ -11,6 +11,7 @@ the end, when the page's kind is known.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,7 +39,7 @@ from generator.parse.facts import (
     PageFacts,
     Table,
 )
-from generator.parse.tables import classify
+from generator.parse.tables import classify, enclosed_pipes, row_cells
 from generator.parse.tables import known_title as _known_title
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -598,24 +599,23 @@ def _skip_rows(walk: _Walk, line: int) -> None:
     )
 
 
-_CELL_PIPE = re.compile(r"(?<!\\)\|")
-_CODE_SPAN = re.compile(r"`[^`]*`")
-
-
 def _check_row_shape(walk: _Walk, line: int, width: int) -> None:
-    """markdown-it pads short rows and drops extra cells; the source line tells."""
+    """markdown-it pads short rows and drops extra cells; the source line tells. Where
+    escaping the `|` inside code or parentheses gives the header's width, the finding
+    says so (`check --fix` escapes them)."""
     if not 0 < line <= len(walk.lines) or width == 0:
         return
-    text = _CODE_SPAN.sub("``", walk.lines[line - 1].strip())
-    if text.startswith("|"):
-        text = text[1:]
-    if text.endswith("|") and not text.endswith("\\|"):
-        text = text[:-1]
-    cells = len(_CELL_PIPE.split(text))
-    if cells != width:
-        walk.diagnostics.append(
-            make("T005", walk.file, line, 1, f"table row has {cells} cells, its header {width}")
-        )
+    text = walk.lines[line - 1]
+    cells = row_cells(text)
+    if cells == width:
+        return
+    message = f"table row has {cells} cells, its header {width}"
+    pipes = enclosed_pipes(text)
+    if cells > width and pipes:
+        escaped = "".join("\\|" if i in pipes else c for i, c in enumerate(text))
+        if row_cells(escaped) == width:
+            message += ": a `|` inside code or parentheses is read as a border; write it `\\|`"
+    walk.diagnostics.append(make("T005", walk.file, line, 1, message))
 
 
 def _finish_table(
@@ -693,20 +693,23 @@ def _on_fence(walk: _Walk, token: Token, line: int) -> None:
         path = http.strip_base_url(block.request.url, walk.config.base_urls)
         block = replace(block, syntax=((block.request.method, path, block.request.line),))
     if inferred:
-        walk.diagnostics.append(
-            make(
-                "X001",
-                walk.file,
-                line,
-                1,
-                f"un-annotated {role} example recognised by its first line",
-            )
-        )
+        walk.diagnostics.append(make("X001", walk.file, line, 1, _inferred_message(walk, block)))
     if role == "request":
         walk.seen_example = True
     if block.role == "syntax" and walk.syntax_section is None:
         walk.syntax_section = next((t for level, t in walk.stack if level >= 2), walk.section)
     walk.blocks.append(block)
+
+
+def _inferred_message(walk: _Walk, block: Block) -> str:
+    """X001's message; a request's names the id the model gives it (`<page stem>-<n>`,
+    n counting the page's requests), the name `check --fix` writes into its annotation."""
+    message = f"un-annotated {block.role} example recognised by its first line"
+    if block.role != "request" or block.request is None:
+        return message
+    n = 1 + sum(1 for b in walk.blocks if b.role == "request" and b.request is not None)
+    stem = posixpath.splitext(posixpath.basename(walk.file))[0]
+    return f'{message}; docgen names it "{stem}-{n}"'
 
 
 def _in_examples(walk: _Walk) -> bool:

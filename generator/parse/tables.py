@@ -224,3 +224,41 @@ def classify(
         return kind.kind, "", _roles(config, kind, header, rows)
     kind, x = found
     return kind.kind, x, _roles(config, kind, header, rows)
+
+
+# -- a row's cells as the table parser splits them ------------------------------------------
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_OPENS, _CLOSES = "([", ")]"
+
+
+def row_cells(line: str) -> int:
+    """The cells markdown-it finds in a table row: every unescaped `|` is a border, in
+    code too (cells past the header's width are dropped, with their text)."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return len(_UNESCAPED_PIPE.split(text))
+
+
+def enclosed_pipes(line: str) -> set[int]:
+    """Offsets of the unescaped `|` in `line` that stand inside a code span or a closed
+    pair of parentheses or brackets: text, never a border a person meant."""
+    inside: set[int] = set()
+    for span in _CODE_SPAN.finditer(line):
+        inside.update(range(span.start(), span.end()))
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, c in enumerate(line):
+        if i in inside:
+            continue
+        if c in _OPENS:
+            stack.append(i)
+        elif c in _CLOSES and stack and line[stack[-1]] == _OPENS[_CLOSES.index(c)]:
+            pairs.append((stack.pop(), i))
+    for start, end in pairs:
+        inside.update(range(start, end))
+    return {m.start() for m in _UNESCAPED_PIPE.finditer(line) if m.start() in inside}
