@@ -415,6 +415,20 @@ RULES: dict[str, Rule] = _rules(
         "A documented path has a segment that names nothing in the service's metadata "
         "(no entity set, singleton, property, type, action or function).",
     ),
+    (
+        "M011",
+        W,
+        "metadata-ref-on-contained",
+        "A path adds or removes a contained entity (ContainsTarget) through `/$ref`; it is "
+        "created or deleted on the path itself.",
+    ),
+    (
+        "M012",
+        W,
+        "metadata-ref-missing",
+        "A path adds to or removes from a relationship that does not hold its targets "
+        "without `/$ref`: it would create or delete the entity itself.",
+    ),
     # Suppressions
     ("S001", W, "suppression-unused", "A page suppression matches no finding."),
     (

@@ -223,3 +223,53 @@ def test_a_metadata_file_that_is_not_csdl_is_a_usage_error(tmp_path: Path) -> No
     bad.write_text("<not closed", "utf-8")
     result = CliRunner().invoke(main, ["check", str(GROUPS), "--metadata", str(bad)])
     assert result.exit_code == 2 and str(bad) in result.stderr
+
+
+CONTAINMENT = {
+    ("POST", "/groups/{id}/members"): "M012",
+    ("POST", "/groups/{id}/members/$ref"): None,
+    ("DELETE", "/groups/{id}/members/{member-id}"): "M012",
+    ("DELETE", "/groups/{id}/members/{member-id}/$ref"): None,
+    ("POST", "/groups/{id}/threads"): None,
+    ("DELETE", "/groups/{id}/threads/{thread-id}"): None,
+    ("DELETE", "/groups/{id}/threads/{thread-id}/$ref"): "M011",
+    ("POST", "/groups/{id}/threads/$ref"): "M011",
+    ("GET", "/groups/{id}/members"): None,
+    ("DELETE", "/groups/{id}"): None,
+    ("POST", "/groups/{id}/microsoft.graph.group/members"): "M012",
+    ("POST", "/groups/{id}/threads/{thread-id}/reply"): None,
+}
+
+
+def test_ref_against_the_containment_the_metadata_declares(groups: ApiModel) -> None:
+    """`M011`: `/$ref` on a relationship that holds its targets (ContainsTarget); `M012`:
+    adding to or removing from one that does not, without `/$ref`. Reads, the entity's
+    own delete, casts and actions are walked or left alone."""
+    service = mirror(groups)
+    group = service.types["microsoft.graph.group"]
+    navigation = (
+        ServiceProperty("members", "microsoft.graph.directoryObject", True, True),
+        ServiceProperty("threads", "microsoft.graph.conversationThread", True, True, True, True),
+    )
+    kept = tuple(p for p in group.properties if p.name not in ("members", "threads"))
+    service = _changed(service, group.name, properties=(*kept, *navigation))
+    service = ServiceMetadata(
+        service.types,
+        service.enums,
+        (ServiceName("entity set", "groups", 1, "microsoft.graph.group"),),
+    )
+    endpoint = groups.endpoints[0]
+    model = dataclasses.replace(
+        groups,
+        endpoints=tuple(
+            dataclasses.replace(endpoint, id=f"e{n}", method=m, path=p)
+            for n, (m, p) in enumerate(CONTAINMENT)
+        ),
+        examples=(),
+    )
+    found = {
+        (d.message.split(" ")[0], d.message.split(" ")[1].rstrip(":")): d.code
+        for d in service_findings(model, service)
+        if d.code in ("M011", "M012")
+    }
+    assert found == {k: v for k, v in CONTAINMENT.items() if v is not None}

@@ -67,6 +67,8 @@ EXAMPLES: dict[str, str] = {
     "M008": '| id | String | Nullable. |   (the service\'s metadata: Nullable="false")',
     "M010": "POST /users/{id}/archiveMail   (the service's metadata has no archiveMail)",
     "M009": '<Action Name="restore" IsBound="true">   (and no page documents a path .../restore)',
+    "M011": "DELETE /me/events/{id}/$ref   (events ContainsTarget: DELETE /me/events/{id})",
+    "M012": "POST /groups/{id}/members   (members refers to directory objects: .../members/$ref)",
     "B001": '@odata.type microsoft.graph.user; body { "displayname": "Ada" }   (displayName)',
     "B002": '"accountEnabled": "true"   (Edm.Boolean)',
     "B003": '"createdDateTime": "datetime-value", "id" (Edm.Guid): "id-value", "importance": "urgent" (enum)',

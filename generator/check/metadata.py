@@ -9,6 +9,7 @@ against (and, for `docgen check`, what the docs are compared with). Aliases
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class ServiceProperty:
     collection: bool
     navigation: bool
     nullable: bool = True  # CSDL's default
+    contained: bool = False  # a navigation property whose targets it holds (ContainsTarget)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ServiceName:
     kind: str  # "entity set", "singleton", "action", "function"
     name: str
     line: int
+    type: str = ""  # an entity set's or singleton's entity type, qualified
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def read_metadata(path: Path) -> ServiceMetadata:
                             collection,
                             kind == "NavigationProperty",
                             child.get("Nullable", "true").lower() != "false",
+                            child.get("ContainsTarget", "false").lower() == "true",
                         )
                     )
                 types[name] = ServiceType(
@@ -116,7 +120,7 @@ def read_metadata(path: Path) -> ServiceMetadata:
                     qualified(element.get("BaseType")),
                     tuple(props),
                 )
-    return ServiceMetadata(types, enums, _names(root, text), str(path))
+    return ServiceMetadata(types, enums, _names(root, text, qualified), str(path))
 
 
 _KINDS = {
@@ -127,7 +131,9 @@ _KINDS = {
 }
 
 
-def _names(root: ET.Element, text: str) -> tuple[ServiceName, ...]:
+def _names(
+    root: ET.Element, text: str, qualified: Callable[[str | None], str | None]
+) -> tuple[ServiceName, ...]:
     """Each entity set, singleton, action and function once (an action bound to several
     types is one name), at the first line of the file that declares it."""
     lines = text.split("\n")
@@ -136,7 +142,9 @@ def _names(root: ET.Element, text: str) -> tuple[ServiceName, ...]:
         kind = _KINDS.get(element.tag.removeprefix(_EDM))
         name = element.get("Name", "")
         if kind is not None and name and (kind, name) not in found:
-            found[kind, name] = ServiceName(kind, name, _line_of(lines, element.tag, name))
+            typed = qualified(element.get("EntityType") or element.get("Type")) or ""
+            line = _line_of(lines, element.tag, name)
+            found[kind, name] = ServiceName(kind, name, line, typed if kind != "action" else "")
     return tuple(found.values())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.check.containment import containment_findings
 from generator.check.metadata import ServiceMetadata, ServiceProperty, ServiceType
 from generator.diagnostics import Diagnostic, make
 from generator.model.types import ENUM, PRIMITIVE, RESOURCE, ApiModel, Enum, Resource, Source
@@ -41,6 +42,7 @@ def service_findings(
             found.append(_at(e.source, "M007", f"enum {e.name} is not in the service's metadata"))
     if service.names:  # (a schema with no entity container addresses no path)
         found += _unknown_segments(model, service)
+        found += containment_findings(model, service)
     if metadata_file:
         found += _undocumented_names(model, service, metadata_file)
     return found
