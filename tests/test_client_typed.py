@@ -337,3 +337,17 @@ def test_json_batching_takes_the_clients_own_typed_calls(tmp_path: Path) -> None
 
     plain = client_target(load_model(GROUPS), package="plain")["client/plain/client.py"]
     assert "def batch" not in plain and "import AsyncCore, SyncCore" in plain
+
+
+def test_an_endpoint_documented_in_another_case_is_one_method() -> None:
+    """The seed page writes `/groups/{id}/Conversations/{id}/Threads`, another page the
+    same path in lowerCamel: one method, made from the lowerCamel one; on the sample, no
+    name carries a numeric suffix."""
+    model = load_model(GROUPS)
+    ctx = build_context(model)
+    names = {m.name: m for a in ctx.areas for m in a.methods}
+    assert not [n for n in names if n[-1].isdigit()]
+    endpoint = next(
+        e for e in model.endpoints if e.id == names["create_conversation_thread"].endpoint
+    )
+    assert endpoint.path == "/groups/{group-id}/conversations/{conversation-id}/threads"

@@ -958,16 +958,24 @@ def batching(model: ApiModel) -> bool:
 
 def copies(model: ApiModel) -> dict[str, str]:
     """Endpoints documented twice, under other names for their path parameters
-    (`/users/{user-id}` on one page, `/users/{usersId}` on another), by id: the id of
-    the one the client's method is made from (the one with a typed response, then the
-    most parameters documented, then the first id). One method per endpoint."""
+    (`/users/{user-id}` on one page, `/users/{usersId}` on another) or in another case
+    (`/groups/{id}/Threads`), by id: the id of the one the client's method is made from
+    (the one with a typed response, then the one whose segments are not capitalised,
+    then the most parameters documented, then the first id). One method per endpoint."""
     same: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
     for e in model.endpoints:
         same[shape(e.method, e.path)].append(e)
     found: dict[str, str] = {}
     for group in same.values():
         if len(group) > 1:
-            group.sort(key=lambda e: (e.response.type is None, -len(e.parameters), e.id))
+            group.sort(
+                key=lambda e: (
+                    e.response.type is None,
+                    any(s[:1].isupper() for s in e.path.split("/")),
+                    -len(e.parameters),
+                    e.id,
+                )
+            )
             found |= {e.id: group[0].id for e in group[1:]}
     return found
 

@@ -23,9 +23,10 @@ _SEGMENT = re.compile(r"[A-Za-z][\w]*|\{[^{}/]+\}")
 
 
 def shape(method: str, path: str) -> tuple[str, str]:
-    """A method and path with the placeholders' names left out: equal for one endpoint
-    documented under other parameter names."""
-    return method, _PLACEHOLDER.sub("{}", path)
+    """A method and path with the placeholders' names left out and the case folded
+    (the service's paths are not case-sensitive): equal for one endpoint documented
+    under other parameter names, or with a segment capitalised."""
+    return method, _PLACEHOLDER.sub("{}", path).casefold()
 
 
 def example_paths(model: ApiModel) -> tuple[Endpoint, ...]:
