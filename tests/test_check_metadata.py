@@ -273,3 +273,42 @@ def test_ref_against_the_containment_the_metadata_declares(groups: ApiModel) -> 
         if d.code in ("M011", "M012")
     }
     assert found == {k: v for k, v in CONTAINMENT.items() if v is not None}
+
+
+def test_containment_rules_stay_quiet_where_the_docs_mean_what_they_say(
+    groups: ApiModel,
+) -> None:
+    """No M012 on a page whose paths all delete the entity (no `/$ref` path of that
+    navigation on it); no M011 where the contained type is also held elsewhere (an
+    entity set of a type it derives from): a reference to it then means something."""
+    service = mirror(groups)
+    group = service.types["microsoft.graph.group"]
+    navigation = (
+        ServiceProperty("members", "microsoft.graph.directoryObject", True, True),
+        ServiceProperty("threads", "microsoft.graph.conversationThread", True, True, True, True),
+    )
+    kept = tuple(p for p in group.properties if p.name not in ("members", "threads"))
+    service = _changed(service, group.name, properties=(*kept, *navigation))
+    types = dict(service.types)
+    types["microsoft.graph.directoryObject"] = ServiceType(
+        "microsoft.graph.directoryObject", "entity", None, ()
+    )
+    service = ServiceMetadata(
+        types,
+        service.enums,
+        (
+            ServiceName("entity set", "groups", 1, "microsoft.graph.group"),
+            ServiceName("entity set", "threads", 1, "microsoft.graph.entity"),
+        ),
+    )
+    endpoint = groups.endpoints[0]
+    paths = [("DELETE", "/groups/{id}/members/{member-id}"), ("POST", "/groups/{id}/threads/$ref")]
+    model = dataclasses.replace(
+        groups,
+        endpoints=tuple(
+            dataclasses.replace(endpoint, id=f"e{n}", method=m, path=p)
+            for n, (m, p) in enumerate(paths)
+        ),
+        examples=(),
+    )
+    assert [d for d in service_findings(model, service) if d.code in ("M011", "M012")] == []

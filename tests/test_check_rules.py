@@ -271,7 +271,8 @@ NO_CONTENT = '{ "blockType": "response" }'
 
 def test_a_reference_goes_to_ref_and_ref_takes_a_reference(tmp_path: Path) -> None:
     """X015: `{"@odata.id": ...}` sent to a relationship itself; X016: `/$ref` sent an
-    entity; a reference to `/$ref` and an entity to the relationship are fine."""
+    entity; a reference to `/$ref`, an entity to the relationship and `{}` to `/$ref`
+    (which unsets a single-valued one) are fine."""
     base = "https://graph.microsoft.com/v1.0/things/1"
 
     def page(path: str, body: str) -> str:
@@ -288,6 +289,7 @@ def test_a_reference_goes_to_ref_and_ref_takes_a_reference(tmp_path: Path) -> No
         "api/b.md": page("parts/$ref", '{ "name": "x" }'),
         "api/c.md": page("parts/$ref", REF),
         "api/d.md": page("parts", '{ "name": "x" }'),
+        "api/e.md": page("owner/$ref", "{}"),  # an empty body unsets a reference
     }
     found = check(tmp_path, {**TYPES, **pages})
     assert where(found, "X015") == [("api/a.md", _line(tmp_path, "api/a.md", "POST https"))]

@@ -4,13 +4,17 @@ A navigation property either holds its targets (`ContainsTarget`: a user's event
 or refers to entities that live elsewhere (a group's members). The docs cannot say
 which, so these rules run only with `--metadata`:
 
-- M011: `/$ref` on a contained relationship: a contained entity is created with
-  `POST .../events` and deleted with `DELETE .../events/{id}`; it has no reference of
-  its own to add or remove.
-- M012: adding to or removing from a relationship that does not hold its targets
-  without `/$ref`: `POST .../members` or `DELETE .../members/{id}` would create or
-  delete the directory object itself; a member is added with `POST .../members/$ref`
-  and removed with `DELETE .../members/{id}/$ref`.
+- M011: `/$ref` on a contained relationship whose targets live nowhere else: a
+  contained entity is created with `POST .../events` and deleted with `DELETE
+  .../events/{id}`; it has no reference of its own to add or remove. Where the target
+  type is also held elsewhere (an entity set of it, of a base or derived type, or
+  another containment), a reference to it means something, and the metadata's
+  `ContainsTarget` is taken for the quirk it then is: no finding.
+- M012: on a page about a relationship (one of its paths adds or removes the same
+  navigation's references with `/$ref`), a path to it without `/$ref`: `DELETE
+  .../members/{id}` would delete the directory object itself. A page whose paths all
+  create or delete the entity (`Delete managedDevice`, reached through several
+  navigations) means what it says: no finding.
 
 A documented path is walked from its entity set or singleton through the metadata's
 properties (keys, casts and `microsoft.graph.` prefixes understood); a path it cannot
@@ -19,7 +23,7 @@ follow (an alias, a function, a drive path) is not judged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from generator.check.metadata import ServiceMetadata, ServiceProperty
@@ -95,38 +99,66 @@ def containment_findings(model: ApiModel, service: ServiceMetadata) -> Iterator[
     """M011 and M012 for every documented path (syntax and examples) that adds to or
     removes from a relationship."""
     walker = _Walker(service)
-    seen: set[tuple[str, str, str, int]] = set()
     shown = [(e.method, e.path, e.source) for e in model.endpoints]
     shown += [(x.request.method, x.request.path, x.source) for x in model.examples]
-    for method, path, source in shown:
-        if method not in ("POST", "DELETE") or (method, path, *_where(source)) in seen:
-            continue
-        seen.add((method, path, *_where(source)))
-        step = walker.walk(path)
+    steps: list[tuple[str, str, Source, Step]] = []
+    for method, path, source in dict.fromkeys(shown):
+        step = walker.walk(path) if method in ("POST", "DELETE") else None
         if step is not None:
-            found = _judge(method, path, step)
-            if found is not None:
-                yield make(found[0], source.file, source.line, 1, found[1])
+            steps.append((method, path, source, step))
+    by_reference = {(source.file, step.navigation) for _, _, source, step in steps if step.ref}
+    held = _held_elsewhere(service)
+    for method, path, source, step in steps:
+        about_references = (source.file, step.navigation) in by_reference
+        found = _judge(method, path, step, about_references, held)
+        if found is not None:
+            yield make(found[0], source.file, source.line, 1, found[1])
 
 
-def _where(source: Source) -> tuple[str, int]:
-    return source.file, source.line
+def _held_elsewhere(service: ServiceMetadata) -> Callable[[ServiceProperty], bool]:
+    """Whether a contained navigation's target type also lives somewhere a reference
+    can point at: an entity set of it (or of a type it derives from, or one deriving
+    from it), or another containment of it."""
+    lineage: dict[str, set[str]] = {}
+    for name in service.types:
+        chain, current = set(), service.types.get(name)
+        while current is not None and current.name not in chain:
+            chain.add(current.name)
+            current = service.types.get(current.base_type or "")
+        lineage[name] = chain
+    sets = {n.type for n in service.names if n.kind == "entity set"}
+    containments = [p for t in service.types.values() for p in t.properties if p.contained]
+
+    def held(nav: ServiceProperty) -> bool:
+        related = {t for t, chain in lineage.items() if nav.type in chain}
+        related |= lineage.get(nav.type, {nav.type})
+        return bool(sets & related) or any(
+            p.type == nav.type and p is not nav for p in containments
+        )
+
+    return held
 
 
-def _judge(method: str, path: str, step: Step) -> tuple[str, str] | None:
+def _judge(
+    method: str,
+    path: str,
+    step: Step,
+    about_references: bool,
+    held_elsewhere: Callable[[ServiceProperty], bool],
+) -> tuple[str, str] | None:
     nav = step.navigation
     adds = method == "POST" and not step.keyed and nav.collection
     removes = method == "DELETE" and (step.keyed or not nav.collection)
     if not (adds or removes):
         return None
-    if nav.contained and step.ref:
+    if nav.contained and step.ref and not held_elsewhere(nav):
         held = nav.type.rsplit(".", 1)[-1]
         how = "created with POST" if adds else "deleted with DELETE"
         return "M011", (
             f"{method} {path}: the service's metadata says {nav.name} holds its {held} "
             f"entities (ContainsTarget): they are {how} on the path without /$ref"
         )
-    if not nav.contained and not step.ref and (adds and nav.collection or removes):
+    if not nav.contained and not step.ref and about_references and (adds or removes):
         what = f"{method} {path}: in the service's metadata {nav.name} refers to entities it does not hold"
         verb = "added" if adds else "removed"
         itself = "create" if adds else "delete"

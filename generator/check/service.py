@@ -13,7 +13,16 @@ from collections.abc import Iterator
 from generator.check.containment import containment_findings
 from generator.check.metadata import ServiceMetadata, ServiceProperty, ServiceType
 from generator.diagnostics import Diagnostic, make
-from generator.model.types import ENUM, PRIMITIVE, RESOURCE, ApiModel, Enum, Resource, Source
+from generator.model.types import (
+    ENUM,
+    PRIMITIVE,
+    RESOURCE,
+    ApiModel,
+    Enum,
+    Property,
+    Resource,
+    Source,
+)
 
 LISTED = 12  # names a finding lists before "and N more"
 
@@ -134,7 +143,9 @@ def _resource_findings(
         where = p.source or r.source
         sp = known.get(p.name.casefold())
         if sp is None:
-            yield _at(where, "M003", f"{r.name} has no property {p.name} in the service's metadata")
+            if not _dynamic(r, p):
+                message = f"{r.name} has no property {p.name} in the service's metadata"
+                yield _at(where, "M003", message)
             continue
         if (
             p.type.kind in (PRIMITIVE, RESOURCE, ENUM)
@@ -175,6 +186,13 @@ def _resource_findings(
             f"propert{'y' if len(missing) == 1 else 'ies'} the service's metadata gives it: "
             f"{_listed(sorted(missing))}",
         )
+
+
+def _dynamic(r: Resource, p: Property) -> bool:
+    """A name no schema declares by design: an instance annotation (`@odata.etag`), or
+    on an open type a name only its JSON representation shows (no table row describes
+    it): an example of what an instance may carry."""
+    return p.name.startswith("@") or (r.open_type and not p.description)
 
 
 def _documented(r: Resource, resources: dict[str, Resource]) -> set[str]:
