@@ -325,7 +325,13 @@ def test_serve_runs_the_same_stub_on_loopback(
     groups_model: ApiModel, groups_package: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: dict[str, Any] = {}
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(kw, app=app))
+
+    def run(server: Any, sockets: Any = None) -> None:  # what serve gives uvicorn's server
+        config = server.config
+        seen.update(host=config.host, port=config.port, http=config.http, app=config.app)
+        server.started = True
+
+    monkeypatch.setattr("uvicorn.Server.run", run)
     serve(groups_model, port=8123)
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     assert issubclass(seen["http"], AutoHTTPProtocol) and seen["http"].idle_timeout == 60
