@@ -31,6 +31,7 @@ from typing import Any
 from generator.emit.content import Piece, made_now
 from generator.emit.naming import (
     NameAllocator,
+    OperationName,
     attribute_name,
     constant_name,
     doc_set_namespace,
@@ -980,12 +981,26 @@ def copies(model: ApiModel) -> dict[str, str]:
     return found
 
 
+def _kept(model: ApiModel) -> tuple[Endpoint, ...]:
+    """The endpoints the client has a method for: one per endpoint documented twice,
+    and one per path only examples show."""
+    copied = copies(model)
+    return tuple(e for e in model.endpoints if e.id not in copied) + example_paths(model)
+
+
+def method_names(
+    model: ApiModel, value: Callable[[Piece], Any] = made_now
+) -> dict[str, OperationName]:
+    """The client's method for every endpoint id (a copy: its twin's), as `_areas` names
+    them: what the generated tests call."""
+    named = operation_names(dataclasses.replace(model, endpoints=_kept(model)), value)
+    return named | {eid: named[kept] for eid, kept in copies(model).items() if kept in named}
+
+
 def _areas(model: ApiModel, types: _Types, value: Callable[[Piece], Any]) -> list[_Area]:
     """One area per first path segment (naming's `OperationName.area`), its methods
     named by `operation_names`: stable, and unique across the API."""
-    copied = copies(model)
-    kept = tuple(e for e in model.endpoints if e.id not in copied)
-    kept += example_paths(model)
+    kept = _kept(model)
     endpoints = {e.id: e for e in kept}
     by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for eid, op in operation_names(dataclasses.replace(model, endpoints=kept), value).items():

@@ -33,12 +33,12 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from generator.diagnostics import Diagnostic
+from generator.emit.client import method_names
 from generator.emit.content import Files, Json, Piece, made_now
 from generator.emit.making import made_files, python
 from generator.emit.naming import (
     NameAllocator,
     doc_set_namespace,
-    operation_names,
     package_name,
     py_identifier,
     safe_file_stem,
@@ -452,7 +452,7 @@ def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[An
     """(file name, `fixture_data`'s arguments) for every example: stable, unique names."""
     endpoints = {e.id: e for e in model.endpoints}
     routes = example_routes(model, value)
-    operations = operation_names(model, value)
+    operations = method_names(model, value)  # (the client's: a copy calls its twin's)
     findings = findings_by_file(model.diagnostics)
     table = type_table(model, value)
     twins = _twins(model, routes, value)
