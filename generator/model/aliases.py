@@ -61,10 +61,11 @@ class Alias:
 
 
 def _starts_with(path: str, prefix: str) -> bool:
-    prefix = prefix.rstrip("/")
-    return path.casefold() == prefix.casefold() or path.casefold().startswith(
-        prefix.casefold() + "/"
-    )
+    """`path` goes on from `prefix` at a segment's end: `/`, or `:` where an item is
+    addressed by its path below it (`/me/drive/root:/a.txt:`)."""
+    prefix = prefix.rstrip("/").casefold()
+    folded = path.casefold()
+    return folded == prefix or folded.startswith((prefix + "/", prefix + ":"))
 
 
 def _segments(path: str) -> list[str]:
@@ -165,7 +166,9 @@ def alias_hints(
 ) -> tuple[Hint, ...]:
     """What one page's examples suggest: an example path (method, path, line) that fits
     none of the page's syntax paths (method, template) as written, but would with its
-    literal prefix read as a keyed prefix of one (`/me/plans` and `/users/{id}/plans`)."""
+    literal prefix read as a keyed prefix of one (`/me/plans` and `/users/{id}/plans`),
+    or with the literal segments one starts with left out (`/drive/items/{id}` and
+    `/me/drive/items/{id}`)."""
     templates = [(m.upper(), _segments(t)) for m, t in syntax]
     hints: set[Hint] = set()
     for method, path, line in examples:
@@ -174,10 +177,22 @@ def alias_hints(
         if any(_fits(written, t) for t in same):
             continue
         for template in same:
-            found = _prefixes(written, template)
+            found = _prefixes(written, template) or _shortened(written, template)
             if found is not None and _fits(written[len(found[0]) :], template[len(found[1]) :]):
                 hints.add(("/" + "/".join(found[0]), "/" + "/".join(found[1]), line))
     return tuple(sorted(hints))
+
+
+def _shortened(written: list[str], template: list[str]) -> tuple[list[str], list[str]] | None:
+    """(first segment of `written`, the template up to it) when the template is
+    `written` after literal segments it leaves out (`/drive/items/{id}` where the
+    syntax has `/me/drive/items/{id}`); None otherwise."""
+    extra = len(template) - len(written)
+    if extra < 1 or not written or any(_PARAM.match(s) for s in template[: extra + 1]):
+        return None
+    if not _fits(written, template[extra:]):
+        return None
+    return written[:1], template[: extra + 1]
 
 
 def _fits(path: list[str], template: list[str]) -> bool:

@@ -459,12 +459,53 @@ class PathIndex(Generic[T]):
         hits.sort(key=lambda h: h[:2])
         return [(payload, params) for _, _, payload, params in hits]
 
+    @cached_property
+    def _bare(self) -> PathIndex[tuple[T, tuple[str, ...]]]:
+        """The templates that call functions, with the calls written bare (made when
+        first asked for)."""
+        bare = []
+        for method, template, entry in self._entries:
+            stripped, omitted = without_arguments(template)
+            if omitted:
+                written = PathTemplate(stripped, stripped, (), "")
+                bare.append((method, written, (entry.payload, omitted)))
+        return PathIndex(bare)
+
+    def match_bare_calls(
+        self, method: str, path: str
+    ) -> list[tuple[T, dict[str, str], tuple[str, ...]]]:
+        """Templates that `path` fits when it calls their functions by name alone
+        (`rowsBelow` for `rowsBelow(count={count})`), with the arguments left out:
+        whether they may be is for the caller to say."""
+        found = self._bare.match(method, self._prepare(path))
+        return [(payload, params, omitted) for (payload, omitted), params in found]
+
     def match_any_method(self, path: str) -> list[tuple[str, T, dict[str, str]]]:
         """Like `match`, across every method the index holds."""
         prepared = self._prepare(path)
         hits = [(h[0], h[1], m, h[2], h[3]) for m in self._methods for h in self._hits(m, prepared)]
         hits.sort(key=lambda h: h[:2])
         return [(method, payload, params) for _, _, method, payload, params in hits]
+
+
+_CALL_SEGMENT = re.compile(r"^(?P<name>[^(){}/]+)\((?P<args>[^()]+)\)$")
+_CALL_ARG = re.compile(r"^\s*[\w.$@-]+\s*=\s*[\w.]*'?\{(?P<param>[^{}]+)\}'?\s*$")
+
+
+def without_arguments(template: str) -> tuple[str, tuple[str, ...]]:
+    """`.../rowsBelow(count={count})` -> (`.../rowsBelow`, ("count",)): the template with
+    each function call whose arguments are all named parameters written bare, and the
+    parameters it leaves out (none: the template as it is)."""
+    segments, omitted = [], []
+    for segment in template.split("/"):
+        call = _CALL_SEGMENT.match(segment)
+        args = [_CALL_ARG.match(a) for a in call["args"].split(",")] if call else []
+        if call and all(args):
+            segments.append(call["name"])
+            omitted += [a["param"] for a in args if a]
+        else:
+            segments.append(segment)
+    return "/".join(segments), tuple(omitted)
 
 
 def _params(entry: _Entry[T], m: re.Match[str]) -> dict[str, str]:

@@ -8,7 +8,11 @@ An example URL that matches no syntax path as written may still be one of them:
 - `/users/delta()`, `/me/drive/root/delta(token='x')`: a function call where the
   syntax block writes the bare name (`/users/delta`);
 - `/users/{id}/memberOf/microsoft.graph.group/$count`: a type cast and `$count`
-  after a collection, where the syntax block documents the collection.
+  after a collection, where the syntax block documents the collection;
+- `/drives/{id}/root:/{path}:/children`: an item addressed by its path below
+  another (`:/{path}:`), read as that one (`/drives/{id}/root/children`): the
+  doc set writes both forms (`items/{parent-id}:/{filename}:`), and what
+  follows applies to an item whichever way it is addressed.
 
 `forms` lists the readings in that order, each applied on top of the ones
 before; the example builder tries them only when the path as written matches
@@ -22,6 +26,7 @@ import re
 
 _KEY = re.compile(r"^(?P<name>[^()/]+)\((?P<key>'[^'=]*'|\"[^\"=]*\"|[^'\"=(),]+)\)$")
 _CALL = re.compile(r"^(?P<name>[^()/]+)\([^()]*\)$")
+_BY_PATH = re.compile(r":/[^:]*:(?=/|$)")
 _CAST = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")  # ns.sub.type, not contoso.com
 
 
@@ -29,7 +34,7 @@ def forms(path: str) -> list[str]:
     """Readings of `path` other than as written (see the module), most literal first."""
     found: list[str] = []
     current = path
-    for rewrite in (_rooted, _keys, _calls, _casts):
+    for rewrite in (_rooted, _keys, _calls, _casts, _unpathed):
         rewritten = rewrite(current)
         if rewritten != current:
             current = rewritten
@@ -70,3 +75,8 @@ def _casts(path: str) -> str:
     while len(segments) > 2 and (segments[-1] == "$count" or _CAST.match(segments[-1])):
         segments.pop()
     return "/".join(segments)
+
+
+def _unpathed(path: str) -> str:
+    """`/root:/FolderA/b.txt:/content` -> `/root/content`."""
+    return _BY_PATH.sub("", path)

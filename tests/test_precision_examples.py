@@ -1,0 +1,189 @@
+"""Example rules (X002-X006, X010) that once reported documented examples as
+mistakes: each with a page that must still be reported and one that must not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.config import DEFAULT_BASE_URLS
+from generator.model.aliases import Alias, alias_hints
+from generator.model.examples import other_host
+from generator.model.paths import PathIndex, normalize_path, without_arguments
+from generator.model.urlforms import forms
+from tests.check_support import check, where
+
+PAGE = "api/thing-get.md"
+
+
+def _page(syntax: str, examples: str, table: str = "") -> dict[str, str]:
+    return {PAGE: f"""
+# Get thing
+
+## HTTP request
+<!-- {{ "blockType": "ignored" }} -->
+~~~http
+{syntax}
+~~~
+{table}
+## Examples
+{examples}
+"""}
+
+
+def _request(name: str, line: str) -> str:
+    return f'<!-- {{ "blockType": "request", "name": "{name}" }} -->\n~~~http\n{line}\n~~~\n'
+
+
+def _response(names: object, body: str = '{ "id": "1" }') -> str:
+    note = json.dumps({"blockType": "response", "name": names})
+    return f"<!-- {note} -->\n~~~http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{body}\n~~~\n"
+
+
+# -- X002: a request to another host needs no response ----------------------------------
+
+
+def test_other_host_is_one_no_base_url_names() -> None:
+    assert other_host("https://bot.contoso.com/api/calls", DEFAULT_BASE_URLS) == "bot.contoso.com"
+    assert other_host("https://graph.microsoft.com/v1/me", DEFAULT_BASE_URLS) is None
+    assert other_host("https://test.host/v1.0/things", DEFAULT_BASE_URLS) is None  # a base path
+    assert other_host("/things/1", DEFAULT_BASE_URLS) is None
+
+
+def test_a_notification_to_the_bot_needs_no_response(tmp_path: Path) -> None:
+    examples = (
+        "### Notification\n~~~http\nPOST https://bot.contoso.com/api/calls\n"
+        "Content-Type: application/json\n~~~\n"
+        + _request("lone", "GET https://graph.microsoft.com/v1.0/things/1")
+    )
+    found = check(tmp_path, _page("GET /things/{id}", examples))
+    assert where(found, "X002") == [(PAGE, 16)]  # the Graph request, not the notification
+    assert where(found, "X004") == [] and where(found, "X006") == []
+
+
+# -- X002: a response that names several requests --------------------------------------
+
+
+def test_a_response_naming_several_requests_answers_each(tmp_path: Path) -> None:
+    examples = (
+        _request("by-id", "GET /things/1")
+        + _request("by-name", "GET /things/one")
+        + _request("other", "GET /things/2")
+        + _response(["by-id", "by-name"])
+    )
+    found = check(tmp_path, _page("GET /things/{id}", examples))
+    assert where(found, "X002") == [(PAGE, 19)]  # "other" is not named
+    assert where(found, "X003") == []
+
+
+# -- X003: a response after an ignored request is no orphan ----------------------------
+
+
+def test_a_response_after_an_ignored_request_is_no_orphan(tmp_path: Path) -> None:
+    examples = (
+        '### HTTP request\n<!-- { "blockType": "ignored" } -->\n~~~http\n'
+        "GET https://graph.microsoft.com/v1.0/things/delta?$deltatoken=a\nPrefer: x\n~~~\n"
+        "### Response\n~~~http\nHTTP/1.1 200 OK\n~~~\n"
+    )
+    assert where(check(tmp_path / "a", _page("GET /things/delta", examples)), "X003") == []
+    lone = "### Response\n~~~http\nHTTP/1.1 200 OK\n~~~\n"
+    assert where(check(tmp_path / "b", _page("GET /things/delta", lone)), "X003") == [(PAGE, 11)]
+
+
+# -- X004: optional function arguments, items addressed by path ------------------------
+
+_COUNT = """
+## Function parameters
+| Parameter | Type | Description |
+|:--|:--|:--|
+| count | Int32 | {} The number of rows. |
+"""
+
+
+def test_a_function_called_without_its_optional_arguments(tmp_path: Path) -> None:
+    syntax = "GET /things/{id}/rowsBelow(count=n)"
+    examples = _request("bare", "GET /things/1/rowsBelow") + _response("bare")
+    optional = check(tmp_path / "a", _page(syntax, examples, _COUNT.format("Optional.")))
+    assert where(optional, "X004") == [] and where(optional, "X006") == []
+    required = check(tmp_path / "b", _page(syntax, examples, _COUNT.format("Required.")))
+    assert where(required, "X004") == [(PAGE, 17)]
+
+
+def test_without_arguments_leaves_out_only_named_parameters() -> None:
+    assert without_arguments("/a/rowsBelow(count={count})") == ("/a/rowsBelow", ("count",))
+    assert without_arguments("/a/range(address='{address}')/b") == ("/a/range/b", ("address",))
+    assert without_arguments("/a/{id}/b") == ("/a/{id}/b", ())
+
+
+def test_an_alias_applies_before_an_item_addressed_by_path() -> None:
+    alias = Alias("/me/drive/root", "/me/drive/items/{item-id}")
+    assert alias.rewrites("/me/drive/root:/A/B.txt:/content") == [
+        "/me/drive/items/root:/A/B.txt:/content"
+    ]
+    assert alias.rewrites("/me/drive/rootfolder") == []
+    template, _ = normalize_path("/me/drive/items/{parent-id}:/{filename}:/content")
+    index = PathIndex([("PUT", template, "upload")])
+    assert index.match("PUT", "/me/drive/items/root:/A/B.txt:/content") == [
+        ("upload", {"parent-id": "root", "filename": "A/B.txt"})
+    ]
+
+
+# -- X006: path-based addressing, a prefix the examples leave out -----------------------
+
+
+def test_an_item_addressed_by_path_reads_as_the_item() -> None:
+    assert forms("/drives/{id}/root:/{path}:/children")[-1] == "/drives/{id}/root/children"
+    assert forms("/drives/{id}/root:/a/b.txt:")[-1] == "/drives/{id}/root"
+    assert forms("/users/{id}/events") == []
+
+
+def test_examples_leaving_out_a_literal_prefix_hint_an_alias() -> None:
+    syntax = [("GET", "/me/drive/items/{id}/comments")]
+    assert alias_hints(syntax, [("GET", "/drive/items/{id}/comments", 9)]) == (
+        ("/drive", "/me/drive", 9),
+    )
+    keyed = [("GET", "/users/{id}/drive/items/{id}/comments")]  # left out: a key, not literals
+    assert alias_hints(keyed, [("GET", "/drive/items/{id}/comments", 9)]) == ()
+    assert alias_hints(syntax, [("GET", "/drive/items/{id}/other", 9)]) == ()
+
+
+_COMMENTS = """
+# List {0}
+## HTTP request
+<!-- {{ "blockType": "ignored" }} -->
+~~~http
+GET /me/drive/items/{{id}}/workbook/{0}
+~~~
+## Example
+<!-- {{ "blockType": "request", "name": "{0}" }} -->
+~~~http
+GET /drive/items/{{id}}/workbook/{0}
+~~~
+"""
+
+
+def test_a_prefix_two_pages_leave_out_is_an_alias(tmp_path: Path) -> None:
+    pages = {f"api/{n}.md": _COMMENTS.format(n) for n in ("comments", "names")}
+    assert where(check(tmp_path / "a", pages), "X006") == []
+    one = {"api/comments.md": _COMMENTS.format("comments")}
+    assert where(check(tmp_path / "b", one), "X006") == [("api/comments.md", 10)]
+
+
+# -- X010: a body in the JSON block right after the headers -----------------------------
+
+
+def _split(between: str) -> str:
+    return (
+        _request("split", "GET /things/1")
+        + '<!-- { "blockType": "response", "name": "split" } -->\n~~~http\n'
+        + "HTTP/1.1 200 OK\nContent-Type: application/json\n~~~\n"
+        + between
+        + '~~~json\n{ "id": "1" }\n~~~\n'
+    )
+
+
+def test_a_body_in_the_next_json_block_is_the_responses(tmp_path: Path) -> None:
+    joined = check(tmp_path / "a", _page("GET /things/{id}", _split("\n")))
+    assert where(joined, "X010") == []
+    apart = check(tmp_path / "b", _page("GET /things/{id}", _split("Some other JSON:\n\n")))
+    assert where(apart, "X010") == [(PAGE, 16)]  # its status line
