@@ -136,6 +136,23 @@ def load_body(
     return JsonBody(shown, content_type, line, True, loaded.value), diags
 
 
+def load_example(
+    text: str, *, file: str, first_line: int
+) -> tuple[JsonBody | None, list[Diagnostic]]:
+    """The JSON of an `example` block. A block that starts with a request or status
+    line is HTTP (a notification the service sends, say): its body is the JSON, read
+    with the content type its headers give; any other block is the JSON itself."""
+    lines = _lines(text)
+    first = lines[_next_content(lines, 0)] if any(line.strip() for line in lines) else ""
+    if looks_like_request(first):
+        request, diags = parse_request(text, file=file, first_line=first_line)
+        return (request.body if request is not None else None), diags
+    if looks_like_response(first):
+        response, diags = parse_response(text, file=file, first_line=first_line)
+        return response.body, diags
+    return load_body(text, "application/json", file=file, first_line=first_line)
+
+
 def strip_base_url(url: str, base_urls: Sequence[str]) -> str:
     """`https://host/v1.0/users/{id}?$select=x` -> `/users/{id}?$select=x`.
 

@@ -56,6 +56,7 @@ _CODE = re.compile(r"[A-Za-z]\d{3}")  # a whole code: it may follow the one befo
 _PREFIX = re.compile(r"[A-Za-z]\d{0,2}")  # a prefix: first, or after a comma (else: reason)
 _SYNTAX_TITLE = re.compile(r"^http request", re.IGNORECASE)
 _EXAMPLE_TITLE = re.compile(r"\b(examples?|request|response)\b", re.IGNORECASE)
+_EXAMPLES_SECTION = re.compile(r"\bexamples?\b", re.IGNORECASE)
 _FRONT_END = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")  # "---" or "...", alone
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 _HTTP_INFOS = frozenset({"", "http", "https", "msgraph-interactive", "rest", "json"})
@@ -726,6 +727,17 @@ def _in_examples(walk: _Walk) -> bool:
     return syntax is not None and walk.section != syntax and not walk.english
 
 
+def _under_syntax_heading(walk: _Walk) -> bool:
+    """Under an "HTTP request" heading that is not nested in an Example section: there
+    it titles one example's request (full URL, headers), not the page's syntax."""
+    for depth, (_, title) in enumerate(walk.stack):
+        if _SYNTAX_TITLE.match(title) and not any(
+            _EXAMPLES_SECTION.search(outer) for _, outer in walk.stack[:depth]
+        ):
+            return True
+    return False
+
+
 def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
     """A `request` block where the page's syntax block belongs, and no syntax block:
     some pages document each call only by its example."""
@@ -735,7 +747,7 @@ def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
         or any(b.role == "syntax" for b in walk.blocks)
     ):
         return False
-    if any(_SYNTAX_TITLE.match(title) for _, title in walk.stack):
+    if _under_syntax_heading(walk):
         return True
     # under a heading docgen does not read: a request written as a path (an example
     # writes its URL whole), before any response
@@ -754,7 +766,7 @@ def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: st
         return False
     if walk.seen_example:
         return False
-    if any(_SYNTAX_TITLE.match(title) for _, title in walk.stack):
+    if _under_syntax_heading(walk):
         return True
     syntax = walk.syntax_section
     # no section heading docgen reads so far, on a method page: translated; and a block
@@ -800,7 +812,11 @@ def _build_block(
         response, diags = http.parse_response(content, file=walk.file, first_line=first_line)
         walk.diagnostics.extend(diags)
         return replace(base, response=response)
-    if role in ("resource", "example"):
+    if role == "example":
+        example, diags = http.load_example(content, file=walk.file, first_line=first_line)
+        walk.diagnostics.extend(diags)
+        return replace(base, json=example)
+    if role == "resource":
         body, diags = http.load_body(
             content, "application/json", file=walk.file, first_line=first_line
         )
