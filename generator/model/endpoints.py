@@ -17,9 +17,10 @@ from generator.diagnostics import Diagnostic, make
 from generator.model.paths import PathTemplate, normalize_path
 from generator.model.resources import page_description
 from generator.model.typeindex import TypeIndex
-from generator.model.typeref import parse_type_cell, type_name_from_link
+from generator.model.typeref import ParsedType, parse_type_cell, type_name_from_link
 from generator.model.types import (
     ENUM,
+    PRIMITIVE,
     RESOURCE,
     Endpoint,
     Example,
@@ -44,7 +45,10 @@ _SCOPE_ITEM = re.compile(  # a paragraph or list item that is only scopes
     re.IGNORECASE,
 )
 _NOT_SUPPORTED = re.compile(r"^not (supported|applicable)", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"sample|remove if not needed", re.IGNORECASE)
+_PLACEHOLDER_NAME = re.compile(  # "sample" as its own word: X-Sample-Header, sample_param
+    r"(?<![A-Za-z0-9])sample(?![A-Za-z0-9])", re.IGNORECASE
+)
+_PLACEHOLDER_DESCRIPTION = re.compile(r"\bremove if not needed\b", re.IGNORECASE)
 _REQUIRED = re.compile(r"\brequired\b", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
 _QUERY_SECTION = re.compile(r"query param", re.IGNORECASE)
@@ -79,6 +83,22 @@ class PageEndpoint:
 
     endpoint: Endpoint
     template: PathTemplate
+
+
+def _is_placeholder_row(name: str, description: str) -> bool:
+    """A row the doc template left behind: "sample" as a word of the name (not inside
+    a camelCase name such as allowSampleSharing) or the template's "remove if not
+    needed" instruction in the description."""
+    return bool(_PLACEHOLDER_NAME.search(name) or _PLACEHOLDER_DESCRIPTION.search(description))
+
+
+def _header_type(parsed: ParsedType | None) -> TypeRef | None:
+    """A header carries text: its cell names a type only when it names a primitive.
+    Anything else is the value the header is sent with (`Bearer {token}`, `eventual`,
+    `etag`), which the config's "Value" column for a type also holds."""
+    if parsed is None or not parsed.primitive:
+        return None
+    return TypeRef(parsed.name, PRIMITIVE, parsed.collection)
 
 
 def _cell_text(row: tuple[Cell, ...], roles: tuple[str | None, ...], role: str) -> Cell | None:
@@ -166,9 +186,7 @@ class EndpointBuilder:
             return None
         desc = _cell_text(row, table.columns, "description")
         description = desc.text if desc is not None else ""
-        if _PLACEHOLDER.search(name.text) or (
-            location == "header" and "remove if not needed" in description.lower()
-        ):
+        if _is_placeholder_row(name.text, description):
             self.diagnostics.append(
                 make(
                     "T003",
@@ -183,17 +201,18 @@ class EndpointBuilder:
         ref: TypeRef | None = None
         if type_cell is not None and type_cell.text.strip():
             parsed = parse_type_cell(type_cell.text, type_cell.links)
-            if parsed is None:
-                if location != "header":
-                    self.diagnostics.append(
-                        make(
-                            "T002",
-                            page.path,
-                            line,
-                            1,
-                            f'parameter "{name.text}": Type "{type_cell.text}" does not parse',
-                        )
+            if location == "header":
+                ref = _header_type(parsed)
+            elif parsed is None:
+                self.diagnostics.append(
+                    make(
+                        "T002",
+                        page.path,
+                        line,
+                        1,
+                        f'parameter "{name.text}": Type "{type_cell.text}" does not parse',
                     )
+                )
             else:
                 ref, why = self.index.to_ref(parsed, page.path)
                 if why is not None:

@@ -82,11 +82,43 @@ def find_resource_drafts(
             )
             continue
         last = i == len(blocks) - 1
-        mine = tuple(t for t in prop_tables if t.line > previous and (t.line < block.line or last))
         qualified = index.qualify(raw, page_namespace(page))
+        short = qualified.rsplit(".", 1)[-1]
+        mine = tuple(
+            t
+            for t in prop_tables
+            if t.line > previous
+            and (t.line < block.line or last)
+            and not _describes_another_object(t, short)
+        )
         drafts.append(ResourceDraft(qualified, page, block, mine))
         previous = block.line
     return drafts
+
+
+_PROPERTIES_OF = re.compile(r"^properties of (?:an?|the)\s+(.+)$", re.IGNORECASE)
+_GENERIC_NOUNS = ("", "resource", "resourcetype", "object", "type", "entity", "complextype")
+
+
+def _describes_another_object(table: Table, resource: str) -> bool:
+    """A table under a "Properties of a X" heading where X is not the resource (the
+    JSON a string property holds, say: "Properties of a token lifetime policy
+    definition") lists X's properties, not the resource's."""
+    for heading in (*table.parents, table.title):
+        found = _PROPERTIES_OF.match(" ".join(heading.split()))
+        if found is not None and not _names_resource(found.group(1), resource):
+            return True
+    return False
+
+
+def _names_resource(words: str, resource: str) -> bool:
+    """`token lifetime policy`, `tokenLifetimePolicy resource` name tokenLifetimePolicy."""
+    folded, name = _fold_name(words), _fold_name(resource)
+    return folded.startswith(name) and folded[len(name) :] in _GENERIC_NOUNS
+
+
+def _fold_name(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def derived_types(page: PageFacts, index: TypeIndex) -> tuple[tuple[str, str], ...]:
