@@ -20,6 +20,8 @@ _CAPITALISED = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _ANGLE = re.compile(r"<[^<>/\s]+>")
 _PERMISSIONS = re.compile(r"permission|prerequisite", re.IGNORECASE)
 _NO_SCOPE = re.compile(r"^\s*(not (supported|applicable)\.?)?\s*$", re.IGNORECASE)
+# a permission scope's name: `User.ReadWrite`, `Group.ReadWrite.All`
+_SCOPE_NAME = re.compile(r"(?<![\w.])[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+(?![\w.]*\w)")
 
 
 def front_matter(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -56,7 +58,7 @@ def permissions(ctx: CheckContext) -> Iterator[Diagnostic]:
                     "T004", page.path, table.line, 1, "the permissions table names no permission"
                 )
         tables = [t for t in page.tables if t.kind == "AuthScopes" or _PERMISSIONS.search(t.title)]
-        said = any(file == page.path for file, _ in empty_lines)
+        said = any(file == page.path for file, _ in empty_lines) or _names_scopes(page)
         if _is_method_page(page) and not tables and not endpoint.permissions and not said:
             yield make(
                 "G001",
@@ -65,6 +67,15 @@ def permissions(ctx: CheckContext) -> Iterator[Diagnostic]:
                 1,
                 f"method page for {endpoint.id} has no permissions table",
             )
+
+
+def _names_scopes(page: PageFacts) -> bool:
+    """A permissions section that names scopes in its text, a list of them for each
+    resource (`- Photo of a **group** - Group.ReadWrite.All`) or a sentence, documents
+    them even without a table."""
+    return any(
+        _SCOPE_NAME.search(text) for section, text, _ in page.prose if _PERMISSIONS.search(section)
+    )
 
 
 def _is_method_page(page: PageFacts) -> bool:

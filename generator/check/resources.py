@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from generator.check.context import CheckContext
@@ -17,7 +18,7 @@ from generator.check.values import STRING_TYPES
 from generator.diagnostics import Diagnostic, make
 from generator.model.resources import ResourceDraft, find_resource_drafts
 from generator.model.typeref import parse_type_cell
-from generator.model.types import ENUM, PRIMITIVE, RESOURCE, TypeRef
+from generator.model.types import ENUM, PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 from generator.parse.facts import Cell, Table
 
 _NUMBERS = frozenset(
@@ -25,8 +26,10 @@ _NUMBERS = frozenset(
     | {"Edm.Decimal"}
 )
 # A sample string that names a type: `String`, `Int32`, `Edm.Guid`, `String (timestamp)`,
-# `microsoft.graph.x`; lower-case words (`onenote`, `url`) are sample values.
-_TYPE_WORD = re.compile(r"^(?:[A-Z]|edm\.|string\b|boolean\b|int\d\d\b|[a-z]\w*\.[a-z])")
+# `microsoft.graph.x`, `collection(x)`; lower-case words (`onenote`, `url`) are sample values.
+_TYPE_WORD = re.compile(
+    r"^(?:[A-Z]|edm\.|string\b|boolean\b|int\d\d\b|[a-z]\w*\.[a-z]|collection\s*\()"
+)
 
 
 def family(ctx: CheckContext, ref: TypeRef) -> str:
@@ -52,19 +55,42 @@ def sample_ref(ctx: CheckContext, value: Any) -> TypeRef | None:
         written = value.get("@odata.type")
         found = ctx.lookup(written) if isinstance(written, str) else None
         return TypeRef(found, RESOURCE) if found else TypeRef("", RESOURCE)
-    if isinstance(value, str) and _TYPE_WORD.match(value):
-        parsed = parse_type_cell(value)
-        if parsed is None or parsed.collection:
-            return None
-        if parsed.primitive:
-            return TypeRef(parsed.name, PRIMITIVE)
-        found = ctx.lookup(parsed.name) if "." in parsed.name else None
-        return ctx.index.ref_for_name(found) if found is not None else None
     return None
+
+
+def named_type(ctx: CheckContext, value: Any) -> TypeRef | None:
+    """The type a placeholder names, collection included: a string that spells a type
+    (`"String"`, `"collection(microsoft.graph.x)"`; a qualified name only when the doc
+    set knows it, other strings are sample values) or an object that holds only an
+    `@odata.type` (`{"@odata.type": "String (timestamp)"}`), which names a type
+    whether the doc set defines it or not."""
+    if isinstance(value, str) and _TYPE_WORD.match(value):
+        return _spelled_type(ctx, value, known_only=True)
+    if isinstance(value, dict) and set(value) == {"@odata.type"}:
+        written = value["@odata.type"]
+        return _spelled_type(ctx, written, known_only=False) if isinstance(written, str) else None
+    return None
+
+
+def _spelled_type(ctx: CheckContext, text: str, known_only: bool) -> TypeRef | None:
+    parsed = parse_type_cell(text.lstrip("#"))
+    if parsed is None:
+        return None
+    if parsed.primitive:
+        return TypeRef(parsed.name, PRIMITIVE, parsed.collection)
+    found = ctx.lookup(parsed.name) if "." in parsed.name else None
+    if found is not None:
+        return replace(ctx.index.ref_for_name(found), collection=parsed.collection)
+    if known_only or "." not in parsed.name:
+        return None
+    return TypeRef(parsed.name, UNRESOLVED, parsed.collection)
 
 
 def conflict(ctx: CheckContext, table: TypeRef, value: Any) -> str | None:
     """Why the table's type and the sample disagree, or None."""
+    named = named_type(ctx, value)
+    if named is not None:
+        return _named_conflict(ctx, table, named)
     if isinstance(value, list):
         if not table.collection:
             return "a collection in the JSON representation"
@@ -72,20 +98,36 @@ def conflict(ctx: CheckContext, table: TypeRef, value: Any) -> str | None:
     if table.collection and value is not None:
         return "a single value in the JSON representation"
     sample = sample_ref(ctx, value)
-    kinds = (family(ctx, table), family(ctx, sample)) if sample is not None else ("any", "any")
-    if sample is None or "any" in kinds:
+    if sample is None or "any" in (family(ctx, table), family(ctx, sample)):
         return None
-    if kinds[0] != kinds[1]:
+    if family(ctx, table) != family(ctx, sample):
         return f"{sample.name or 'an object'} in the JSON representation"
-    if (
-        table.kind == RESOURCE
-        and sample.kind == RESOURCE
-        and sample.name
-        and sample.name != table.name
-        and sample.name not in ctx.descendants(table.name)
-    ):
+    if table.kind == RESOURCE and sample.name and not _of_type(ctx, sample.name, table.name):
         return f"{sample.name} in the JSON representation"
     return None
+
+
+def _of_type(ctx: CheckContext, name: str, declared: str) -> bool:
+    """`name` is the declared type or one derived from it."""
+    return name == declared or name in ctx.descendants(declared)
+
+
+def _named_conflict(ctx: CheckContext, table: TypeRef, named: TypeRef) -> str | None:
+    """A placeholder's type against the table's: collection or not, then the family of a
+    primitive, the name of anything else (a type derived from the table's agrees)."""
+    if named.collection != table.collection:
+        shown = _shown(named) if named.collection else "a single value"
+        return f"{shown} in the JSON representation"
+    if named.kind == PRIMITIVE:
+        kinds = (family(ctx, table), family(ctx, named))
+        same = "any" in kinds or kinds[0] == kinds[1]
+    elif table.kind == PRIMITIVE:
+        same = family(ctx, table) == "any"
+    elif named.kind == UNRESOLVED:
+        same = True  # a name the doc set does not define may be the table's type misspelt
+    else:
+        same = _of_type(ctx, named.name, table.name)
+    return None if same else f"{named.name} in the JSON representation"
 
 
 def _shown(ref: TypeRef) -> str:
@@ -97,29 +139,47 @@ def _cell(row: tuple[Cell, ...], table: Table, role: str) -> Cell | None:
 
 
 def _draft_conflicts(ctx: CheckContext, draft: ResourceDraft) -> Iterator[Diagnostic]:
+    """Each property once, at its first table row that disagrees with the sample (a
+    property both the Properties and the Relationships tables list is one property)."""
     sample = draft.block.json.value if draft.block.json is not None else None
     if not isinstance(sample, dict):
         return
+    reported: set[str] = set()
     for table in draft.tables:
         for row, line in zip(table.rows, table.row_lines, strict=False):
-            name, cell = _cell(row, table, "name"), _cell(row, table, "type")
-            if name is None or cell is None:
+            found = _row_conflict(ctx, draft, table, row, sample)
+            if found is None or found[0] in reported:
                 continue
-            key = name.text.strip().strip("`*")
-            parsed = parse_type_cell(cell.text, cell.links)
-            if key not in sample or parsed is None or key.startswith("@"):
-                continue
-            ref, why = ctx.index.to_ref(parsed, draft.page.path)
-            why_not = conflict(ctx, ref, sample[key]) if why is None else None
-            if why_not is not None:
-                yield make(
-                    "R010",
-                    draft.page.path,
-                    line,
-                    1,
-                    f'{draft.name}: property "{key}" is {_shown(ref)} in the table but '
-                    f"{why_not} (line {draft.block.line})",
-                )
+            key, ref, why_not = found
+            reported.add(key)
+            yield make(
+                "R010",
+                draft.page.path,
+                line,
+                1,
+                f'{draft.name}: property "{key}" is {_shown(ref)} in the table but '
+                f"{why_not} (line {draft.block.line})",
+            )
+
+
+def _row_conflict(
+    ctx: CheckContext,
+    draft: ResourceDraft,
+    table: Table,
+    row: tuple[Cell, ...],
+    sample: dict[str, Any],
+) -> tuple[str, TypeRef, str] | None:
+    """(property, table type, why the sample disagrees) for one table row, or None."""
+    name, cell = _cell(row, table, "name"), _cell(row, table, "type")
+    if name is None or cell is None:
+        return None
+    key = name.text.strip().strip("`*")
+    parsed = parse_type_cell(cell.text, cell.links)
+    if key not in sample or parsed is None or key.startswith("@"):
+        return None
+    ref, why = ctx.index.to_ref(parsed, draft.page.path)
+    why_not = conflict(ctx, ref, sample[key]) if why is None else None
+    return None if why_not is None else (key, ref, why_not)
 
 
 def property_type_conflicts(ctx: CheckContext) -> Iterator[Diagnostic]:

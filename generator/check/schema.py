@@ -159,7 +159,8 @@ class BodyChecker:
                 continue  # instance annotations: @odata.*, name@odata.bind, ...
             if prop is None:
                 if key in self.ctx.derived_property_names(name):
-                    derived.append(key)
+                    if value is not None:  # null sends nothing a derived type would need
+                        derived.append(key)
                 elif not open_type and key not in keys:  # a key missing from its type is R006
                     self.unknown(key, name, props, (*path, key))
             elif value is None:

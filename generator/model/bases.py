@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, make
-from generator.model.types import Endpoint, Example, Resource
+from generator.model.types import Endpoint, Example, Property, Resource
 
 _BY_KEY = re.compile(r"/\{[^}/]+\}$")
 
@@ -265,3 +265,35 @@ def _odata_types(body: Any) -> Iterable[str]:
         for item in items
         if isinstance(item, dict) and isinstance(item.get("@odata.type"), str)
     ]
+
+
+def inherited_declarations(resources: Sequence[Resource]) -> list[Resource]:
+    """`resources` without the properties a type's page shows only in its JSON
+    representation (typed from a sample value: `10` reads as Int32) that one of its
+    base types has: the property is inherited, and its base declares its type."""
+    by_name = {r.name.casefold(): r for r in resources}
+    out = []
+    for r in resources:
+        inherited = _inherited_names(r, by_name)
+        kept = tuple(p for p in r.properties if not (_sampled(r, p) and p.name in inherited))
+        out.append(r if len(kept) == len(r.properties) else replace(r, properties=kept))
+    return out
+
+
+def _sampled(resource: Resource, prop: Property) -> bool:
+    """A property no table declares: resources.py gives such a one the source of the
+    JSON representation itself, which is the resource's own."""
+    return prop.source == resource.source
+
+
+def _inherited_names(resource: Resource, by_name: dict[str, Resource]) -> set[str]:
+    """The property names of `resource`'s base types (`by_name`: by casefolded name;
+    cycles cut)."""
+    names: set[str] = set()
+    seen = {resource.name}
+    current = by_name.get((resource.base_type or "").casefold())
+    while current is not None and current.name not in seen:
+        seen.add(current.name)
+        names.update(p.name for p in current.properties)
+        current = by_name.get((current.base_type or "").casefold())
+    return names

@@ -37,7 +37,7 @@ from generator.model.aliases import (
     listed_together,
     with_declared,
 )
-from generator.model.bases import implied_bases, root_type
+from generator.model.bases import implied_bases, inherited_declarations, root_type
 from generator.model.endpoints import EndpointBuilder, PageEndpoint, typed_by_examples
 from generator.model.examples import ExampleBuilder
 from generator.model.paths import PathIndex, PathTemplate, split_path_query
@@ -365,7 +365,7 @@ def _choose_owners(
             by_id.setdefault(pe.endpoint.id, []).append(pe)
     endpoints: dict[str, Endpoint] = {}
     diags: list[Diagnostic] = []
-    disagreeing: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+    shared: list[tuple[PageEndpoint, Endpoint]] = []
     for endpoint_id, candidates in by_id.items():
         if len(candidates) == 1:
             endpoints[endpoint_id] = candidates[0].endpoint
@@ -379,16 +379,73 @@ def _choose_owners(
             where = (pe.endpoint.source.file, pe.endpoint.source.line, 1)
             message = f"{endpoint_id} is also documented at {src.file}:{src.line}"
             diags.append(make("P002", *where, message))
-            differs = _disagreement(owner.endpoint, pe.endpoint, bases or {})
-            if differs:
-                key = (pe.endpoint.source.file, src.file, differs)
-                disagreeing.setdefault(key, []).append((pe.endpoint.source.line, endpoint_id))
+            shared.append((pe, owner.endpoint))
+    return endpoints, diags + _disagreements(shared, bases or {})
+
+
+def _disagreements(
+    shared: list[tuple[PageEndpoint, Endpoint]], bases: Mapping[str, str | None]
+) -> list[Diagnostic]:
+    """P005, one per page and owner page and what differs: each (page's endpoint,
+    its owner) compared on what the page states of that path (`_stated`)."""
+    untyped = _pages_typing_others(shared, bases)
+    disagreeing: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+    for pe, owner in shared:
+        differs = _disagreement(owner, _stated(pe, untyped), bases)
+        if differs:
+            key = (pe.endpoint.source.file, owner.source.file, differs)
+            disagreeing.setdefault(key, []).append((pe.endpoint.source.line, pe.endpoint.id))
+    diags = []
     for (file, owner_file, differs), found in sorted(disagreeing.items()):
         line, first = min(found)
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         message = f"{first}{more}: {differs} here than at {owner_file}, which owns it"
         diags.append(make("P005", file, line, 1, message))
-    return endpoints, diags
+    return diags
+
+
+_SHAPING_OPTION = re.compile(r"(?<![\w$])\$(?:expand|select)\b", re.IGNORECASE)
+
+
+def _stated(pe: PageEndpoint, untyped: tuple[set[str], set[str]]) -> Endpoint:
+    """The endpoint as its page states it of this one path: no response type for a
+    syntax line that expands or selects (it answers the addressed resource shaped by
+    the query, not the page's type), and no type the page gives to paths of several
+    unrelated types (`_pages_typing_others`)."""
+    endpoint = pe.endpoint
+    no_response, no_body = untyped
+    if endpoint.source.file in no_response or _SHAPING_OPTION.search(pe.template.query):
+        endpoint = replace(endpoint, response=replace(endpoint.response, type=None))
+    if endpoint.source.file in no_body:
+        endpoint = replace(endpoint, request_body=None)
+    return endpoint
+
+
+def _pages_typing_others(
+    shared: list[tuple[PageEndpoint, Endpoint]], bases: Mapping[str, str | None]
+) -> tuple[set[str], set[str]]:
+    """The pages whose one response type (then request body type) is given to paths
+    whose own pages state several unrelated types: such a page documents a feature
+    reached through other resources' paths (an extension, an extended property), and
+    the type it names is the feature's, not the paths'."""
+    responses: dict[str, list[TypeRef]] = {}
+    bodies: dict[str, list[TypeRef]] = {}
+    for pe, owner in shared:
+        file = pe.endpoint.source.file
+        if owner.response.type is not None:
+            responses.setdefault(file, []).append(owner.response.type)
+        if owner.request_body is not None:
+            bodies.setdefault(file, []).append(owner.request_body)
+    return (
+        {f for f, refs in responses.items() if not _one_family(refs, bases)},
+        {f for f, refs in bodies.items() if not _one_family(refs, bases)},
+    )
+
+
+def _one_family(refs: list[TypeRef], bases: Mapping[str, str | None]) -> bool:
+    """Every type is of one family with every other (`_related`), collections apart."""
+    names = sorted({ref.name for ref in refs})
+    return all(_related(a, b, bases) for i, a in enumerate(names) for b in names[i + 1 :])
 
 
 def _disagreement(owner: Endpoint, other: Endpoint, bases: Mapping[str, str | None]) -> str:
@@ -413,9 +470,12 @@ def _agree(a: TypeRef, b: TypeRef, bases: Mapping[str, str | None]) -> bool:
     """The same type, or two of one family (by the bases stated: one derived from the
     other, or both from a base short of the doc set's root, `bases[""]`), as one
     collection or not."""
-    if a.collection != b.collection:
-        return False
-    mine, theirs = _lineage(a.name, bases) | {a.name}, _lineage(b.name, bases) | {b.name}
+    return a.collection == b.collection and _related(a.name, b.name, bases)
+
+
+def _related(a: str, b: str, bases: Mapping[str, str | None]) -> bool:
+    """One type derived from the other, or both from a base short of the root."""
+    mine, theirs = _lineage(a, bases) | {a}, _lineage(b, bases) | {b}
     return bool((mine & theirs) - {bases.get("")})
 
 
@@ -607,6 +667,7 @@ def resolve(
     resources, diags = implied_bases(
         resources, endpoints.values(), examples, config.namespace, derived
     )
+    resources = inherited_declarations(resources)
     diagnostics += diags + _check_resources(resources, index)
 
     model = ApiModel(
