@@ -4,6 +4,7 @@ at the line of what the docs say; the metadata never changes the model."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -241,10 +242,9 @@ CONTAINMENT = {
 }
 
 
-def test_ref_against_the_containment_the_metadata_declares(groups: ApiModel) -> None:
-    """`M011`: `/$ref` on a relationship that holds its targets (ContainsTarget); `M012`:
-    adding to or removing from one that does not, without `/$ref`. Reads, the entity's
-    own delete, casts and actions are walked or left alone."""
+def _relationships(groups: ApiModel, *sets: ServiceName) -> ServiceMetadata:
+    """The sample's metadata with a group's `members` (refers to directory objects) and
+    `threads` (holds its conversation threads: ContainsTarget), and these entity sets."""
     service = mirror(groups)
     group = service.types["microsoft.graph.group"]
     navigation = (
@@ -253,20 +253,28 @@ def test_ref_against_the_containment_the_metadata_declares(groups: ApiModel) -> 
     )
     kept = tuple(p for p in group.properties if p.name not in ("members", "threads"))
     service = _changed(service, group.name, properties=(*kept, *navigation))
-    service = ServiceMetadata(
-        service.types,
-        service.enums,
-        (ServiceName("entity set", "groups", 1, "microsoft.graph.group"),),
-    )
+    return ServiceMetadata(service.types, service.enums, sets)
+
+
+def _documenting(groups: ApiModel, paths: Iterable[tuple[str, str]]) -> ApiModel:
+    """The sample's model with these endpoints only (on one page) and no examples."""
     endpoint = groups.endpoints[0]
-    model = dataclasses.replace(
-        groups,
-        endpoints=tuple(
-            dataclasses.replace(endpoint, id=f"e{n}", method=m, path=p)
-            for n, (m, p) in enumerate(CONTAINMENT)
-        ),
-        examples=(),
+    endpoints = tuple(
+        dataclasses.replace(endpoint, id=f"e{n}", method=m, path=p)
+        for n, (m, p) in enumerate(paths)
     )
+    return dataclasses.replace(groups, endpoints=endpoints, examples=())
+
+
+GROUPS_SET = ServiceName("entity set", "groups", 1, "microsoft.graph.group")
+
+
+def test_ref_against_the_containment_the_metadata_declares(groups: ApiModel) -> None:
+    """`M011`: `/$ref` on a relationship that holds its targets (ContainsTarget); `M012`:
+    adding to or removing from one that does not, without `/$ref`. Reads, the entity's
+    own delete, casts and actions are walked or left alone."""
+    service = _relationships(groups, GROUPS_SET)
+    model = _documenting(groups, CONTAINMENT)
     found = {
         (d.message.split(" ")[0], d.message.split(" ")[1].rstrip(":")): d.code
         for d in service_findings(model, service)
@@ -281,34 +289,8 @@ def test_containment_rules_stay_quiet_where_the_docs_mean_what_they_say(
     """No M012 on a page whose paths all delete the entity (no `/$ref` path of that
     navigation on it); no M011 where the contained type is also held elsewhere (an
     entity set of a type it derives from): a reference to it then means something."""
-    service = mirror(groups)
-    group = service.types["microsoft.graph.group"]
-    navigation = (
-        ServiceProperty("members", "microsoft.graph.directoryObject", True, True),
-        ServiceProperty("threads", "microsoft.graph.conversationThread", True, True, True, True),
-    )
-    kept = tuple(p for p in group.properties if p.name not in ("members", "threads"))
-    service = _changed(service, group.name, properties=(*kept, *navigation))
-    types = dict(service.types)
-    types["microsoft.graph.directoryObject"] = ServiceType(
-        "microsoft.graph.directoryObject", "entity", None, ()
-    )
-    service = ServiceMetadata(
-        types,
-        service.enums,
-        (
-            ServiceName("entity set", "groups", 1, "microsoft.graph.group"),
-            ServiceName("entity set", "threads", 1, "microsoft.graph.entity"),
-        ),
-    )
-    endpoint = groups.endpoints[0]
+    threads = ServiceName("entity set", "threads", 1, "microsoft.graph.entity")
+    service = _relationships(groups, GROUPS_SET, threads)
     paths = [("DELETE", "/groups/{id}/members/{member-id}"), ("POST", "/groups/{id}/threads/$ref")]
-    model = dataclasses.replace(
-        groups,
-        endpoints=tuple(
-            dataclasses.replace(endpoint, id=f"e{n}", method=m, path=p)
-            for n, (m, p) in enumerate(paths)
-        ),
-        examples=(),
-    )
+    model = _documenting(groups, paths)
     assert [d for d in service_findings(model, service) if d.code in ("M011", "M012")] == []
