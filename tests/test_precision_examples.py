@@ -1,4 +1,4 @@
-"""Example rules (X002-X006, X010) that once reported documented examples as
+"""Example rules (A006, X002-X006, X010, X012) that once reported documented examples as
 mistakes: each with a page that must still be reported and one that must not."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.config import DEFAULT_BASE_URLS
 from generator.model.aliases import Alias, alias_hints
-from generator.model.examples import other_host
+from generator.model.examples import RecordingNames, other_host
 from generator.model.paths import PathIndex, normalize_path, without_arguments
 from generator.model.urlforms import forms
 from tests.check_support import check, where
@@ -187,3 +187,102 @@ def test_a_body_in_the_next_json_block_is_the_responses(tmp_path: Path) -> None:
     assert where(joined, "X010") == []
     apart = check(tmp_path / "b", _page("GET /things/{id}", _split("Some other JSON:\n\n")))
     assert where(apart, "X010") == [(PAGE, 16)]  # its status line
+
+
+# -- A006: names of ignored blocks; where the first use is ------------------------------
+
+
+def _ignored(name: str, line: str) -> str:
+    return f'<!-- {{ "blockType": "ignored", "name": "{name}" }} -->\n~~~http\n{line}\n~~~\n'
+
+
+def test_a_reused_name_says_where_it_was_first_used(tmp_path: Path) -> None:
+    pages = {
+        "api/a.md": _page("GET /things/{id}", _request("get_count", "GET /things/1"))[PAGE],
+        "api/b.md": _page("GET /things/{id}", _request("get_count", "GET /things/2"))[PAGE],
+    }
+    found = [d for d in check(tmp_path, pages) if d.code == "A006"]
+    assert [(d.file, d.line) for d in found] == [("api/b.md", 11)]
+    assert found[0].message.endswith("is used before, at api/a.md:11")
+
+
+def test_the_name_of_an_ignored_block_claims_nothing(tmp_path: Path) -> None:
+    examples = (
+        _ignored("get_count", "GET /things/1")
+        + _request("get_count", "GET /things/2")
+        + _ignored("get_count", "GET /things/3")
+    )
+    assert where(check(tmp_path, _page("GET /things/{id}", examples)), "A006") == []
+
+
+def test_a_replay_sees_the_first_use_move() -> None:
+    before = RecordingNames()
+    before.claim("get_count", "api/a.md:11")
+    before.log.clear()
+    assert before.claim("get_count", "api/b.md:11") == "api/a.md:11"
+    log = list(before.log)
+    same, moved = RecordingNames(), RecordingNames()
+    same.claim("get_count", "api/a.md:11")
+    moved.claim("get_count", "api/a.md:12")
+    assert same.replay(log) and not moved.replay(log)
+
+
+# -- X012: alternative outcomes, a request under the wrong blockType ---------------------
+
+
+def _status(code: str, note: str = "") -> str:
+    annotation = '<!-- { "blockType": "response" } -->\n' if not note else ""
+    return (
+        f"{note}{annotation}~~~http\nHTTP/1.1 {code}\nContent-Type: application/json\n\n{{}}\n~~~\n"
+    )
+
+
+def _call(*responses: str) -> str:
+    return _request("call", "GET /things/1") + "".join(responses)
+
+
+def test_a_response_introduced_as_another_outcome_is_no_duplicate(tmp_path: Path) -> None:
+    alternative = _call(
+        _status("200 OK", "### Response\n\nIf successful:\n\n"),
+        _status("207 Multi-Status", "If an error occurred, it returns:\n\n"),
+        _status("200 OK", '#### Error response\n\nWith the status "failed":\n\n'),
+    )
+    found = check(tmp_path, _page("GET /things/{id}", alternative))
+    assert where(found, "X012") == [] and where(found, "X003") == []
+
+
+def test_a_copy_under_the_same_words_or_none_is_a_duplicate(tmp_path: Path) -> None:
+    copies = _call(
+        _status("200 OK", "### Response\n\n"),
+        _status("200 OK"),
+        _status("200 OK", "### Response\n\n"),
+    )
+    found = check(tmp_path, _page("GET /things/{id}", copies))
+    assert where(found, "X012") == [(PAGE, 23), (PAGE, 31)]
+
+
+def _mislabelled() -> str:
+    return (
+        "### Example 2\n\n"
+        '<!-- { "blockType": "response" } -->\n~~~http\nPOST /things\n\n{ "a": 1 }\n~~~\n'
+        "### Response\n\n" + _status("201 Created")
+    )
+
+
+def test_a_request_labelled_response_is_reported_once(tmp_path: Path) -> None:
+    examples = _call(_status("200 OK")) + _mislabelled()
+    found = [d for d in check(tmp_path, _page("GET /things/{id}", examples)) if d.code == "X012"]
+    assert [(d.file, d.line) for d in found] == [(PAGE, 24)]  # not the response after it
+    assert "annotate it as a request" in found[0].message
+
+
+def test_a_response_after_a_request_annotated_otherwise_says_so(tmp_path: Path) -> None:
+    other = (
+        "### Example 2\n\n"
+        '<!-- { "blockType": "example" } -->\n~~~http\nPOST /things\n\n{ "a": 1 }\n~~~\n'
+        "### Response\n\n" + _status("201 Created")
+    )
+    found = check(tmp_path, _page("GET /things/{id}", _call(_status("200 OK")) + other))
+    x012 = [d for d in found if d.code == "X012"]
+    assert [(d.file, d.line) for d in x012] == [(PAGE, 32)]
+    assert "answers the request at line 24" in x012[0].message

@@ -15,7 +15,13 @@ from collections.abc import Iterator
 
 from generator.check.context import CheckContext, ExampleView, annotation_of, flag
 from generator.diagnostics import Diagnostic, make
-from generator.model.examples import pair_blocks
+from generator.model.examples import (
+    Pair,
+    is_ignored,
+    is_mislabelled_request,
+    pair_blocks,
+    request_between,
+)
 from generator.parse.facts import Block, PageFacts
 
 _STATUS = re.compile(r"\b([1-5]\d\d)\b")
@@ -136,30 +142,39 @@ def content_type(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
 
 
-def _ignored(block: Block | None) -> bool:
-    return annotation_of(block).get("blockType") == "ignored"
-
-
 def second_response(ctx: CheckContext) -> Iterator[Diagnostic]:
     """X012: a response left over after pairing, standing after a request that has one
-    (restates the earlier stage's X003 for it)."""
+    (restates the earlier stage's X003 for it). Not a response the page presents as
+    another outcome (see `generator.model.examples.pair_blocks`)."""
     for page in ctx.pages:
         pairs, leftovers = pair_blocks(page)
         for block in leftovers:
-            if _ignored(block):
+            if is_ignored(block):
                 continue
             before = [p for p in pairs if p.request.line < block.line]
             pair = before[-1] if before else None
             if pair is None or pair.response is None or pair.response.line > block.line:
                 continue
-            yield make(
-                "X012",
-                page.path,
-                block.line,
-                1,
-                f"a second response for the request at line {pair.request.line} "
-                f"(its response is at line {pair.response.line})",
-            )
+            yield make("X012", page.path, block.line, 1, _second_response(page, pair, block))
+
+
+def _second_response(page: PageFacts, pair: Pair, block: Block) -> str:
+    """What the second response is: a request under the wrong blockType, a response to
+    a request block that is not annotated as one, or a copy."""
+    assert pair.response is not None
+    after = f"after the request at line {pair.request.line} (its response is at line {pair.response.line})"
+    if is_mislabelled_request(block):
+        return f'a request annotated "blockType": "response" {after}; annotate it as a request'
+    unannotated = request_between(page, pair.response.line, block.line)
+    if unannotated is not None:
+        return (
+            f"a second response {after}; it answers the request at line {unannotated.line}, "
+            "which is not annotated as a request"
+        )
+    return (
+        f"a second response for the request at line {pair.request.line} "
+        f"(its response is at line {pair.response.line})"
+    )
 
 
 def _nearest(page: PageFacts, method: str, path: str) -> tuple[str, str, int] | None:
@@ -205,10 +220,10 @@ def ignored_examples(ctx: CheckContext) -> Iterator[tuple[str, str, int]]:
     for page in ctx.pages:
         pairs, leftovers = pair_blocks(page)
         for block in leftovers:
-            if _ignored(block):
+            if is_ignored(block):
                 yield "X003", page.path, block.line
         for pair in pairs:
-            if pair.response is None and _ignored(pair.request):
+            if pair.response is None and is_ignored(pair.request):
                 yield "X002", page.path, pair.request.line
 
 

@@ -2,7 +2,9 @@
 
 Pairing: by `name` where both sides give one (a response may name a list of
 requests it answers alike), else by position (a request takes the first
-unpaired response after it and before the next request).
+unpaired response after it and before the next request). A response the page
+introduces as another outcome of the same call is one of its alternatives, not
+unpaired; a request annotated `response` takes the response after it.
 Matching: the example URL against the page's own syntax paths first, then
 against every endpoint of the doc set; what matches nothing is kept and
 reported. A request to another host (a bot's callback) is kept as an example
@@ -24,13 +26,18 @@ from generator.model.paths import PathIndex, split_path_query
 from generator.model.types import Endpoint, Example, ExampleRequest, ExampleResponse, Source
 from generator.model.urlforms import forms
 from generator.parse.facts import Block, JsonBody, PageFacts
-from generator.parse.http import load_body, strip_base_url
+from generator.parse.http import load_body, looks_like_request, strip_base_url
 
 
 @dataclass(frozen=True)
 class Pair:
+    """A request and its response; `alternatives`: further responses the page presents
+    as other outcomes of the same call (an error, another status), each in words of
+    its own."""
+
     request: Block
     response: Block | None
+    alternatives: tuple[Block, ...] = ()
 
 
 def _name(block: Block) -> str | None:
@@ -48,36 +55,82 @@ def _names(block: Block) -> tuple[str, ...]:
     return tuple(n.strip() for n in listed if isinstance(n, str) and n.strip())
 
 
+def is_ignored(block: Block | None) -> bool:
+    """A block annotated `ignored`: the page asks for it not to be tested or checked."""
+    data = block.annotation.data if block is not None and block.annotation is not None else {}
+    return data.get("blockType") == "ignored"
+
+
+def holds_request(block: Block) -> bool:
+    """A block whose first line is a request line (`POST https://...`), whatever its
+    annotation says."""
+    first = next((line for line in block.content.splitlines() if line.strip()), "")
+    return looks_like_request(first.strip())
+
+
+def is_mislabelled_request(block: Block) -> bool:
+    """A block annotated `response` that holds a request and no status line: a request
+    example written with the wrong blockType. It answers nothing; the response after
+    it is its own, not another for the request before."""
+    response = block.response
+    if block.role != "response" or response is None or response.status is not None:
+        return False
+    return holds_request(block)
+
+
 def pair_blocks(page: PageFacts) -> tuple[list[Pair], list[Block]]:
     """Pair request and response blocks; returns (pairs, unpaired responses).
 
     A response whose annotation names several requests answers each of them; one
-    with no body takes the JSON block right after it as its body (`with_adjacent_body`)."""
+    with no body takes the JSON block right after it as its body (`with_adjacent_body`).
+    A mislabelled request (`is_mislabelled_request`) is unpaired but takes the response
+    after it; a response presented as another outcome of a paired request is one of
+    its `alternatives`."""
     requests = [b for b in page.blocks if b.role == "request" and b.request is not None]
     responses = [
         with_adjacent_body(page, b)
         for b in page.blocks
         if b.role == "response" and b.response is not None
     ]
-    partner = _pair_by_name(requests, responses)
+    mislabelled = [b for b in responses if is_mislabelled_request(b)]
+    answers = [b for b in responses if not is_mislabelled_request(b)]
+    anchors = sorted([*requests, *mislabelled], key=lambda b: b.line)
+    partner = _pair_by_name(requests, answers)
+    partner.update(_pair_by_position(anchors, answers, partner, _request_names(requests)))
+    alternatives = _alternatives(page, anchors, answers, partner)
+    pairs = [
+        Pair(req, partner.get(req.line), tuple(alternatives.get(req.line, ()))) for req in requests
+    ]
     taken = {r.line for r in partner.values()}
-    named = {n for r in requests if (n := _name(r)) is not None}
-    for i, req in enumerate(requests):
-        if req.line in partner:
+    taken |= {alt.line for alts in alternatives.values() for alt in alts}
+    return pairs, [r for r in responses if r.line not in taken]
+
+
+def _request_names(requests: list[Block]) -> set[str]:
+    return {n for r in requests if (n := _name(r)) is not None}
+
+
+def _pair_by_position(
+    anchors: list[Block], answers: list[Block], paired: dict[int, Block], named: set[str]
+) -> dict[int, Block]:
+    """Anchor line -> the first free response after it and before the next anchor, for
+    anchors `paired` leaves without one; a response naming a request goes by name."""
+    taken = {r.line for r in paired.values()}
+    partner: dict[int, Block] = {}
+    for i, anchor in enumerate(anchors):
+        if anchor.line in paired:
             continue
-        limit = requests[i + 1].line if i + 1 < len(requests) else 1 << 30
-        for resp in responses:
+        limit = anchors[i + 1].line if i + 1 < len(anchors) else 1 << 30
+        for resp in answers:
             if (
-                req.line < resp.line < limit
+                anchor.line < resp.line < limit
                 and resp.line not in taken
                 and not named & set(_names(resp))
             ):
-                partner[req.line] = resp
+                partner[anchor.line] = resp
                 taken.add(resp.line)
                 break
-    pairs = [Pair(req, partner.get(req.line)) for req in requests]
-    leftovers = [r for r in responses if r.line not in taken]
-    return pairs, leftovers
+    return partner
 
 
 def _pair_by_name(requests: list[Block], responses: list[Block]) -> dict[int, Block]:
@@ -96,6 +149,49 @@ def _pair_by_name(requests: list[Block], responses: list[Block]) -> dict[int, Bl
         partner[req.line] = answer
         taken.add(answer.line)
     return partner
+
+
+def _alternatives(
+    page: PageFacts, anchors: list[Block], answers: list[Block], partner: dict[int, Block]
+) -> dict[int, list[Block]]:
+    """Anchor line -> the free responses after its response that the page presents as
+    other outcomes (`_presented_apart`); a free response that is not stays unpaired."""
+    taken = {r.line for r in partner.values()}
+    found: dict[int, list[Block]] = {}
+    for resp in (r for r in answers if r.line not in taken):
+        anchor = next((a for a in reversed(anchors) if a.line < resp.line), None)
+        first = partner.get(anchor.line) if anchor is not None else None
+        if anchor is None or first is None or first.line > resp.line:
+            continue
+        given = [first, *found.get(anchor.line, [])]
+        if _presented_apart(page, given, resp):
+            found.setdefault(anchor.line, []).append(resp)
+    return found
+
+
+def _presented_apart(page: PageFacts, given: list[Block], block: Block) -> bool:
+    """A further response the page introduces in words of its own ("If an error
+    occurred...", "#### Error response"): a heading or paragraph right before it that
+    introduces none of the responses already given, and no request between them. A copy
+    under the same words, or under none, is a duplicate."""
+    intro = _introduction(page, block)
+    if not intro or intro in {_introduction(page, g) for g in given}:
+        return False
+    return request_between(page, given[-1].line, block.line) is None
+
+
+def _introduction(page: PageFacts, block: Block) -> tuple[str, ...]:
+    """The headings and paragraphs between the code block before `block` and it."""
+    start = max((b.line for b in page.blocks if b.line < block.line), default=0)
+    texts = [(h.line, h.text) for h in page.headings if start < h.line < block.line]
+    texts += [(line, text) for _, text, line in page.prose if start < line < block.line]
+    return tuple(" ".join(text.split()).casefold() for _, text in sorted(texts))
+
+
+def request_between(page: PageFacts, start: int, end: int) -> Block | None:
+    """The last block between two lines that holds a request (annotated as one or not)."""
+    found = [b for b in page.blocks if start < b.line < end and holds_request(b)]
+    return found[-1] if found else None
 
 
 _JSON_INFOS = frozenset({"", "json", "javascript"})
@@ -166,13 +262,19 @@ def _slashed(path: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
+_CLAIM = "\0"  # begins a claim entry (no example id holds it)
+
+
 class RecordingNames(set[str]):
-    """The example ids taken so far, logging what a page asks and adds: a page's
-    ids depend on the others' only through these answers (see `replay`)."""
+    """The example ids taken so far, and the annotation names claimed (the first
+    request example to use a name, wherever in the doc set: `claim`), logging what a
+    page asks and adds: a page's ids and findings depend on the others' only through
+    these answers (see `replay`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.log: list[tuple[str, bool | None]] = []  # (asked, answer) or (added, None)
+        self.first_use: dict[str, str] = {}  # annotation name -> "file:line"
 
     def __contains__(self, name: object) -> bool:
         found = super().__contains__(name)
@@ -180,20 +282,41 @@ class RecordingNames(set[str]):
         return found
 
     def add(self, name: str) -> None:
-        super().add(name)
+        self._take(name)
         self.log.append((name, None))
 
+    def claim(self, name: str, where: str) -> str | None:
+        """Claim an annotation name for the example at `where` ("file:line"): None when
+        it is the first to use it, else the place of the first use. Kept as two
+        entries, so that a replay sees a change of either answer: the name is
+        claimed (`\0name`), and by that place (`\0name\0file:line`)."""
+        claimed = _CLAIM + name
+        if claimed not in self:
+            self.add(claimed)
+            self.add(f"{claimed}{_CLAIM}{where}")
+            return None
+        first = self.first_use[name]
+        self.log.append((f"{claimed}{_CLAIM}{first}", True))  # what a replay checks
+        return first
+
     def replay(self, log: Iterable[tuple[str, bool | None]]) -> bool:
-        """Take a page's ids from its log if every answer it got is still the answer
-        (its own earlier ids count); False, taking nothing, otherwise."""
+        """Take a page's ids and claims from its log if every answer it got is still
+        the answer (its own earlier entries count); False, taking nothing, otherwise."""
         added: list[str] = []
         for name, answer in log:
             if answer is None:
                 added.append(name)
             elif (set.__contains__(self, name) or name in added) != answer:
                 return False
-        self.update(added)
+        for name in added:
+            self._take(name)
         return True
+
+    def _take(self, entry: str) -> None:
+        super().add(entry)
+        name, _, where = entry.removeprefix(_CLAIM).partition(_CLAIM)
+        if entry.startswith(_CLAIM) and where:
+            self.first_use.setdefault(name, where)
 
 
 class ExampleBuilder:
@@ -231,25 +354,33 @@ class ExampleBuilder:
         return examples
 
     def _unique_id(self, page: PageFacts, pair: Pair, fallback: str) -> tuple[str, str | None]:
+        """The example's id: its annotation name, else `fallback`, made unique with a
+        number. A006 where another request example used the name first; the name of an
+        `ignored` block (not an example: no test, no snippet) claims nothing."""
         name = _name(pair.request)
+        if name is not None and not is_ignored(pair.request):
+            self._claim(page, pair.request, name)
         candidate = name or fallback
         if candidate in self.names:
-            if name is not None:
-                self.diagnostics.append(
-                    make(
-                        "A006",
-                        page.path,
-                        pair.request.line,
-                        1,
-                        f'example name "{name}" is used before',
-                    )
-                )
             i = 2
             while f"{candidate}-{i}" in self.names:
                 i += 1
             candidate = f"{candidate}-{i}"
         self.names.add(candidate)
         return candidate, name
+
+    def _claim(self, page: PageFacts, block: Block, name: str) -> None:
+        first = self.names.claim(name, f"{page.path}:{block.line}")
+        if first is not None:
+            self.diagnostics.append(
+                make(
+                    "A006",
+                    page.path,
+                    block.line,
+                    1,
+                    f'example name "{name}" is used before, at {first}',
+                )
+            )
 
     def _example(
         self, page: PageFacts, pair: Pair, fallback: str, own: PathIndex[Endpoint]
