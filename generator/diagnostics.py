@@ -349,6 +349,12 @@ RULES: dict[str, Rule] = _rules(
         "A relative link resolves only on a case-insensitive file system.",
     ),
     ("L003", W, "anchor-missing", "A `#anchor` link names no heading of its target page."),
+    (
+        "L004",
+        W,
+        "type-link-mismatch",
+        "A Type cell's link text names one type of the doc set and the link leads to another's page.",
+    ),
     # Pages
     ("G001", W, "permissions-missing", "A method page has no permissions table or scopes line."),
     # The service's published metadata (`--metadata FILE`): never input to the model

@@ -184,3 +184,102 @@ def test_permissions_listed_for_each_resource_are_documented(tmp_path: Path) -> 
     assert _g001(tmp_path / "listed", listed) == []
     unnamed = "One of the delegated printing permissions is required to call this API.\n"
     assert _g001(tmp_path / "unnamed", unnamed) == ["api/thing-get.md"]
+
+
+# -- B005, L004 ---------------------------------------------------------------------------
+
+_CHILD = "| child | [part](part.md) | A part. |"
+
+
+def _named_type(name: str, rows: str, json: str, base: str = "") -> str:
+    stated = f', "baseType": "microsoft.graph.{base}"' if base else ""
+    return f"""
+# {name} resource type
+
+## Properties
+| Property | Type | Description |
+|:---|:---|:---|
+{rows}
+
+## JSON representation
+<!-- {{ "blockType": "resource", "@odata.type": "microsoft.graph.{name}"{stated} }} -->
+~~~json
+{json}
+~~~
+"""
+
+
+def _child_sent(root: Path, sent: list[str], cell: str = _CHILD, **types: str) -> list:
+    """One GET thing page per `sent` type, each answering a thing whose child says it
+    is that type; `cell` is thing's child row; `types`: more type pages by name."""
+    pages = {**TYPES, **{f"resources/{n.lower()}.md": t for n, t in types.items()}}
+    pages["resources/thing.md"] = TYPES["resources/thing.md"].replace(_CHILD, cell)
+    for i, name in enumerate(sent):
+        body = f'{{ "id": "1", "child": {{ "@odata.type": "#microsoft.graph.{name}" }} }}'
+        annotation = OK_RESPONSE_TRUNCATED.replace("get_thing", f"get_thing_{i}")
+        page = method_page(annotation, f"HTTP/1.1 200 OK\nContent-Type: application/json\n\n{body}")
+        pages[f"api/thing-get-{i}.md"] = page.replace('"get_thing"', f'"get_thing_{i}"')
+    return check(root, pages)
+
+
+OK_RESPONSE_TRUNCATED = (
+    '{ "blockType": "response", "@odata.type": "microsoft.graph.thing", "truncated": true }'
+)
+_INVITATION = _named_type("invitationPart", "| name | String | Name. |", '{ "name": "String" }')
+
+
+def test_a_type_cell_means_the_type_its_link_text_names(tmp_path: Path) -> None:
+    """`[invitationPart](part.md)`: the text names a type the doc set defines, the link
+    leads to part's page. The text is read, the slip reported once at the row, and the
+    examples that send an invitationPart are right."""
+    cell = "| child | [invitationPart](part.md) | A part. |"
+    found = _child_sent(
+        tmp_path / "a", ["invitationPart", "base"], cell, invitationPart=_INVITATION
+    )
+    assert [d.file for d in codes(found, "B005")] == ["api/thing-get-1.md"]  # base: neither
+    assert [(d.file, d.message) for d in codes(found, "L004")] == [
+        (
+            "resources/thing.md",
+            'Type "invitationPart": the link text names microsoft.graph.invitationPart but '
+            "part.md defines microsoft.graph.part; read as invitationPart, as the text says: "
+            "make the text and the link name one type",
+        )
+    ]
+    # agreeing text and link: nothing to report, and the linked type is what is declared
+    plain = _child_sent(tmp_path / "b", ["invitationPart"], invitationPart=_INVITATION)
+    assert [d.file for d in codes(plain, "B005")] == ["api/thing-get-0.md"]
+    assert not codes(plain, "L004")
+
+
+def test_a_link_text_that_shortens_the_linked_name_keeps_the_link(tmp_path: Path) -> None:
+    """`[part](specialpart.md)`: the text is the tail of the linked type's name; the
+    link is exact (specialPart), the text an abbreviation, still reported at the row."""
+    cell = "| child | [part](specialpart.md) | A part. |"
+    found = _child_sent(tmp_path, ["specialPart"], cell)
+    assert not codes(found, "B005")
+    assert [
+        "read as specialPart, whose name the text shortens" in d.message
+        for d in codes(found, "L004")
+    ] == [True]
+
+
+def test_a_sent_type_whose_page_may_only_omit_its_base_is_reported_once(
+    tmp_path: Path,
+) -> None:
+    """namedPart states no base type but has every property part documents (name): it
+    may derive from part, and its page not say so. One B005 for the pair, saying so,
+    not one per example; a type without part's properties is reported at each."""
+    named = _named_type(
+        "namedPart", "| name | String | Name. |\n| size | Int32 | Size. |", '{ "name": "String" }'
+    )
+    found = _child_sent(tmp_path / "a", ["namedPart", "namedPart"], namedPart=named)
+    assert [d.file for d in codes(found, "B005")] == ["api/thing-get-0.md"]
+    assert "its page states no base type and it has every property microsoft.graph.part" in (
+        codes(found, "B005")[0].message
+    )
+    unrelated = _child_sent(tmp_path / "b", ["base", "base"])
+    assert [d.file for d in codes(unrelated, "B005")] == [
+        "api/thing-get-0.md",
+        "api/thing-get-1.md",
+    ]
+    assert all("is neither microsoft.graph.part" in d.message for d in codes(unrelated, "B005"))

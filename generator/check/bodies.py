@@ -137,7 +137,15 @@ def _error_example(view: ExampleView) -> bool:
     return flag(data, "expectError") or (status is not None and status >= 300)
 
 
-def response_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
+def bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """B001-B010 on every example body; one B005 per (declared, sent) pair whose sent
+    type's page may only fail to state its base type (`BodyChecker.base_unstated`)."""
+    unstated: set[tuple[str, str]] = set()
+    yield from response_bodies(ctx, unstated)
+    yield from request_bodies(ctx, unstated)
+
+
+def response_bodies(ctx: CheckContext, unstated: set[tuple[str, str]]) -> Iterator[Diagnostic]:
     """B001-B008 on response bodies whose annotation declares a type."""
     for view in ctx.examples:
         if view.response is None or view.response.response is None or _error_example(view):
@@ -150,7 +158,8 @@ def response_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
         if ref is None or body is None or not body.is_json:
             continue
         annotated = view.response.annotation is not None  # only an annotation claims completeness
-        checker = BodyChecker(ctx, expect_of(annotation_of(view.response), complete=annotated))
+        expect = expect_of(annotation_of(view.response), complete=annotated)
+        checker = BodyChecker(ctx, expect, unstated=unstated)
         check_body(checker, body.value, ref)
         yield from _report(view, view.response, body, checker)
 
@@ -204,7 +213,7 @@ def _request_type(ctx: CheckContext, view: ExampleView, body: dict[str, Any]) ->
     return endpoint.request_body if endpoint is not None else None
 
 
-def request_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
+def request_bodies(ctx: CheckContext, unstated: set[tuple[str, str]]) -> Iterator[Diagnostic]:
     """B001-B005 on request bodies: against the body parameter table, or the linked type."""
     for view in ctx.examples:
         request = view.request.request
@@ -213,9 +222,8 @@ def request_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         if not ctx.own_endpoint(view):
             continue
-        checker = BodyChecker(
-            ctx, expect_of(annotation_of(view.request), complete=False), request=True
-        )
+        expect = expect_of(annotation_of(view.request), complete=False)
+        checker = BodyChecker(ctx, expect, request=True, unstated=unstated)
         ref = _request_type(ctx, view, body.value)
         endpoint = view.endpoint
         if endpoint is not None and any(p.location == "body" for p in endpoint.parameters):
@@ -225,4 +233,4 @@ def request_bodies(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield from _report(view, view.request, body, checker)
 
 
-CHECKS = (response_bodies, request_bodies)
+CHECKS = (bodies,)

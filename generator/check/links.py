@@ -1,5 +1,6 @@
 """Link rules: relative links to files that do not exist (L001), that exist only in
-another letter case (L002), and `#anchor` links to headings that do not exist (L003).
+another letter case (L002), `#anchor` links to headings that do not exist (L003), and
+Type cells whose link text names one type and whose link leads to another's page (L004).
 
 Links to other sites, site-absolute paths (`/graph/...`) and tab markers
 (`#tab/http`) are not checked; a relative link that leaves the doc set is L001. Links to type
@@ -15,7 +16,8 @@ from urllib.parse import unquote
 
 from generator.check.context import CheckContext
 from generator.diagnostics import Diagnostic, make
-from generator.parse.facts import Link, PageFacts
+from generator.model.typeref import parse_type_cell
+from generator.parse.facts import Cell, Link, PageFacts
 
 _SCHEMES = ("http:", "https:", "mailto:", "ftp:", "data:", "tel:")
 
@@ -111,4 +113,40 @@ def links(ctx: CheckContext) -> Iterator[Diagnostic]:
                 yield found
 
 
-CHECKS = (links,)
+def type_links(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """L004 once at each Type cell whose text and link name two types of the doc set
+    (`[invitationParticipantInfo](participantinfo.md)`), saying which one the model
+    reads (`TypeIndex.read_link`): the examples that send the type the text names are
+    then not reported one by one (B005)."""
+    for page in ctx.pages:
+        for table in page.tables:
+            if "type" not in table.columns:
+                continue
+            column = table.columns.index("type")
+            for row, line in zip(table.rows, table.row_lines, strict=False):
+                found = _type_link(ctx, page.path, row[column]) if column < len(row) else None
+                if found is not None:
+                    yield make("L004", page.path, line, 1, found)
+
+
+def _type_link(ctx: CheckContext, path: str, cell: Cell) -> str | None:
+    parsed = parse_type_cell(cell.text, cell.links) if cell.links else None
+    linked = ctx.index.linked_type(parsed, path) if parsed is not None else None
+    if parsed is None or linked is None or parsed.link is None:
+        return None
+    named = ctx.index.text_names_other(parsed.name, linked)
+    anchor = parsed.link.partition("#")[2].casefold().replace("-", "")
+    if named is None or named.rsplit(".", 1)[-1].casefold() in anchor:
+        return None  # (a link to the section of the page that describes the type)
+    short = linked.rsplit(".", 1)[-1]
+    if ctx.index.read_link(parsed.name, linked):
+        reading = f"read as {short}, whose name the text shortens"
+    else:
+        reading = f"read as {named.rsplit('.', 1)[-1]}, as the text says"
+    return (
+        f'Type "{cell.text}": the link text names {named} but {parsed.link} defines '
+        f"{linked}; {reading}: make the text and the link name one type"
+    )
+
+
+CHECKS = (links, type_links)

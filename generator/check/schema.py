@@ -48,6 +48,9 @@ class BodyChecker:
     findings: list[Finding] = field(default_factory=list)
     missing_reported: set[str] = field(default_factory=set)  # one B006 per type per body
     request: bool = False  # a request body: what it sends must say its derived type
+    # (declared, sent) pairs reported as a base type the sent type's page may not state,
+    # shared by every body checked: reported at the first example only
+    unstated: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, path: JsonPath, code: str, message: str) -> None:
         self.findings.append(Finding(path, code, message))
@@ -135,13 +138,30 @@ class BodyChecker:
             )
             return declared
         if found != declared and found not in self.ctx.descendants(declared):
-            self.add(
-                (*path, "@odata.type"),
-                "B005",
-                f"{where}: {found} is neither {declared} nor derived from it",
-            )
+            if self.base_unstated(declared, found):
+                if (declared, found) not in self.unstated:
+                    self.unstated.add((declared, found))
+                    self.add((*path, "@odata.type"), "B005", _unstated(where, declared, found))
+            else:
+                self.add(
+                    (*path, "@odata.type"),
+                    "B005",
+                    f"{where}: {found} is neither {declared} nor derived from it",
+                )
             return declared
         return found
+
+    def base_unstated(self, declared: str, sent: str) -> bool:
+        """The sent type's page states no base type, and its properties include every
+        property the declared type's table documents: it may well derive from it, and
+        its page only fails to say so (the example is then right, the page wrong)."""
+        chain = self.ctx.chain(declared)
+        resource = self.ctx.resources.get(sent)
+        if resource is None or sent in self.ctx.bases or not chain:
+            return False
+        # (a property only the JSON representation shows has the resource's own source)
+        documented = {p.name for r in chain for p in r.properties if p.source != r.source}
+        return bool(documented) and documented <= self.ctx.property_names(sent)
 
     def object(self, obj: dict[str, Any], declared: str, path: JsonPath, top: bool = False) -> None:
         name = self.actual_type(obj, declared, path)
@@ -231,6 +251,15 @@ class BodyChecker:
                 f"{show_path(path)}: {name} shown without {shown} "
                 "(mark the example truncated or list them in optionalProperties)",
             )
+
+
+def _unstated(where: str, declared: str, sent: str) -> str:
+    short = sent.rsplit(".", 1)[-1]
+    return (
+        f"{where}: {sent} is not derived from {declared} as the docs stand, but its page "
+        f"states no base type and it has every property {declared} documents: if {short} "
+        f'derives from it, state "baseType" on its page (reported at the first example only)'
+    )
 
 
 _PLACEHOLDER = re.compile(r"[A-Za-z][\w.]*-value")

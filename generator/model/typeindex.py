@@ -109,11 +109,9 @@ class TypeIndex:
         """Resolve a parsed Type cell; the second item is why it did not resolve."""
         if parsed.primitive:
             return TypeRef(parsed.name, PRIMITIVE, parsed.collection), None
-        if parsed.link is not None:
-            target, _ = self.resolve_link(page, parsed.link)
-            pick = self.pick_on_page(target, parsed.name) if target is not None else None
-            if pick is not None:
-                return TypeRef(pick, self.kinds[pick], parsed.collection), None
+        linked = self.linked_type(parsed, page)
+        if linked is not None and self.read_link(parsed.name, linked):
+            return TypeRef(linked, self.kinds[linked], parsed.collection), None
         found = self.lookup_name(parsed.name)
         if found is not None:
             return TypeRef(found, self.kinds[found], parsed.collection), None
@@ -121,6 +119,32 @@ class TypeIndex:
             TypeRef(self.qualify(parsed.name), UNRESOLVED, parsed.collection),
             f'type "{parsed.name}" is not defined in the doc set',
         )
+
+    def linked_type(self, parsed: ParsedType, page: str) -> str | None:
+        """The type the cell's link leads to (see `pick_on_page`), if it has a link."""
+        if parsed.primitive or parsed.link is None:
+            return None
+        target, _ = self.resolve_link(page, parsed.link)
+        return self.pick_on_page(target, parsed.name) if target is not None else None
+
+    def text_names_other(self, text: str, linked: str) -> str | None:
+        """The type a link's text names when the doc set defines it and it is not the
+        one the link leads to (`[invitationParticipantInfo](participantinfo.md)`);
+        None when they agree."""
+        if _fold_name(text.rsplit(".", 1)[-1]) == _fold_name(linked.rsplit(".", 1)[-1]):
+            return None
+        named = self.lookup_name(text)
+        return named if named is not None and named != linked else None
+
+    def read_link(self, text: str, linked: str) -> bool:
+        """Whether a Type cell whose link leads to `linked` means that type. Where the
+        text names another type the doc set defines, the text is what the writer meant
+        and the link a slip (`[invitationParticipantInfo](participantinfo.md)`), unless
+        the text only shortens the linked type's name (`[servicePrincipal](provisioning
+        serviceprincipal.md)`, `[attachment](fileattachment.md)`)."""
+        if self.text_names_other(text, linked) is None:
+            return True
+        return _fold_name(linked.rsplit(".", 1)[-1]).endswith(_fold_name(text.rsplit(".", 1)[-1]))
 
     def ref_for_name(self, name: str, collection: bool = False) -> TypeRef:
         found = self.lookup_name(name)
