@@ -355,6 +355,13 @@ RULES: dict[str, Rule] = _rules(
         "type-link-mismatch",
         "A Type cell's link text names one type of the doc set and the link leads to another's page.",
     ),
+    (
+        "L005",
+        INF,
+        "link-outside-doc-set",
+        "A relative link leaves the doc set's folder (a shared include, another doc set); "
+        "docgen does not check it.",
+    ),
     # Pages
     ("G001", W, "permissions-missing", "A method page has no permissions table or scopes line."),
     # The service's published metadata (`--metadata FILE`): never input to the model

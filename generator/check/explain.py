@@ -98,6 +98,7 @@ EXAMPLES: dict[str, str] = {
     "L001": "[thread](../resources/thread.md)   (no such file)",
     "L002": "[driveItem](../resources/DriveItem.md)   (the file is driveitem.md)",
     "L003": "[see the properties](user.md#propertys)   (no such heading)",
+    "L005": "[!INCLUDE [note](../../includes/note.md)]   (outside the doc set: not checked)",
     "L004": "| targets | [invitationParticipantInfo](participantinfo.md) collection | ... |   (the page defines participantInfo)",
     "G001": "A method page with no ## Permissions table.",
     "S001": '"suppressions": ["X004: 12"]   (line 12 has no X004 any more)',
