@@ -101,6 +101,8 @@ def test_json_body_without_content_type(tmp_path: Path) -> None:
     page = method_page(OK_RESPONSE, 'HTTP/1.1 200 OK\n\n{ "id": "1" }')
     found = codes(check(tmp_path, {**TYPES, "api/thing-get.md": page}), "X011")
     assert [d.line for d in found] == [_line(tmp_path, "api/thing-get.md", "HTTP/1.1 200 OK")]
+    no_content = method_page(OK_RESPONSE, "HTTP/1.1 204 No Content\n\n{}")  # X009's finding
+    assert not codes(check(tmp_path, {**TYPES, "api/thing-get.md": no_content}), "X011")
 
 
 def test_second_response_restates_response_without_request(tmp_path: Path) -> None:

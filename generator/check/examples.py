@@ -124,11 +124,14 @@ def _json_without_type(headers: tuple[tuple[str, str], ...], text: str) -> bool:
 
 
 def content_type(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """X011: a JSON body with no Content-Type header."""
+    """X011: a JSON body with no Content-Type header (not on a 204, whose body is the
+    finding: X009)."""
     first = {id(v) for v in _first_answers(ctx)}
     for view in ctx.examples:
         answers = view.response is not None and id(view) in first
         response = view.response.response if view.response is not None and answers else None
+        if response is not None and response.status == 204:
+            response = None
         for side, http in (("request", view.request.request), ("response", response)):
             body = http.body if http is not None else None
             if http is None or body is None or not _json_without_type(http.headers, body.text):
