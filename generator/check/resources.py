@@ -1,7 +1,8 @@
 """Resource rules: the Properties table and the JSON representation give different
-types for one property (R010).
+types for one property (R010); a property only the JSON representation shows that
+no base type declares (R002).
 
-A property in only one of them (R001/R002), unresolvable types (R003), unknown
+A property only in the table (R001), unresolvable types (R003), unknown
 base types (R005), duplicate definitions (R004) and missing key properties
 (R006) are reported by the resolve stage.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from generator.check.context import CheckContext
 from generator.check.values import STRING_TYPES
 from generator.diagnostics import Diagnostic, make
-from generator.model.resources import ResourceDraft, find_resource_drafts
+from generator.model.resources import ResourceDraft, find_resource_drafts, json_only_names
 from generator.model.typeref import parse_type_cell
 from generator.model.types import ENUM, PRIMITIVE, RESOURCE, UNRESOLVED, TypeRef
 from generator.parse.facts import Cell, Table
@@ -190,6 +191,35 @@ def property_type_conflicts(ctx: CheckContext) -> Iterator[Diagnostic]:
                 yield from _draft_conflicts(ctx, draft)
 
 
+def json_only_properties(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """R002: a property the JSON representation shows and no table lists. Not one a
+    base type (stated, or implied by the docs) has: a derived type's JSON repeats
+    what it inherits, and the base's page documents it."""
+    for page in ctx.pages:
+        if any(b.role == "resource" for b in page.blocks):
+            for draft in find_resource_drafts(page, ctx.index, []):
+                yield from _json_only(ctx, draft)
+
+
+def _json_only(ctx: CheckContext, draft: ResourceDraft) -> Iterator[Diagnostic]:
+    inherited = _inherited_names(ctx, draft.name)
+    for name in json_only_names(draft):
+        if name not in inherited:
+            yield make(
+                "R002",
+                draft.page.path,
+                draft.block.line,
+                1,
+                f'{draft.name}: property "{name}" is in the JSON representation but not a table',
+            )
+
+
+def _inherited_names(ctx: CheckContext, name: str) -> frozenset[str]:
+    """The property names of `name`'s base types (not its own)."""
+    bases = ctx.chain(name)[1:]
+    return ctx.property_names(bases[0].name) if bases else frozenset()
+
+
 _POSSIBLE = re.compile(
     r"\b(?:possible|valid|supported|allowed) values(?: are| include)?\s*:?\s*(.+)", re.I
 )
@@ -201,7 +231,7 @@ def probable_enums(ctx: CheckContext) -> Iterator[Diagnostic]:
         for p in r.properties:
             found = _POSSIBLE.search(p.description) if p.type.name == "Edm.String" else None
             values = _listed_values(found.group(1)) if found else []
-            if len(values) >= 2:
+            if len(values) >= 2 and not _allows_null(values):
                 where = p.source or r.source
                 shown = ", ".join(values[:6]) + (", ..." if len(values) > 6 else "")
                 yield make(
@@ -212,6 +242,12 @@ def probable_enums(ctx: CheckContext) -> Iterator[Diagnostic]:
                     f"{r.name}.{p.name} is a String whose description lists possible values "
                     f"({shown}): probably an enum",
                 )
+
+
+def _allows_null(values: list[str]) -> bool:
+    """Values that include `null` are a nullable String's allowed values, which JSON's
+    null is; an enum's members are names (see `generator.model.resources.build_enum`)."""
+    return any(v.casefold() == "null" for v in values)
 
 
 def _listed_values(text: str) -> list[str]:
@@ -225,4 +261,4 @@ def _listed_values(text: str) -> list[str]:
     return [p.strip() for p in parts if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", p.strip())]
 
 
-CHECKS = (property_type_conflicts, probable_enums)
+CHECKS = (property_type_conflicts, json_only_properties, probable_enums)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from generator.diagnostics import Diagnostic, make
 from generator.model.paths import PathTemplate, normalize_path
-from generator.model.resources import page_description
+from generator.model.resources import names_defined_types, page_description, values_section_ref
 from generator.model.typeindex import TypeIndex
 from generator.model.typeref import ParsedType, parse_type_cell, type_name_from_link
 from generator.model.types import (
@@ -99,6 +99,15 @@ def _header_type(parsed: ParsedType | None) -> TypeRef | None:
     if parsed is None or not parsed.primitive:
         return None
     return TypeRef(parsed.name, PRIMITIVE, parsed.collection)
+
+
+def _holds_values(table: Table) -> bool:
+    """A `| Name | Value |` table lists name-value pairs (`extensionName` |
+    `%unique_string%`): its Value column holds what to send (see `_value_type`)."""
+    for title, role in zip(table.header, table.columns, strict=False):
+        if role == "type":
+            return title.strip().strip("*").casefold() == "value"
+    return False
 
 
 def _cell_text(row: tuple[Cell, ...], roles: tuple[str | None, ...], role: str) -> Cell | None:
@@ -203,7 +212,9 @@ class EndpointBuilder:
             parsed = parse_type_cell(type_cell.text, type_cell.links)
             if location == "header":
                 ref = _header_type(parsed)
-            elif parsed is None:
+            elif _holds_values(table):
+                ref = self._value_type(parsed, page.path)
+            elif parsed is None and not names_defined_types(self.index, type_cell, page.path):
                 self.diagnostics.append(
                     make(
                         "T002",
@@ -213,8 +224,8 @@ class EndpointBuilder:
                         f'parameter "{name.text}": Type "{type_cell.text}" does not parse',
                     )
                 )
-            else:
-                ref, why = self.index.to_ref(parsed, page.path)
+            elif parsed is not None:
+                ref, why = self._resolve(parsed, page.path)
                 if why is not None:
                     self.diagnostics.append(
                         make("R003", page.path, line, 1, f'parameter "{name.text}": {why}')
@@ -223,6 +234,22 @@ class EndpointBuilder:
         if location == "path":
             required = True
         return Parameter(name.text.strip().strip("`"), location, ref, required, description)
+
+    def _resolve(self, parsed: ParsedType, page: str) -> tuple[TypeRef, str | None]:
+        """A parsed Type cell's type, and why it did not resolve (see `to_ref`)."""
+        string = values_section_ref(self.index, parsed)
+        return (string, None) if string is not None else self.index.to_ref(parsed, page)
+
+    def _value_type(self, parsed: ParsedType | None, page: str) -> TypeRef | None:
+        """A Value cell of a name-value table names a type when it is a primitive's
+        name or a link to a type's page (`[ItemReference](../resources/itemreference.md)`);
+        other text (`%unique_string%`, `microsoft.graph.openTypeExtension` as the value
+        of `@odata.type`) is the value itself."""
+        if parsed is not None and not parsed.primitive and parsed.link is not None:
+            target, _ = self.index.resolve_link(page, parsed.link)
+            if target is not None and self.index.pick_on_page(target, parsed.name) is not None:
+                return self.index.to_ref(parsed, page)[0]
+        return _header_type(parsed)
 
     def _section_prose(self, page: PageFacts, title: re.Pattern[str]) -> list[tuple[str, int]]:
         return [(text, line) for section, text, line in page.prose if title.match(section)]

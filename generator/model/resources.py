@@ -3,7 +3,8 @@
 A resource is defined by a `resource` block (its annotation names the type,
 base type, key) and described by the Properties / Relationships tables that
 precede it on its page. Both sources are merged: a property present in only
-one is kept and reported (R001/R002); a table type that does not parse is
+one is kept; one only in the table is reported (R001), one only in the JSON by
+the check stage, which knows base types (R002); a table type that does not parse is
 reported (T002) and typed from the JSON sample instead, never silently String.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, make
 from generator.model.typeindex import TypeIndex
-from generator.model.typeref import ParsedType, parse_type_cell
+from generator.model.typeref import ParsedType, named_alternatives, parse_type_cell
 from generator.model.types import (
     ENUM,
     PRIMITIVE,
@@ -157,6 +158,18 @@ def _listed_type(page: str, cell: Cell | None, index: TypeIndex) -> str | None:
     return found if found is not None and index.kinds[found] == RESOURCE else None
 
 
+def names_defined_types(index: TypeIndex, cell: Cell, page: str) -> bool:
+    """A cell that offers types the doc set defines as alternatives ("[a](a.md) or
+    [b](b.md)": the subtypes of an abstract base a value may be). It states no one
+    type, but it is no misspelling: the value's type comes from elsewhere (the JSON
+    representation's, which names the base), not from the cell."""
+    found = named_alternatives(cell.text, cell.links)
+    return bool(found) and all(
+        ref.kind == RESOURCE and why is None
+        for ref, why in (index.to_ref(parsed, page) for parsed in found)
+    )
+
+
 def _description_flags(text: str) -> tuple[bool | None, bool]:
     nullable: bool | None = None
     if _NOT_NULLABLE.search(text):
@@ -225,7 +238,7 @@ class ResourceBuilder:
         parsed: ParsedType | None = None
         if type_cell is not None:
             parsed = parse_type_cell(type_cell.text, type_cell.links)
-            if parsed is None:
+            if parsed is None and not names_defined_types(self.index, type_cell, page):
                 self.diagnostics.append(
                     make(
                         "T002",
@@ -239,9 +252,7 @@ class ResourceBuilder:
         if parsed is None:
             ref = TypeRef("", UNRESOLVED)
         else:
-            ref, why = self.index.to_ref(parsed, page)
-            if why is not None:
-                self.diagnostics.append(make("R003", page, line, 1, f'property "{name}": {why}'))
+            ref = self._resolve(parsed, page, line, name)
             read_only = read_only or parsed.read_only
             if parsed.nullable is not None:
                 nullable = parsed.nullable
@@ -254,6 +265,16 @@ class ResourceBuilder:
             navigation=table.kind == NAVIGATION_TABLE,
             source=Source(page, line),
         )
+
+    def _resolve(self, parsed: ParsedType, page: str, line: int, name: str) -> TypeRef:
+        """A parsed Type cell's type; one the doc set does not define is reported (R003)."""
+        string = values_section_ref(self.index, parsed)
+        if string is not None:
+            return string
+        ref, why = self.index.to_ref(parsed, page)
+        if why is not None:
+            self.diagnostics.append(make("R003", page, line, 1, f'property "{name}": {why}'))
+        return ref
 
     def build(self, draft: ResourceDraft) -> Resource:
         page = draft.page.path
@@ -325,7 +346,6 @@ class ResourceBuilder:
     ) -> tuple[Property, ...]:
         page = draft.page.path
         line = draft.block.line
-        has_table = bool(draft.tables)
         merged: dict[str, Property] = {}
         for name, prop in table_props.items():
             if prop.type.name == "" and name in json_props:
@@ -354,20 +374,35 @@ class ResourceBuilder:
         for name, value in json_props.items():
             if name in merged or name.startswith("@"):
                 continue
-            if has_table:
-                self.diagnostics.append(
-                    make(
-                        "R002",
-                        page,
-                        line,
-                        1,
-                        f'{draft.name}: property "{name}" is in the JSON representation but not a table',
-                    )
-                )
+            # (not reported here: one a base type declares is inherited, and bases are
+            # known only once every page resolves; see check.resources, R002)
             merged[name] = Property(
                 name=name, type=_sample_type(value, self.index), source=Source(page, line)
             )
         return tuple(merged.values())
+
+
+def table_names(draft: ResourceDraft) -> set[str]:
+    """The property names the draft's Properties and Relationships tables list."""
+    names = set()
+    for table in draft.tables:
+        for row in table.rows:
+            cell = _cell(row, table.columns, "name")
+            name = cell.text.strip().strip("`*") if cell is not None else ""
+            if name:
+                names.add(name)
+    return names
+
+
+def json_only_names(draft: ResourceDraft) -> list[str]:
+    """The properties the draft's JSON representation shows and its tables do not
+    (instance annotations, `@odata.type`, left out); none when it has no table."""
+    block = draft.block
+    sample = block.json.value if block.json is not None and block.json.is_json else None
+    if not draft.tables or not isinstance(sample, dict):
+        return []
+    listed = table_names(draft)
+    return [name for name in sample if name not in listed and not name.startswith("@")]
 
 
 def _flag(value: Any) -> bool:
@@ -415,6 +450,28 @@ def enum_name_for(table: Table, page: PageFacts) -> str:
     return name
 
 
+def _lists_allowed_values(members: list[EnumMember]) -> bool:
+    """A values table that lists `null` among its values (`null`, `minor`, `adult`)
+    lists the values a nullable String may hold: JSON's null is no enum member, and
+    the service types such a property Edm.String."""
+    return any(m.name.casefold() == "null" for m in members)
+
+
+_VALUES_ANCHOR = re.compile(r"#(.+)-values$", re.IGNORECASE)
+
+
+def values_section_ref(index: TypeIndex, parsed: ParsedType) -> TypeRef | None:
+    """A Type cell linking to the "x values" section of a page (`[ageGroup](#agegroup-values)`)
+    where the doc set defines no type x: the section lists a String's allowed values.
+    (Where it defines an enum x, the cell names the enum: None, resolve as usual.)"""
+    found = _VALUES_ANCHOR.search(parsed.link or "") if not parsed.primitive else None
+    if found is None or _fold_name(found.group(1)) != _fold_name(parsed.name):
+        return None
+    if index.lookup_name(parsed.name) is not None:
+        return None
+    return TypeRef("Edm.String", PRIMITIVE, parsed.collection)
+
+
 def build_enum(index: TypeIndex, page: PageFacts, table: Table) -> Enum | None:
     name = enum_name_for(table, page)
     if not name or " " in name:
@@ -432,6 +489,8 @@ def build_enum(index: TypeIndex, page: PageFacts, table: Table) -> Enum | None:
         members.append(
             EnumMember(member.text.strip().strip("`"), value, desc.text if desc is not None else "")
         )
+    if _lists_allowed_values(members):
+        return None
     qualified = index.qualify(name, page_namespace(page))
     flags = "flag" in table.title.lower() or any(
         "flag" in h.text.lower() for h in page.headings[:1]
@@ -457,4 +516,8 @@ __all__ = [
     "derived_types",
     "enum_tables",
     "find_resource_drafts",
+    "json_only_names",
+    "names_defined_types",
+    "table_names",
+    "values_section_ref",
 ]

@@ -19,6 +19,9 @@ Choices (documented because the docs do not decide them):
   `Edm.Double`; "url"/"uri" to `Edm.String`. An unknown `Edm.X` stays `Edm.X`.
 * Alternatives ("String or Int32", "a | b", "string/number") return None
   unless every alternative names the same type: picking one would be a guess.
+  `named_alternatives` reads "[appHostedMediaConfig](…) or [serviceHostedMediaConfig](…)"
+  as the types it names, so a resolver can tell the idiom for "one of these
+  subtypes" (each a type the doc set defines) from a cell that is no type at all.
 * A trailing "X object", "X resource", "X entity", "X type" means X.
 """
 
@@ -199,3 +202,31 @@ def parse_type_cell(text: str, links: tuple[str, ...] = ()) -> ParsedType | None
     read_only, nullable, notes = _read_remarks(remarks)
     link = None if primitive else _pick_link(links, name)
     return ParsedType(name, collection, primitive, link, read_only, nullable, notes)
+
+
+def _own_link(links: tuple[str, ...], name: str) -> str | None:
+    """The link whose page stem is `name` (an alternative takes no other's link)."""
+    short = name.rsplit(".", 1)[-1].lower()
+    return next((h for h in links if (type_name_from_link(h) or "").lower() == short), None)
+
+
+@lru_cache(maxsize=1024)
+def named_alternatives(text: str, links: tuple[str, ...] = ()) -> tuple[ParsedType, ...]:
+    """The non-primitive types a cell offers as alternatives ("[a](a.md) or [b](b.md)"),
+    each with its own link; () unless the cell is two or more such names and nothing
+    else (a primitive among them: "String or Int32" is no subtype idiom)."""
+    text, links = _clean(text, tuple(links))
+    core, remarks = _peel(text)
+    inner, collection = _unwrap_collection(core)
+    words = [w for w in _ALTERNATIVES.split(inner) if w]
+    if len(words) < 2:
+        return ()
+    found = []
+    read_only, nullable, notes = _read_remarks(remarks)
+    for word in words:
+        single = _single(word)
+        if single is None or single[1]:
+            return ()
+        link = _own_link(links, single[0])
+        found.append(ParsedType(single[0], collection, False, link, read_only, nullable, notes))
+    return tuple(found)

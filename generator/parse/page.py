@@ -39,7 +39,7 @@ from generator.parse.facts import (
     PageFacts,
     Table,
 )
-from generator.parse.tables import classify, enclosed_pipes, row_cells
+from generator.parse.tables import classify, enclosed_pipes, is_label_row, row_cells
 from generator.parse.tables import known_title as _known_title
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -588,8 +588,8 @@ def _on_table(walk: _Walk, tokens: list[Token], i: int, line: int) -> int:
                 header = [c.text for c in current]
             else:
                 rows.append(tuple(current))
-                _check_row_shape(walk, row_lines[-1], len(header))
         i += 1
+    _check_table_shape(walk, line, len(header), row_lines)
     walk.tables.append(_RawTable(walk.section, walk.parents, tuple(header), rows, line, row_lines))
     return i + 1
 
@@ -600,17 +600,34 @@ def _skip_rows(walk: _Walk, line: int) -> None:
     )
 
 
-def _check_row_shape(walk: _Walk, line: int, width: int) -> None:
+def _check_table_shape(walk: _Walk, line: int, width: int, row_lines: list[int]) -> None:
+    """A header wider than every row is one defect, the header's (a stray `|  |` column),
+    reported once there; the rows are then held to the widest row's width. Section-label
+    rows (`|**Open extensions**|`) are short on purpose."""
+    if width == 0:
+        return
+    texts = {n: walk.lines[n - 1] for n in row_lines if 0 < n <= len(walk.lines)}
+    shaped = {n: text for n, text in texts.items() if not is_label_row(text)}
+    widest = max((row_cells(text) for text in shaped.values()), default=width)
+    measure = "its header"
+    if widest < width:
+        message = f"table header has {width} cells, every row at most {widest}"
+        walk.diagnostics.append(make("T005", walk.file, line, 1, message))
+        width, measure = widest, "the widest row"
+    for n, text in shaped.items():
+        _check_row_shape(walk, n, text, width, measure)
+
+
+def _check_row_shape(
+    walk: _Walk, line: int, text: str, width: int, measure: str = "its header"
+) -> None:
     """markdown-it pads short rows and drops extra cells; the source line tells. Where
     escaping the `|` inside code or parentheses gives the header's width, the finding
     says so (`check --fix` escapes them)."""
-    if not 0 < line <= len(walk.lines) or width == 0:
-        return
-    text = walk.lines[line - 1]
     cells = row_cells(text)
     if cells == width:
         return
-    message = f"table row has {cells} cells, its header {width}"
+    message = f"table row has {cells} cells, {measure} {width}"
     pipes = enclosed_pipes(text)
     if cells > width and pipes:
         escaped = "".join("\\|" if i in pipes else c for i, c in enumerate(text))

@@ -162,6 +162,34 @@ def _roles(
     return found or roles
 
 
+_RESOURCE_PROPERTY_KINDS = frozenset(
+    {"ResourcePropertyDescriptions", "ResourceNavigationPropertyDescriptions"}
+)
+_PROPERTY_NAME = re.compile(r"^@?[A-Za-z_][\w.@-]*$")
+
+
+def _lists_properties(
+    config: DocSetConfig,
+    kind: TableKind,
+    header: tuple[str, ...],
+    rows: list[tuple[Cell, ...]],
+    cells: list[tuple[Cell, ...]],
+) -> bool:
+    """Whether a table a Properties section holds under a sub-heading of its own
+    ("sortBy options", "Maximum length of ...") lists properties: a header with a
+    name column whose cells are mostly property names. Other tables there list
+    values or notes about a property, not the resource's properties."""
+    if kind.kind not in _RESOURCE_PROPERTY_KINDS:
+        return True
+    roles = _roles(config, kind, header, rows)
+    if "name" not in roles:
+        return False
+    at = roles.index("name")
+    names = [row[at].text.strip().strip("`*") for row in cells if len(row) > at]
+    names = [n for n in names if n]
+    return 2 * sum(bool(_PROPERTY_NAME.match(n)) for n in names) >= len(names)
+
+
 def _enum_by_content(
     config: DocSetConfig,
     title: str,
@@ -208,11 +236,14 @@ def classify(
         enum = _enum_by_content(config, title, header, rows, page_kind, type_words)
         if enum is not None:
             return enum
-    found = found or _match_parents(config, parents)
     if found is None:
         derived = _derived_roles(title, header)
         if derived is not None:
             return DERIVED_KIND, "", derived
+        found = _match_parents(config, parents)
+        if found is not None and not _lists_properties(config, found[0], header, rows, cells):
+            found = None
+    if found is None:
         methods = _methods_roles(header)
         if methods is None and cells and structure.is_methods_table(cells):
             methods = structure.column_roles("ParameterDefinition", header, cells) or None
@@ -236,12 +267,27 @@ _OPENS, _CLOSES = "([", ")]"
 def row_cells(line: str) -> int:
     """The cells markdown-it finds in a table row: every unescaped `|` is a border, in
     code too (cells past the header's width are dropped, with their text)."""
+    return len(_cell_texts(line))
+
+
+def _cell_texts(line: str) -> list[str]:
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    return len(_UNESCAPED_PIPE.split(text))
+    return _UNESCAPED_PIPE.split(text)
+
+
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(?:(?!\1).)+(?<=\S)\1$")
+
+
+def is_label_row(line: str) -> bool:
+    """A row whose one non-empty cell is bold or italic text and nothing else
+    (`|**Open extensions**|`): a section label inside a table. Renderers pad it with
+    empty cells; it is written short on purpose."""
+    filled = [c.strip() for c in _cell_texts(line) if c.strip()]
+    return len(filled) == 1 and _EMPHASIS.match(filled[0]) is not None
 
 
 def enclosed_pipes(line: str) -> set[int]:
