@@ -25,6 +25,22 @@ def graph_corpus() -> Path:
     return GRAPH
 
 
+@pytest.fixture(scope="session")
+def graph_parsed(graph_corpus: Path) -> Any:
+    """The corpus's pages as parse reads them, once for the tests that only read them."""
+    from generator.pipeline.run import parse_doc_set
+
+    return parse_doc_set(graph_corpus, jobs=2)
+
+
+@pytest.fixture(scope="session")
+def graph_model(graph_corpus: Path) -> Any:
+    """The corpus's model, read once for the tests that only read it (it is frozen)."""
+    from generator.pipeline.run import load_model
+
+    return load_model(graph_corpus, jobs=2)
+
+
 @pytest.fixture()
 def docs(tmp_path: Path) -> Path:
     """A copy of the bundled sample, to edit."""

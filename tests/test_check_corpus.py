@@ -12,13 +12,15 @@ from generator.check.context import CheckOptions
 from generator.check.runner import run_checks
 from generator.diagnostics import RULES
 from generator.model.resolve import build_model
-from generator.pipeline.run import parse_doc_set
+from generator.pipeline.run import ParsedDocSet
 
 pytestmark = pytest.mark.corpus
 
 
-def test_corpus_checks_run_and_every_finding_is_coded(graph_corpus: Path) -> None:
-    parsed = parse_doc_set(graph_corpus)
+def test_corpus_checks_run_and_every_finding_is_coded(
+    graph_corpus: Path, graph_parsed: ParsedDocSet
+) -> None:
+    parsed = graph_parsed
     model = build_model(parsed.pages, parsed.config)
     found = run_checks(model, parsed.pages, parsed.config, CheckOptions(root=graph_corpus))
     counts = Counter(d.code for d in found)

@@ -649,8 +649,8 @@ def test_naming_helpers() -> None:
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_corpus_client_compiles_and_imports(graph_corpus: Path, tmp_path: Path) -> None:
-    model = load_model(graph_corpus)
+def test_corpus_client_compiles_and_imports(graph_model: ApiModel, tmp_path: Path) -> None:
+    model = graph_model
     files = client_target(model, package="graph_client")
     python = _python(files)
     assert len(python) > 50

@@ -10,14 +10,14 @@ import pytest
 from generator.model.resolve import build_model
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
-from generator.pipeline.run import ParsedDocSet, parse_doc_set
+from generator.pipeline.run import ParsedDocSet
 
 pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def parsed(graph_corpus: Path) -> ParsedDocSet:
-    return parse_doc_set(graph_corpus)
+def parsed(graph_parsed: ParsedDocSet) -> ParsedDocSet:
+    return graph_parsed
 
 
 @pytest.fixture(scope="module")

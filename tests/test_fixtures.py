@@ -116,9 +116,11 @@ def test_package_names_follow_the_settings(groups_model: ApiModel) -> None:
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_corpus_stub_answers_every_replayable_example(graph_corpus: Path, tmp_path: Path) -> None:
+def test_corpus_stub_answers_every_replayable_example(
+    graph_model: ApiModel, tmp_path: Path
+) -> None:
     """The v1.0 stub (no client) against every documented example: nothing fails."""
-    model = load_model(graph_corpus)
+    model = graph_model
     _write(
         {**as_text(server_target(model, {})), **as_text(tests_module.tests_target(model, {}))},
         tmp_path,

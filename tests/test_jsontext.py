@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from generator import jsontext
 from generator.digest import Digested
 from generator.emit.content import Piece, made_now
 from generator.model.serialize import _fields, model_json_bytes
-from generator.pipeline.run import load_model
+from generator.model.types import ApiModel
 
 _scalars = (
     st.none()
@@ -65,8 +64,8 @@ def test_dataclasses_through_the_default_hook_and_unknown_types_refused() -> Non
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_the_corpus_model_json_is_the_stdlibs(graph_corpus: Path) -> None:
-    model = load_model(graph_corpus, jobs=2)
+def test_the_corpus_model_json_is_the_stdlibs(graph_model: ApiModel) -> None:
+    model = graph_model
     expected = _stdlib(model, 1, default=_fields).encode("utf-8", "surrogatepass")
     assert model_json_bytes(model) == expected
 

@@ -8,18 +8,17 @@ corpus, must need no black (else builds get slow) and be black-stable
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import black
 import pytest
 
 from generator.emit.render import Wrap, black_mode, layout, needs_black
+from generator.model.types import ApiModel
 from generator.pipeline.run import load_model
 from tests.conftest import GROUPS, render_target
 
 
-def _python_files(docs: Path) -> dict[str, str]:
-    model = load_model(docs)
+def _python_files(model: ApiModel) -> dict[str, str]:
     files: dict[str, str] = {}
     for name in ("client", "server", "tests"):
         files.update(render_target(name, model))
@@ -38,15 +37,15 @@ def _check(files: dict[str, str], jobs: int) -> None:
 
 
 def test_the_sample_needs_no_black() -> None:
-    files = _python_files(GROUPS)
+    files = _python_files(load_model(GROUPS))
     assert len(files) > 15
     _check(files, 1)
 
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_the_corpus_needs_no_black(graph_corpus: Path) -> None:
-    files = _python_files(graph_corpus)
+def test_the_corpus_needs_no_black(graph_model: ApiModel) -> None:
+    files = _python_files(graph_model)
     assert len(files) > 60
     _check(files, 2)
 
