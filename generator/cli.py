@@ -371,7 +371,7 @@ def check_cmd(
         from generator.check import fixes
 
         if diff:  # the first pass's edits, written nowhere
-            planned = fixes.plan(request.docs, outcome.findings)
+            planned = fixes.plan(request.docs, outcome.findings, outcome.model)
             click.echo(
                 fixes.unified_diff(planned, check_formats.shown_root(request.docs)), nl=False
             )

@@ -276,6 +276,7 @@ def test_fix_on_a_copy_of_the_corpus_keeps_its_guarantees(
     outcome = run(request)
     before_model = _model(outcome.model)
     allowed = _fixable_lines(docs, outcome.findings)
+    before_a006 = len([d for d in outcome.findings if d.code == "A006"])
     count, pages, after = fixes.fix(docs, outcome, lambda: run(request))
     print(f"\n--fix on graph-v1.0: {count} findings fixed in {len(pages)} pages")
     assert count > 1500 and len(pages) > 500 and pages <= set(allowed)
@@ -286,8 +287,22 @@ def test_fix_on_a_copy_of_the_corpus_keeps_its_guarantees(
         touched, lost = _touched(old, new)
         assert touched <= allowed[page] and not lost, (page, touched - allowed[page])
         maps[page] = _line_map(old, new)
-    assert fixes.plan(docs, after.findings) == []  # a second run: nothing
+    assert fixes.plan(docs, after.findings, after.model) == []  # a second run: nothing
     differences = set(_differences(_moved(before_model, maps), _model(after.model)))
     assert differences <= EXPECTED, differences - EXPECTED
     left = {d.code for d in after.findings}
-    assert not {"H003", "X001"} & left
+    assert "H003" not in left
+    assert len([d for d in after.findings if d.code == "A006"]) == before_a006  # no name reused
+
+
+def test_an_inferred_example_whose_name_is_taken_is_not_annotated(tmp_path: Path) -> None:
+    """The model names an inferred request `<page stem>-<n>` unless another example took
+    that name; then an annotation with it would make a reused name (A006): no fix."""
+    taker = SHAPES_PAGE.replace(
+        "```http\nPATCH", '<!-- { "blockType": "request", "name": "b-1" } -->\n```http\nPATCH'
+    )
+    write(tmp_path, {"a.md": taker, "b.md": SHAPES_PAGE})
+    code, out, err = cli("check", str(tmp_path), "--fix", "--no-cache")
+    assert '"name": "b-1"}' not in (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert [line for line in out.splitlines() if " X001 " in line and "b.md" in line]
+    assert " A006 " not in out

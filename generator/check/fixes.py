@@ -44,6 +44,7 @@ from generator.parse.tables import enclosed_pipes, row_cells
 
 if TYPE_CHECKING:
     from generator.check.command import Outcome
+    from generator.model.types import ApiModel
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,12 @@ def _table_pipes(d: Diagnostic, lines: Lines) -> list[Edit]:
     return [Edit(d.file, d.line, text, escaped, d.code, 1)]
 
 
+def _named_so(d: Diagnostic, named: set[tuple[str, str]] | None) -> bool:
+    """Whether the name an X001 finding gives is the model's id of an example on its page."""
+    m = _X001.match(d.message)
+    return named is None or m is None or not m.group("name") or (d.file, m.group("name")) in named
+
+
 def _annotate(d: Diagnostic, lines: Lines) -> list[Edit]:
     """X001: the annotation an author writes, before the fence; a request is named as
     docgen names it (the finding says how), so the model keeps its example ids; a
@@ -271,11 +278,20 @@ class PageFix:
     fixed: int
 
 
-def plan(root: Path, findings: Iterable[Diagnostic]) -> list[PageFix]:
-    """The pages under `root` that the safe fixes of `findings` change, as they would be."""
+def plan(
+    root: Path, findings: Iterable[Diagnostic], model: ApiModel | None = None
+) -> list[PageFix]:
+    """The pages under `root` that the safe fixes of `findings` change, as they would be.
+    Given the model, an inferred example is annotated only under the id the model gave
+    it, and only where no annotation writes that name (else it stays a finding rather
+    than becoming a reused name, A006)."""
+    named = None
+    if model is not None:  # (an inferred example's id, unless an annotation writes it too)
+        written = {x.name for x in model.examples if x.name}
+        named = {(x.source.file, x.id) for x in model.examples if x.id not in written}
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in findings:
-        if d.code in FIXERS:
+        if d.code in FIXERS and (d.code != "X001" or _named_so(d, named)):
             by_file[d.file].append(d)
     inside = root.resolve()
     fixes = []
@@ -359,7 +375,7 @@ def fix(
     pages changed, and the last check's outcome."""
     count, pages = 0, set[str]()
     for _ in range(PASSES):
-        planned = plan(root, outcome.findings)
+        planned = plan(root, outcome.findings, outcome.model)
         if not planned:
             break
         write(root, planned)
