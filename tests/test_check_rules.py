@@ -312,3 +312,24 @@ def test_a_table_row_for_an_instance_annotation_is_not_a_missing_property(
     )
     found = codes(check(tmp_path, {**TYPES, "resources/thing.md": page}), "R001")
     assert [d.message.split('"')[1] for d in found] == ["colour"]
+
+
+def test_a_response_offered_as_one_of_several_types_has_no_one_type(tmp_path: Path) -> None:
+    """ "a collection of [thing] and/or [part] objects": the endpoint's response is none
+    of them in particular (the first link would make every part sent a B005)."""
+    from generator.model.resolve import build_model
+    from generator.pipeline.run import parse_doc_set
+
+    body = '{ "value": [ { "@odata.type": "#microsoft.graph.part", "name": "x" } ] }'
+    either = method_page(
+        '{ "blockType": "response" }',
+        f"HTTP/1.1 200 OK\nContent-Type: application/json\n\n{body}",
+        promise="If successful, this method returns a `200 OK` response code and a "
+        "collection of [thing](../resources/thing.md) and/or [part](../resources/part.md) "
+        "objects in the response body.",
+    )
+    found = check(tmp_path, {**TYPES, "api/thing-get.md": either})
+    assert not codes(found, "B005")
+    parsed = parse_doc_set(tmp_path)
+    (endpoint,) = build_model(parsed.pages, parsed.config).endpoints
+    assert endpoint.response.type is None

@@ -30,7 +30,7 @@ from generator.model.types import (
     Source,
     TypeRef,
 )
-from generator.parse.facts import Cell, PageFacts, Table
+from generator.parse.facts import Cell, Link, PageFacts, Table
 
 _STRING = TypeRef("Edm.String", "primitive")
 
@@ -277,9 +277,10 @@ class EndpointBuilder:
             pick = self.index.pick_on_page(target, link.text) if target else None
             if pick is None and self.index.lookup_name(name) is None:
                 continue
-            collection = _says_collection(
-                _sentence_with(page, link.line, link.text), link.text, pick or name
-            )
+            sentence = _sentence_with(page, link.line, link.text)
+            if _alternatives(page, link, sentence):
+                return None  # "a collection of user and/or group objects": no one type
+            collection = _says_collection(sentence, link.text, pick or name)
             if pick is not None:
                 return TypeRef(pick, self.index.kinds[pick], collection)
             return self.index.ref_for_name(name, collection)
@@ -393,6 +394,19 @@ def _says_collection(sentence: str, link_text: str, type_name: str) -> bool:
     short = type_name.rsplit(".", 1)[-1].casefold()
     text = link_text.strip().casefold()
     return text != short and text.rstrip("s") == short.rstrip("s") and text.endswith("s")
+
+
+def _alternatives(page: PageFacts, link: Link, sentence: str) -> bool:
+    """Whether the sentence offers the linked type as one of several ("[user] and/or
+    [group]", "[a] or [b]"): then the response is none of them in particular."""
+    others = (o.text for o in page.links if o.line == link.line and o is not link and o.text)
+    return any(
+        re.search(
+            rf"{re.escape(link.text)}\s+(?:objects?\s+)?(?:and/or|or)\s+(?:an?\s+)?{re.escape(o)}",
+            sentence,
+        )
+        for o in others
+    )
 
 
 def _sentence_with(page: PageFacts, line: int, text: str) -> str:
