@@ -76,6 +76,43 @@ def test_a_response_naming_several_requests_answers_each(tmp_path: Path) -> None
     assert where(found, "X003") == []
 
 
+# -- X002: an ignored block between a request and its response --------------------------
+
+_IGNORED_REQUEST = '<!-- { "blockType": "ignored" } -->\n~~~http\nGET /users/1/things/1\n~~~\n'
+_PLAIN_RESPONSE = '<!-- { "blockType": "response" } -->\n~~~http\nHTTP/1.1 204 No Content\n~~~\n'
+
+
+def test_a_request_pairs_with_its_response_past_an_ignored_request(tmp_path: Path) -> None:
+    """The app-token variant of the call, annotated `ignored`, sits between them."""
+    examples = _request("user-token", "GET /things/1") + _IGNORED_REQUEST + _PLAIN_RESPONSE
+    found = check(tmp_path / "a", _page("GET /things/{id}", examples))
+    assert where(found, "X002") == [] and where(found, "X003") == []
+    # an ignored request's own ignored response stays its own: the request before has none
+    ignored_response = '<!-- { "blockType": "ignored" } -->\n~~~http\nHTTP/1.1 200 OK\n~~~\n'
+    examples = _request("lone", "GET /things/1") + _IGNORED_REQUEST + ignored_response
+    found = check(tmp_path / "b", _page("GET /things/{id}", examples))
+    assert where(found, "X002") == [(PAGE, 11)]
+    # a request that is the next example still ends the window
+    examples = (
+        _request("lone", "GET /things/1") + _request("next", "GET /things/2") + _PLAIN_RESPONSE
+    )
+    found = check(tmp_path / "c", _page("GET /things/{id}", examples))
+    assert where(found, "X002") == [(PAGE, 11)]
+
+
+def test_a_response_the_page_marks_ignored_is_a_response(tmp_path: Path) -> None:
+    """An un-annotated request answered by a block annotated `ignored`
+    (`HTTP code: 204 No Content`): it has a response, not replayed."""
+    request = "Request\n~~~\nDELETE https://graph.microsoft.com/v1.0/things/1\n~~~\n\n"
+    answered = '<!-- { "blockType": "ignored" } -->\n~~~http\nHTTP code: 204 No Content\n~~~\n'
+    found = check(tmp_path / "a", _page("DELETE /things/{id}", request + "Response\n" + answered))
+    assert where(found, "X002") == []
+    # an ignored block that is no response (a resource's JSON) answers nothing
+    other = '<!-- { "blockType": "ignored" } -->\n~~~json\n{ "id": "1" }\n~~~\n'
+    found = check(tmp_path / "b", _page("DELETE /things/{id}", request + other))
+    assert where(found, "X002") == [(PAGE, 11)]
+
+
 # -- X003: a response after an ignored request is no orphan ----------------------------
 
 

@@ -464,3 +464,29 @@ def test_allowed_values_with_null_are_no_probable_enum(tmp_path: Path) -> None:
     assert [d.message.split(" is ")[0] for d in codes(found, "R014")] == [
         "microsoft.graph.user.kind"
     ]
+
+
+# -- J002: the body of an ignored block is not read as JSON ------------------------------
+
+
+def test_an_ignored_blocks_body_is_not_reported_as_invalid_json() -> None:
+    """A `$value` response annotated `ignored` whose body is a placeholder."""
+    text = """
+        # Get attachment
+        ## Examples
+        ### Request
+        <!-- { "blockType": "request", "name": "get-raw" } -->
+        ```http
+        GET https://graph.microsoft.com/v1.0/me/attachments/1/$value
+        ```
+        ### Response
+        <!-- { "blockType": "%s", "name": "get-raw" } -->
+        ```http
+        HTTP/1.1 200 OK
+
+        {Raw bytes of the file}
+        ```
+        """
+    assert [d.line for d in page(text % "ignored").diagnostics if d.code == "J002"] == []
+    reported = page(text % "response").diagnostics
+    assert [(d.code, d.line) for d in reported if d.code == "J002"] == [("J002", 13)]

@@ -4,7 +4,9 @@ Pairing: by `name` where both sides give one (a response may name a list of
 requests it answers alike), else by position (a request takes the first
 unpaired response after it and before the next request). A response the page
 introduces as another outcome of the same call is one of its alternatives, not
-unpaired; a request annotated `response` takes the response after it.
+unpaired; a request annotated `response` takes the response after it. A block
+annotated `ignored` is no example: a request looks past an ignored request for its
+response, and one answered by an ignored block has a response (not replayed).
 Matching: the example URL against the page's own syntax paths first, then
 against every endpoint of the doc set; what matches nothing is kept and
 reported. A request to another host (a bot's callback) is kept as an example
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,11 +36,14 @@ from generator.parse.http import load_body, looks_like_request, strip_base_url
 class Pair:
     """A request and its response; `alternatives`: further responses the page presents
     as other outcomes of the same call (an error, another status), each in words of
-    its own."""
+    its own; `ignored_response`: for a request with no response, a block right after
+    it that the page annotates `ignored` and writes as a response (`answered_aside`):
+    it has one, deliberately not replayed."""
 
     request: Block
     response: Block | None
     alternatives: tuple[Block, ...] = ()
+    ignored_response: Block | None = None
 
 
 def _name(block: Block) -> str | None:
@@ -99,7 +105,13 @@ def pair_blocks(page: PageFacts) -> tuple[list[Pair], list[Block]]:
     partner.update(_pair_by_position(anchors, answers, partner, _request_names(requests)))
     alternatives = _alternatives(page, anchors, answers, partner)
     pairs = [
-        Pair(req, partner.get(req.line), tuple(alternatives.get(req.line, ()))) for req in requests
+        Pair(
+            req,
+            partner.get(req.line),
+            tuple(alternatives.get(req.line, ())),
+            None if req.line in partner else answered_aside(page, req, anchors),
+        )
+        for req in requests
     ]
     taken = {r.line for r in partner.values()}
     taken |= {alt.line for alts in alternatives.values() for alt in alts}
@@ -114,23 +126,48 @@ def _pair_by_position(
     anchors: list[Block], answers: list[Block], paired: dict[int, Block], named: set[str]
 ) -> dict[int, Block]:
     """Anchor line -> the first free response after it and before the next anchor, for
-    anchors `paired` leaves without one; a response naming a request goes by name."""
+    anchors `paired` leaves without one; a response naming a request goes by name.
+
+    An `ignored` request (not an example: a second way to make the same call, with an
+    app token...) does not end the window of the example before it: that one looks
+    past it for a response not annotated `ignored` (an ignored response after an
+    ignored request is its own). Ignored anchors take what is left, after."""
     taken = {r.line for r in paired.values()}
     partner: dict[int, Block] = {}
-    for i, anchor in enumerate(anchors):
-        if anchor.line in paired:
-            continue
-        limit = anchors[i + 1].line if i + 1 < len(anchors) else 1 << 30
-        for resp in answers:
-            if (
-                anchor.line < resp.line < limit
-                and resp.line not in taken
-                and not named & set(_names(resp))
-            ):
-                partner[anchor.line] = resp
-                taken.add(resp.line)
-                break
+    kept = [a for a in anchors if not is_ignored(a)]
+    for group, ends in ((kept, kept), ([a for a in anchors if is_ignored(a)], anchors)):
+        for anchor in group:
+            if anchor.line in paired:
+                continue
+            limit = min((a.line for a in ends if a.line > anchor.line), default=1 << 30)
+            skipped = [a.line for a in anchors if anchor.line < a.line < limit]
+            for resp in answers:
+                if (
+                    anchor.line < resp.line < limit
+                    and resp.line not in taken
+                    and not named & set(_names(resp))
+                    and not (is_ignored(resp) and any(line < resp.line for line in skipped))
+                ):
+                    partner[anchor.line] = resp
+                    taken.add(resp.line)
+                    break
     return partner
+
+
+def answered_aside(page: PageFacts, request: Block, anchors: list[Block]) -> Block | None:
+    """The block right after a request, before the next one, that the page annotates
+    `ignored` and writes as a response though not one docgen reads (`HTTP code: 204
+    No Content`): the request has a response, one the page asks not to be replayed."""
+    limit = min((a.line for a in anchors if a.line > request.line), default=1 << 30)
+    after = [b for b in page.blocks if request.line < b.line < limit]
+    first = after[0] if after else None
+    if first is None or not is_ignored(first) or holds_request(first):
+        return None
+    head = next((line.strip() for line in first.content.splitlines() if line.strip()), "")
+    return first if _LOOSE_STATUS.match(head) else None
+
+
+_LOOSE_STATUS = re.compile(r"HTTP\S*\b.*?\b[1-5]\d\d\b", re.IGNORECASE)
 
 
 def _pair_by_name(requests: list[Block], responses: list[Block]) -> dict[int, Block]:
@@ -417,7 +454,8 @@ class ExampleBuilder:
             source=Source(page.path, req.line),
         )
         response = None if pair.response is None else _response(page, pair.response)
-        if response is None and not host:  # a call to another host needs none
+        # a call to another host needs none; one the page answers in an ignored block has one
+        if response is None and not host and pair.ignored_response is None:
             self.diagnostics.append(
                 make(
                     "X002",

@@ -706,7 +706,12 @@ def _on_fence(walk: _Walk, token: Token, line: int) -> None:
                 role, inferred = "request", role is None
             elif http.looks_like_response(first):
                 role, inferred = "response", role is None
+    before = len(walk.diagnostics)
     block = _build_block(walk, role, info, content, line, annotation, inferred)
+    if annotation is not None and block_type(annotation) == "ignored":
+        # not an example: nothing reads its body as JSON (`{Raw bytes of the file}`)
+        own = [d for d in walk.diagnostics[before:] if d.code != "J002"]
+        walk.diagnostics[before:] = own
     if also_syntax and block.request is not None:
         path = http.strip_base_url(block.request.url, walk.config.base_urls)
         block = replace(block, syntax=((block.request.method, path, block.request.line),))
