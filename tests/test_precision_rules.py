@@ -283,3 +283,56 @@ def test_a_sent_type_whose_page_may_only_omit_its_base_is_reported_once(
         "api/thing-get-1.md",
     ]
     assert all("is neither microsoft.graph.part" in d.message for d in codes(unrelated, "B005"))
+
+
+def _enums(title: str, namespace: str = "") -> str:
+    line = f"Namespace: {namespace}\n" if namespace else ""
+    return f"""
+# {title}
+{line}
+### callType values
+
+| Member
+|:--------------
+| unknown
+| groupCall
+"""
+
+
+def _call_record(namespace: str) -> str:
+    return f"""
+# callRecord resource type
+
+Namespace: {namespace}
+
+## Properties
+| Property | Type | Description |
+|:--|:--|:--|
+| id | String | Id. |
+| type | callType | The call's type. |
+
+<!-- {{ "blockType": "resource", "@odata.type": "{namespace}.callRecord" }} -->
+```json
+{{ "id": "string", "type": "string" }}
+```
+"""
+
+
+def test_an_unqualified_type_is_read_in_the_pages_namespace_first(tmp_path: Path) -> None:
+    """`callType` is defined in microsoft.graph and in microsoft.graph.callRecords: on a
+    page whose namespace is callRecords it is callRecords.callType; on a page of the
+    default namespace it stays microsoft.graph.callType."""
+    pages = {
+        "resources/enums.md": _enums("Enum values"),
+        "resources/enums-callrecords.md": _enums(
+            "Call records enums", "microsoft.graph.callRecords"
+        ),
+        "resources/callrecords-callrecord.md": _call_record("microsoft.graph.callRecords"),
+        "resources/callrecord.md": _call_record("microsoft.graph"),
+    }
+    model = _model(tmp_path, pages)
+    types = {(r.name, p.name): p.type.name for r in model.resources for p in r.properties}
+    assert types[("microsoft.graph.callRecords.callRecord", "type")] == (
+        "microsoft.graph.callRecords.callType"
+    )
+    assert types[("microsoft.graph.callRecord", "type")] == "microsoft.graph.callType"

@@ -22,6 +22,13 @@ from tests.test_aliases import USER, _method, _model
             "/me/messages('AAMk')/extensions('Com.Contoso.Referral')",
             ["/me/messages/AAMk/extensions/Com.Contoso.Referral", "/me/messages/AAMk/extensions"],
         ),
+        # a quoted key may hold `=` (base64 ids) and `''` (an escaped quote)
+        (
+            "/me/messages('AAMkAGE1M2_as77AACHsLrBBBA=')",
+            ["/me/messages/AAMkAGE1M2_as77AACHsLrBBBA="],
+        ),
+        ("/users('O''Neil')/events", ["/users/O'Neil/events"]),
+        ("/users('a','b')", ["/users"]),  # two values: no key
         ("/users/delta()", ["/users/delta"]),
         ("/me/drive/root/delta(token='12')", ["/me/drive/root/delta"]),
         (
@@ -57,6 +64,7 @@ def test_examples_tie_in_any_of_those_forms(tmp_path: Path) -> None:
         "resources/user.md": USER,
         "api/user-delta.md": _method(["GET /users/delta"], example="/users/delta()"),
         "api/user-get.md": _method(["GET /users/{id}"], example="/users('42')"),
+        "api/user-get-b64.md": _method(["GET /users/{id}"], example="/users('QUJD=')"),
         "api/user-list.md": _method(["GET /users"], example="/~/users"),
         "api/user-count.md": _method(
             ["GET /groups/{id}/members"], example="/groups/1/members/$count"
@@ -67,6 +75,7 @@ def test_examples_tie_in_any_of_those_forms(tmp_path: Path) -> None:
     assert ties == {
         "/users/delta()": ("GET /users/delta", ()),
         "/users('42')": ("GET /users/{user-id}", (("user-id", "42"),)),
+        "/users('QUJD=')": ("GET /users/{user-id}", (("user-id", "QUJD="),)),
         "/~/users": ("GET /users", ()),
         "/groups/1/members/$count": ("GET /groups/{group-id}/members", (("group-id", "1"),)),
     }

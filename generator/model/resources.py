@@ -154,7 +154,7 @@ def _listed_type(page: str, cell: Cell | None, index: TypeIndex) -> str | None:
         picked = index.pick_on_page(target, text) if target is not None else None
         if picked is not None and index.kinds[picked] == RESOURCE:
             return picked
-    found = index.lookup_name(text) if _IDENT.match(text) else None
+    found = index.lookup_name(text, index.page_namespace(page)) if _IDENT.match(text) else None
     return found if found is not None and index.kinds[found] == RESOURCE else None
 
 
@@ -331,7 +331,12 @@ class ResourceBuilder:
             return None
         for _, text, _ in draft.page.prose:
             m = _INHERITS.search(text)
-            found = self.index.lookup_name(m.group(1).rstrip(".")) if m else None
+            name = m.group(1).rstrip(".") if m else None
+            found = (
+                self.index.lookup_name(name, self.index.page_namespace(draft.page.path))
+                if name
+                else None
+            )
             if found is not None and found != draft.name and self.index.kinds[found] == RESOURCE:
                 return found
         return None

@@ -61,14 +61,20 @@ class TypeIndex:
             sha.update(item.encode("utf-8", "surrogatepass") + b"\0")
         return sha.hexdigest()
 
-    def lookup_name(self, name: str) -> str | None:
-        """A qualified or short type name -> the defined qualified name."""
+    def lookup_name(self, name: str, namespace: str | None = None) -> str | None:
+        """A qualified or short type name -> the defined qualified name. A short name
+        is read in `namespace` (the page's own, see `page_namespace`) first, then as
+        the one type of that name, then in the doc set's default namespace."""
         name = name.strip().lstrip("#")
         if "." in name:
             found = self._by_qualified.get(name.casefold())
             if found is not None:
                 return found
             name = name.rsplit(".", 1)[-1]
+        elif namespace is not None:
+            found = self._by_qualified.get(f"{namespace}.{name}".casefold())
+            if found is not None:
+                return found
         candidates = self._by_short.get(name.casefold(), [])
         if len(candidates) == 1:
             return candidates[0]
@@ -88,6 +94,14 @@ class TypeIndex:
 
     def types_on_page(self, page: str) -> list[str]:
         return self._by_page.get(page, [])
+
+    def page_namespace(self, page: str) -> str | None:
+        """The namespace of the types `page` defines, when they share one: where an
+        unqualified name on the page is read first ("Namespace: microsoft.graph.callRecords"
+        under the title puts the page's types there, `resources.page_namespace`, and its
+        `callType` is callRecords.callType although microsoft.graph has one too)."""
+        spaces = {t.rsplit(".", 1)[0] for t in self.types_on_page(page)}
+        return spaces.pop() if len(spaces) == 1 else None
 
     def pick_on_page(self, page: str, name: str) -> str | None:
         """The type a link to `page` means: the one named like the link text,
@@ -109,10 +123,11 @@ class TypeIndex:
         """Resolve a parsed Type cell; the second item is why it did not resolve."""
         if parsed.primitive:
             return TypeRef(parsed.name, PRIMITIVE, parsed.collection), None
+        namespace = self.page_namespace(page)
         linked = self.linked_type(parsed, page)
-        if linked is not None and self.read_link(parsed.name, linked):
+        if linked is not None and self.read_link(parsed.name, linked, namespace):
             return TypeRef(linked, self.kinds[linked], parsed.collection), None
-        found = self.lookup_name(parsed.name)
+        found = self.lookup_name(parsed.name, namespace)
         if found is not None:
             return TypeRef(found, self.kinds[found], parsed.collection), None
         return (
@@ -127,22 +142,22 @@ class TypeIndex:
         target, _ = self.resolve_link(page, parsed.link)
         return self.pick_on_page(target, parsed.name) if target is not None else None
 
-    def text_names_other(self, text: str, linked: str) -> str | None:
+    def text_names_other(self, text: str, linked: str, namespace: str | None = None) -> str | None:
         """The type a link's text names when the doc set defines it and it is not the
         one the link leads to (`[invitationParticipantInfo](participantinfo.md)`);
         None when they agree."""
         if _fold_name(text.rsplit(".", 1)[-1]) == _fold_name(linked.rsplit(".", 1)[-1]):
             return None
-        named = self.lookup_name(text)
+        named = self.lookup_name(text, namespace)
         return named if named is not None and named != linked else None
 
-    def read_link(self, text: str, linked: str) -> bool:
+    def read_link(self, text: str, linked: str, namespace: str | None = None) -> bool:
         """Whether a Type cell whose link leads to `linked` means that type. Where the
         text names another type the doc set defines, the text is what the writer meant
         and the link a slip (`[invitationParticipantInfo](participantinfo.md)`), unless
         the text only shortens the linked type's name (`[servicePrincipal](provisioning
         serviceprincipal.md)`, `[attachment](fileattachment.md)`)."""
-        if self.text_names_other(text, linked) is None:
+        if self.text_names_other(text, linked, namespace) is None:
             return True
         return _fold_name(linked.rsplit(".", 1)[-1]).endswith(_fold_name(text.rsplit(".", 1)[-1]))
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 
-_KEY = re.compile(r"^(?P<name>[^()/]+)\((?P<key>'[^'=]*'|\"[^\"=]*\"|[^'\"=(),]+)\)$")
+# One key value in parentheses: quoted (any characters, `''` an escaped quote: base64
+# ids end in `=`), or bare without `=`, `,` or quotes (`delta(token='x')` is a call).
+_KEY = re.compile(r"^(?P<name>[^()/]+)\((?P<key>'(?:[^']|'')*'|\"[^\"]*\"|[^'\"=(),]+)\)$")
 _CALL = re.compile(r"^(?P<name>[^()/]+)\([^()]*\)$")
 _BY_PATH = re.compile(r":/[^:]*:(?=/|$)")
 _CAST = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")  # ns.sub.type, not contoso.com
@@ -60,8 +62,15 @@ def _keys(path: str) -> str:
     out = []
     for segment in path.split("/"):
         m = _KEY.match(segment)
-        out.append(f"{m['name']}/{m['key'].strip(chr(39) + chr(34))}" if m else segment)
+        out.append(f"{m['name']}/{_unquoted(m['key'])}" if m else segment)
     return "/".join(out)
+
+
+def _unquoted(key: str) -> str:
+    """`'O''Neil'` -> `O'Neil`; a bare key as it is."""
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        return key[1:-1].replace(key[0] * 2, key[0])
+    return key
 
 
 def _calls(path: str) -> str:
