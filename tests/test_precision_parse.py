@@ -490,3 +490,45 @@ def test_an_ignored_blocks_body_is_not_reported_as_invalid_json() -> None:
     assert [d.line for d in page(text % "ignored").diagnostics if d.code == "J002"] == []
     reported = page(text % "response").diagnostics
     assert [(d.code, d.line) for d in reported if d.code == "J002"] == [("J002", 13)]
+
+
+_SECTIONS_PAGE = """
+    # List drives
+
+    ## List a group's drives
+
+    ### HTTP request
+
+    <!-- { "blockType": "request", "name": "group-drives" } -->
+    ```http
+    GET /groups/{groupId}/drives
+    ```
+
+    ## List a site's drives
+
+    <!-- { "blockType": "request", "name": "site-drives" } -->
+    ```http
+    GET /sites/{siteId}/drives
+    ```
+
+    ## Example
+
+    <!-- { "blockType": "request", "name": "site-drives-example" } -->
+    ```http
+    GET https://graph.microsoft.com/v1.0/sites/contoso/drives
+    ```
+"""
+
+
+def test_a_page_of_sections_each_with_its_call_documents_each_call(tmp_path: Path) -> None:
+    """No syntax block: the request of the "HTTP request" section stands for it (X007),
+    and so does the request of each other section written as a path, not an example
+    whose URL is written whole: every call is an endpoint, no X004 against the first."""
+    model = _model(tmp_path, {"api/drive-list.md": _SECTIONS_PAGE})
+    assert {e.path for e in model.endpoints} == {
+        "/groups/{groupId}/drives",
+        "/sites/{siteId}/drives",
+    }
+    found = check(tmp_path / "again", {"api/drive-list.md": dedent(_SECTIONS_PAGE)})
+    assert not codes(found, "X004") and not codes(found, "X006")
+    assert len(codes(found, "X007")) == 2

@@ -771,6 +771,8 @@ def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
         return False
     if _under_syntax_heading(walk):
         return True
+    if "://" not in first and _another_sections_syntax(walk):
+        return True  # each section documents one call by its request, written as a path
     # under a heading docgen does not read: a request written as a path (an example
     # writes its URL whole), before any response
     return (
@@ -779,6 +781,13 @@ def _request_is_syntax(walk: _Walk, lang: str, first: str) -> bool:
         and walk.method_page
         and not any(b.role == "response" for b in walk.blocks)
     )
+
+
+def _another_sections_syntax(walk: _Walk) -> bool:
+    """Whether a request of another section already stands for the page's syntax (a page
+    of sections "List a group's drives", "List a site's drives", each with its call)."""
+    taken = [b for b in walk.blocks if b.role == "request" and b.syntax]
+    return bool(taken) and all(b.section != walk.section for b in taken)
 
 
 def _is_syntax(walk: _Walk, role: str | None, lang: str, content: str, first: str) -> bool:
