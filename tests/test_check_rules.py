@@ -333,3 +333,43 @@ def test_a_response_offered_as_one_of_several_types_has_no_one_type(tmp_path: Pa
     parsed = parse_doc_set(tmp_path)
     (endpoint,) = build_model(parsed.pages, parsed.config).endpoints
     assert endpoint.response.type is None
+
+
+def test_a_sample_odata_type_is_data_where_the_type_documents_it(tmp_path: Path) -> None:
+    """A property whose type lists `@odata.type` among its own properties (an open
+    payload) shows an instance's `@odata.type` in its sample: a value, no R010."""
+    holder = """
+# holder resource type
+
+## Properties
+| Property | Type | Description |
+|:---|:---|:---|
+| data | [payload](payload.md) | The payload. |
+
+## JSON representation
+<!-- { "blockType": "resource", "@odata.type": "microsoft.graph.holder" } -->
+~~~json
+{ "data": { "@odata.type": "#microsoft.graph.part" } }
+~~~
+"""
+    payload = """
+# payload resource type
+
+## Properties
+| Property | Type | Description |
+|:---|:---|:---|
+| @odata.type | String | The type of the resource the payload holds. |
+
+## JSON representation
+<!-- { "blockType": "resource", "@odata.type": "microsoft.graph.payload" } -->
+~~~json
+{ "@odata.type": "String" }
+~~~
+"""
+    pages = {**TYPES, "resources/holder.md": holder, "resources/payload.md": payload}
+    assert not codes(check(tmp_path, pages), "R010")
+    plain = payload.replace(
+        "| @odata.type | String | The type of the resource the payload holds. |",
+        "| note | String | A note. |",
+    )
+    assert codes(check(tmp_path / "plain", {**pages, "resources/payload.md": plain}), "R010")

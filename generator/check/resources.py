@@ -89,6 +89,8 @@ def _spelled_type(ctx: CheckContext, text: str, known_only: bool) -> TypeRef | N
 
 def conflict(ctx: CheckContext, table: TypeRef, value: Any) -> str | None:
     """Why the table's type and the sample disagree, or None."""
+    if isinstance(value, dict) and "@odata.type" in ctx.property_names(table.name):
+        return None  # (the type documents `@odata.type` as data: the sample's is a value)
     named = named_type(ctx, value)
     if named is not None:
         return _named_conflict(ctx, table, named)
