@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -261,10 +262,11 @@ def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:
     config = load_config(docs)
     cache = PageCache(tmp_path / "cache", config.fingerprint())
     cold = parse_doc_set(docs, config, cache=cache)
-    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
-    assert len(entries) == len(cold.pages)
-    entries[0].write_bytes(b"garbage")
-    entries[1].write_bytes(entries[1].read_bytes()[:-10])
+    with sqlite3.connect(tmp_path / "cache" / "store.sqlite") as db:
+        entries = [key for (key,) in db.execute("SELECT key FROM kept WHERE shelf LIKE 'pages:%'")]
+        assert len(entries) == len(cold.pages)
+        db.execute("UPDATE kept SET value = x'00' WHERE key = ?", (entries[0],))
+        db.execute("UPDATE kept SET value = substr(value, 1, 10) WHERE key = ?", (entries[1],))
     warm_cache = PageCache(tmp_path / "cache", config.fingerprint())
     warm = parse_doc_set(docs, config, cache=warm_cache)
     assert warm.stats == {"parsed": 2, "cached": len(cold.pages) - 2}

@@ -82,7 +82,7 @@ def test_check_and_model_reuse_the_page_cache_build_fills(
 ) -> None:
     """`.docgen-cache` in the current folder (where `build -o out` keeps it) by default."""
     assert run("build", str(GROUPS), "-o", "out", "-t", "model")[0] == 0
-    assert (Path.cwd() / ".docgen-cache" / "pages").is_dir()
+    assert (Path.cwd() / ".docgen-cache" / "store.sqlite").is_file()
     checked = run("check", str(GROUPS), "--statistics")
 
     def no_parsing(sources: list[object], *args: object) -> list[object]:
@@ -98,7 +98,7 @@ def test_check_and_model_reuse_the_page_cache_build_fills(
     run("check", str(GROUPS), "--no-cache", "--cache-dir", str(other))
     assert not other.exists()
     run("check", str(GROUPS), "--cache-dir", str(other))
-    assert (other / "pages").is_dir()
+    assert (other / "store.sqlite").is_file()
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])

@@ -13,7 +13,7 @@ Glossary (one word per concept, used the same way in every module here):
 - seen pages: the stat and digest of every page at the last build (`seen`): a
   page whose stat is unchanged is not read.
 - facts: what parse reads from one page (`PageFacts`), kept in the page cache
-  (`cache`) by the page's digest and docgen's parser code.
+  (`cache`, a shelf of the store) by the page's digest and docgen's parser code.
 - work: what resolve derived from one page (`PageWork`), with digests of what
   it read from other pages; kept in the store (`state`), so an edit re-resolves
   the pages it affects and nothing else.
@@ -21,11 +21,11 @@ Glossary (one word per concept, used the same way in every module here):
 - piece: a pure function and its arguments (`generator.emit.content`); its key
   is made of their digests. `pieces.Reuse` takes a piece's value from the store
   when an earlier build made one with the same key.
-- store: one SQLite file in the cache folder (`store`), holding work and pieces
-  on shelves (one per doc set config, one per target and its options), each value
-  tagged with the machine key (`trust`).
+- store: one SQLite file in the cache folder (`store`), holding facts, work and
+  pieces on shelves (one per doc set config, one per target and its options), each
+  value tagged with the machine key (`trust`).
 - sealed file: a single value kept as a file of the cache folder, tagged with
-  the machine key (`sealed`): page facts, the seen pages, the record.
+  the machine key (`sealed`): the seen pages, the record.
 - manifest: `OUT/.docgen-manifest.json`, committed with OUT: docgen's version,
   the inputs' digest, every generated file's digest (`output`).
 - record: what only this machine knows of OUT (each file's stat as docgen left

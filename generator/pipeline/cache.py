@@ -1,25 +1,26 @@
 """A persistent cache of per-page parse results, keyed by content hash.
 
 The key covers everything a page's facts depend on: its bytes, its path,
-docgen's version and parser source, and the doc set's config. An entry is
-sealed (see `generator.pipeline.sealed`): a header, a tag made with the machine key
-(`generator.pipeline.trust`) and a pickle. A damaged, foreign, planted or forged entry
-fails the check and is rebuilt, never trusted; unpickling is restricted to
-docgen's own fact classes and builtins all the same.
+docgen's version and parser source, and the doc set's config. Entries live on
+one shelf of the store (`generator.pipeline.store`), each tagged with the machine
+key: a damaged, foreign, planted or forged entry fails the check and is
+rebuilt, never trusted; unpickling is restricted to docgen's own fact classes
+and builtins all the same. Pages parsed in worker processes come back pickled,
+and the process that runs the build keeps them in one transaction (`keep`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import generator
 from generator.parse.facts import PageFacts
-from generator.pipeline.sealed import read_sealed, seal, write_sealed
+from generator.pipeline.store import Shelf, Store
 
-MAGIC = b"docgen-page-cache\x01"
 _ALLOWED_MODULES = ("generator.parse.facts", "generator.diagnostics")
 
 
@@ -71,28 +72,40 @@ class PageCache:
         return cls(folder, config_fingerprint) if folder is not None else None
 
     def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder / "pages"
+        self.folder = folder
         self.salt = f"{salt}:{code_fingerprint()}"
+        self.shelf_name = "pages:" + hashlib.sha256(self.salt.encode()).hexdigest()[:32]
         self.hits = 0
         self.misses = 0
+        self._store: Store | None | bool = False  # False: not opened yet
 
     def key(self, page: bytes) -> str:
         """The cache key of a page, by its digest (`RawDocSet.digests`: path and bytes)."""
         return hashlib.sha256(self.salt.encode() + b"\0" + page).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
-
-    def has(self, key: str) -> bool:
-        return os.path.exists(self._path(key))
+    def _shelf(self) -> Shelf | None:
+        if self._store is False:
+            self._store = Store.open(self.folder)
+        if not isinstance(self._store, Store):
+            return None
+        return self._store.shelf(self.shelf_name, _ALLOWED_MODULES)
 
     def get(self, key: str) -> PageFacts | None:
-        facts = read_sealed(self._path(key), MAGIC, key, _ALLOWED_MODULES)
+        shelf = self._shelf()
+        facts = shelf.lookup(key) if shelf is not None else None
         if isinstance(facts, PageFacts):
             self.hits += 1
             return facts
         self.misses += 1
         return None
 
-    def put(self, key: str, facts: PageFacts) -> None:
-        write_sealed(self._path(key), seal(MAGIC, key, facts))
+    def keep(self, pickled: Mapping[str, bytes]) -> None:
+        """Keep pages' facts, given as their pickles (as worker processes send them)."""
+        shelf = self._shelf()
+        if shelf is not None and pickled:
+            shelf.keep_pickles(pickled)
+
+    def close(self) -> None:
+        if isinstance(self._store, Store):
+            self._store.close()
+        self._store = False

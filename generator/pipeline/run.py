@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from generator.pipeline.state import ResolveState
 
 Progress = Callable[[int], None]
+PICKLE = pickle.HIGHEST_PROTOCOL
 _PARALLEL_MIN_PAGES = 64
 
 
@@ -56,18 +58,12 @@ def default_jobs() -> int:
 Todo = list[tuple[PageSource, str]]  # pages to parse, with their keys in the page cache
 
 
-def _parse_chunk(config: DocSetConfig, cache: PageCache | None, todo: Todo) -> list[PageFacts]:
-    """Parse pages, and keep their facts in the page cache: the process that parsed a
-    page writes its entry. (The config and cache go with each chunk: a few kB.)"""
+def _parse_chunk(config: DocSetConfig, todo: Todo) -> list[bytes]:
+    """Parse pages in a worker process: their facts, pickled (as the page cache keeps
+    them, so the process that runs the build unpickles them and keeps them as they are)."""
     from generator.parse.page import parse_page  # a build with nothing to parse never loads it
 
-    parsed = []
-    for source, key in todo:
-        facts = parse_page(source.path, source.text, config)
-        if cache is not None:
-            cache.put(key, facts)
-        parsed.append(facts)
-    return parsed
+    return [pickle.dumps(parse_page(s.path, s.text, config), PICKLE) for s, _ in todo]
 
 
 def _chunks(items: Todo, size: int) -> Iterator[Todo]:
@@ -82,25 +78,35 @@ def _parse_all(
     progress: Progress | None,
     cache: PageCache | None = None,
 ) -> list[PageFacts]:
-    """Facts of the pages of `todo`, in order (see `_parse_chunk`)."""
+    """Facts of the pages of `todo`, in order, kept in the page cache."""
     if not todo:
         return []
     if jobs <= 1 or len(todo) < _PARALLEL_MIN_PAGES:
+        from generator.parse.page import parse_page
+
         results: list[PageFacts] = []
-        for item in todo:
-            results += _parse_chunk(config, cache, [item])
+        for source, _ in todo:
+            results.append(parse_page(source.path, source.text, config))
             if progress:
                 progress(1)
+        if cache is not None:
+            keys = (key for _, key in todo)
+            cache.keep({key: pickle.dumps(f, PICKLE) for key, f in zip(keys, results, strict=True)})
         return results
     size = max(8, len(todo) // (jobs * 8))
-    results = []
+    results, pickled = [], {}
     from concurrent.futures import ProcessPoolExecutor  # not loaded by a build of an edit
 
     with ProcessPoolExecutor(jobs) as pool:
-        for chunk in pool.map(functools.partial(_parse_chunk, config, cache), _chunks(todo, size)):
-            results.extend(chunk)
+        done = pool.map(functools.partial(_parse_chunk, config), _chunks(todo, size))
+        for chunk, parsed in zip(_chunks(todo, size), done, strict=True):
+            for (_, key), data in zip(chunk, parsed, strict=True):
+                results.append(pickle.loads(data))  # from this build's own worker
+                pickled[key] = data
             if progress:
                 progress(len(chunk))
+    if cache is not None:
+        cache.keep(pickled)
     return results
 
 
@@ -224,7 +230,11 @@ def parse_doc_set(
     """Read and parse every page of the doc set (cached pages are not re-parsed)."""
     config = config or load_config(root)
     raw = raw or read_doc_set(root, config)
-    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress)
+    try:
+        pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress)
+    finally:
+        if cache is not None:
+            cache.close()
     del stats["reused"]
     ordered = [pages[k] for k in sorted(pages)]
     return ParsedDocSet(config, ordered, errors, raw.fingerprint, stats, keys)
@@ -276,7 +286,7 @@ def _reload(
         assert source is not None  # it decoded when its work was remembered
         facts = parse_page(rel, source.text, config)
         if cache is not None:
-            cache.put(key, facts)
+            cache.keep({key: pickle.dumps(facts, PICKLE)})
     return facts
 
 
@@ -298,12 +308,18 @@ def resolve_doc_set(
     skip = frozenset(
         rel for rel, key in keys.items() if rel in previous and previous[rel].key == key
     )
-    pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip, keys)
-    stats["reloaded"] = 0
-    reload = functools.partial(_reload, cache, config, stats, raw)
-    inputs = [given(rel, keys[rel], facts) for rel, facts in pages.items()]
-    inputs += [PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip]
-    resolution = resolve(inputs, config, previous)
+    try:
+        pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip, keys)
+        stats["reloaded"] = 0
+        reload = functools.partial(_reload, cache, config, stats, raw)
+        inputs = [given(rel, keys[rel], facts) for rel, facts in pages.items()]
+        inputs += [
+            PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip
+        ]
+        resolution = resolve(inputs, config, previous)
+    finally:
+        if cache is not None:
+            cache.close()
     model = _with_read_errors(resolution.model, errors)
     return Resolved(model, resolution.work, stats)
 

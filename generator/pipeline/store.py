@@ -152,6 +152,19 @@ class Shelf:
         found = MISSING if row is None else self._decoded(key, *row)
         return default if found is MISSING else found
 
+    def lookup(self, key: str, default: Any = MISSING) -> Any:
+        """`get` for a shelf read a few keys at a time: the one row, not the shelf's."""
+        if self._rows is not None:
+            return self.get(key, default)
+        try:
+            row = self._db.execute(
+                "SELECT kind, tag, value FROM kept WHERE shelf = ? AND key = ?", (self.name, key)
+            ).fetchone()
+        except sqlite3.Error:
+            row = None
+        found = MISSING if row is None else self._decoded(key, *row)
+        return default if found is MISSING else found
+
     def items(self) -> Iterator[tuple[str, Any]]:
         """Every value on the shelf (those that pass their check)."""
         for key, (kind, tag, value) in self._all().items():
@@ -171,17 +184,30 @@ class Shelf:
     def keep(self, new: Mapping[str, Any], live: Iterable[str] | None = None) -> None:
         """Store `new`, and (given `live`) drop every other key not in `live`. One
         transaction: a build that stops half-way leaves the shelf as it was."""
+        rows = []
+        for key, value in new.items():
+            encoded = _encoded(value, bool(self.modules))
+            if encoded is not None:
+                rows.append((key, *encoded))
+        self._write(rows, set(new), live)
+
+    def keep_pickles(self, new: Mapping[str, bytes]) -> None:
+        """`keep` for values pickled already (by another process), on a shelf that
+        takes pickles."""
+        if self.modules:
+            self._write([(key, _PICKLE, data) for key, data in new.items()], set(new), None)
+
+    def _write(
+        self, encoded: list[tuple[str, int, bytes]], new: set[str], live: Iterable[str] | None
+    ) -> None:
         try:
-            rows = []
-            for key, value in new.items():
-                encoded = _encoded(value, bool(self.modules))
-                if encoded is None:
-                    continue
-                kind, data = encoded
-                rows.append((self.name, key, kind, _tag(self.name, key, kind, data), data))
+            rows = [
+                (self.name, key, kind, _tag(self.name, key, kind, data), data)
+                for key, kind, data in encoded
+            ]
             stale: list[tuple[str, str]] = []
             if live is not None:
-                keep = set(live) | set(new)
+                keep = set(live) | new
                 stale = [(self.name, key) for key in self.keys() - keep]
             if not rows and not stale:
                 return
