@@ -11,6 +11,7 @@ the end, when the page's kind is known.
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -39,10 +40,14 @@ from generator.parse.facts import (
     PageFacts,
     Table,
 )
-from generator.parse.tables import classify, enclosed_pipes, is_label_row, row_cells
+from generator.parse.tables import cell_texts, classify, enclosed_pipes, is_label_row, row_cells
 from generator.parse.tables import known_title as _known_title
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# A doc set links to the same few pages over and over (Graph v1.0: 51,000 links, 10,000
+# targets); markdown-it percent-encodes each one anew. Both are pure functions of the URL.
+_MD.normalizeLink = functools.lru_cache(maxsize=1 << 14)(_MD.normalizeLink)  # type: ignore[method-assign]
+_MD.validateLink = functools.lru_cache(maxsize=1 << 14)(_MD.validateLink)  # type: ignore[method-assign]
 _TAB_MARKER = re.compile(r"^\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[", re.IGNORECASE)
 # `<!-- docgen-disable-next-block B003, X004 reason -->` (the block below it, and the
@@ -606,16 +611,24 @@ def _check_table_shape(walk: _Walk, line: int, width: int, row_lines: list[int])
     rows (`|**Open extensions**|`) are short on purpose."""
     if width == 0:
         return
-    texts = {n: walk.lines[n - 1] for n in row_lines if 0 < n <= len(walk.lines)}
-    shaped = {n: text for n, text in texts.items() if not is_label_row(text)}
-    widest = max((row_cells(text) for text in shaped.values()), default=width)
+    cells = {n: len(found) for n in row_lines if (found := _row_cells(walk, n)) is not None}
+    widest = max(cells.values(), default=width)
     measure = "its header"
     if widest < width:
         message = f"table header has {width} cells, every row at most {widest}"
         walk.diagnostics.append(make("T005", walk.file, line, 1, message))
         width, measure = widest, "the widest row"
-    for n, text in shaped.items():
-        _check_row_shape(walk, n, text, width, measure)
+    for n, count in cells.items():
+        if count != width:
+            _check_row_shape(walk, n, walk.lines[n - 1], width, measure)
+
+
+def _row_cells(walk: _Walk, n: int) -> list[str] | None:
+    """The cells of line `n` of a table, None for a section-label row (or no line)."""
+    if not 0 < n <= len(walk.lines):
+        return None
+    found = cell_texts(walk.lines[n - 1])
+    return None if is_label_row(found) else found
 
 
 def _check_row_shape(

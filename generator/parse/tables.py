@@ -267,10 +267,11 @@ _OPENS, _CLOSES = "([", ")]"
 def row_cells(line: str) -> int:
     """The cells markdown-it finds in a table row: every unescaped `|` is a border, in
     code too (cells past the header's width are dropped, with their text)."""
-    return len(_cell_texts(line))
+    return len(cell_texts(line))
 
 
-def _cell_texts(line: str) -> list[str]:
+def cell_texts(line: str) -> list[str]:
+    """The text of each cell of a table row, as `row_cells` counts them."""
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
@@ -282,11 +283,11 @@ def _cell_texts(line: str) -> list[str]:
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(?:(?!\1).)+(?<=\S)\1$")
 
 
-def is_label_row(line: str) -> bool:
-    """A row whose one non-empty cell is bold or italic text and nothing else
-    (`|**Open extensions**|`): a section label inside a table. Renderers pad it with
-    empty cells; it is written short on purpose."""
-    filled = [c.strip() for c in _cell_texts(line) if c.strip()]
+def is_label_row(cells: list[str]) -> bool:
+    """A row (its `cell_texts`) whose one non-empty cell is bold or italic text and
+    nothing else (`|**Open extensions**|`): a section label inside a table. Renderers
+    pad it with empty cells; it is written short on purpose."""
+    filled = [c.strip() for c in cells if c.strip()]
     return len(filled) == 1 and _EMPHASIS.match(filled[0]) is not None
 
 

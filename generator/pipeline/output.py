@@ -295,6 +295,7 @@ def stage(
     stats = record.stats if record is not None else {}
     tree = Tree(out)
     root = str(out)  # paths as strings: thousands of files, a Path each costs
+    folders: set[Path] = set()  # made under `staging` already
     for rel, content in files.items():
         rel = safe_rel(rel)
         if isinstance(content, Chunks):
@@ -313,7 +314,9 @@ def stage(
         changed.append(rel)
         if staging is not None:
             tmp = staging / rel
-            tmp.parent.mkdir(parents=True, exist_ok=True)
+            if tmp.parent not in folders:
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(tmp.parent)
             _write_staged(tmp, parts, size)
     return Staged(digests, changed)
 
@@ -328,8 +331,8 @@ def _same_in_out(
     stat: Stat | None,
 ) -> bool:
     """Whether OUT holds these bytes at `rel` already."""
-    if tree.blocker(rel) is not None:
-        return False  # a link or file on the way: never read through it
+    if tree.blocker(rel) is not None or tree.kind(rel.rpartition("/")[0]) != "folder":
+        return False  # a link or file on the way (never read through it), or no folder
     target = os.path.join(root, rel)
     as_left = before is not None and stat is not None and stat == stat_of(target)
     if as_left:  # as docgen left it: its digest tells, no need to read it
