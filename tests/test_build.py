@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import replace
@@ -271,6 +272,23 @@ def test_corrupt_cache_entries_are_rebuilt(docs: Path, tmp_path: Path) -> None:
     warm = parse_doc_set(docs, config, cache=warm_cache)
     assert warm.stats == {"parsed": 2, "cached": len(cold.pages) - 2}
     assert warm.pages == cold.pages
+
+
+def test_pages_parsed_in_workers_are_kept_by_the_build(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes send each page's facts pickled; the process that runs the build
+    keeps them (one row per page) and they read back equal to a parse in one process."""
+    monkeypatch.setattr("generator.pipeline.run._PARALLEL_MIN_PAGES", 1)
+    config = load_config(docs)
+    alone = parse_doc_set(docs, config)
+    pooled = parse_doc_set(docs, config, jobs=2, cache=PageCache(tmp_path, config.fingerprint()))
+    assert pooled.pages == alone.pages and pooled.stats["parsed"] == len(alone.pages)
+    with contextlib.closing(sqlite3.connect(tmp_path / "store.sqlite")) as db:
+        (rows,) = db.execute("SELECT count(*) FROM kept WHERE shelf LIKE 'pages:%'").fetchone()
+    assert rows == len(alone.pages) and not (tmp_path / "pages").exists()
+    again = parse_doc_set(docs, config, jobs=2, cache=PageCache(tmp_path, config.fingerprint()))
+    assert again.stats == {"parsed": 0, "cached": len(alone.pages)} and again.pages == alone.pages
 
 
 def test_settings_from_pyproject(
