@@ -8,6 +8,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
 from generator.emit.targets import builtin
 from generator.pipeline.build import BuildOptions, extra_key, inputs_key
 from tests.conftest import GROUPS
@@ -171,3 +173,26 @@ def test_serve_renders_the_runtime_with_the_overrides(tmp_path: Path) -> None:
 
     code, _, err = run("serve", str(GROUPS), "--templates", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in err
+
+
+def test_server_and_tests_python_needs_no_black(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's and the tests' templates are written as black lays them out: on the
+    sample no file of theirs goes through black (a cold build would pay black's import
+    and parse for nothing), and each is black-clean as it is."""
+    import black
+
+    from generator.emit import render
+
+    through: list[str] = []
+    real = render._black
+    monkeypatch.setattr(render, "_black", lambda text: through.append(text) or real(text))
+    out = tmp_path / "out"
+    build(out, "-t", "server", "-t", "tests", "-j", "1")
+    assert through == []
+    python = {rel: text for rel, text in files_of(out).items() if rel.endswith(".py")}
+    assert len(python) > 10
+    for rel, data in python.items():
+        text = data.decode()
+        assert black.format_str(text, mode=render.black_mode()) == text, rel
