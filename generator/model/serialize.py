@@ -22,11 +22,21 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+@lru_cache(maxsize=256)
+def _names(cls: type) -> tuple[tuple[str, str], ...] | None:
+    """A dataclass's (camelCase key, field name) pairs, in field order; None for any
+    other class."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple((_camel(f.name), f.name) for f in dataclasses.fields(cls))
+
+
 def _fields(value: Any) -> dict[str, Any]:
     """One dataclass as a dict of its fields (camelCase keys, field order)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_camel(f.name): getattr(value, f.name) for f in dataclasses.fields(value)}
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+    names = _names(value.__class__)
+    if names is None:
+        raise TypeError(f"cannot serialise {type(value).__name__}")
+    return {key: getattr(value, name) for key, name in names}
 
 
 def model_json(model: ApiModel) -> Json:
