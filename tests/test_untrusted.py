@@ -536,3 +536,14 @@ def test_branches_that_both_regenerated_merge(tmp_path: Path) -> None:
     }
     model = (repo / "generated" / "model.json").read_text()
     assert "Read the properties" in model and "Get a group" in model
+
+
+def test_the_old_page_cache_folder_is_removed(docs: Path, tmp_path: Path) -> None:
+    """Page facts moved from one file each under `pages/` into the store: a cache an
+    older docgen filled loses that folder (and only that) at the next build that parses."""
+    out, cache = tmp_path / "out", tmp_path / ".docgen-cache"
+    (cache / "pages" / "ab").mkdir(parents=True)
+    (cache / "pages" / "ab" / "ab12").write_bytes(b"an old sealed entry")
+    (cache / "kept.txt").write_text("not docgen's")
+    assert build(docs, out)[0] == 0
+    assert not (cache / "pages").exists() and (cache / "kept.txt").read_text() == "not docgen's"

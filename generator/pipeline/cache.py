@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from generator.parse.facts import PageFacts
 from generator.pipeline.store import Shelf, Store
 
 _ALLOWED_MODULES = ("generator.parse.facts", "generator.diagnostics")
+LEGACY_FOLDER = "pages"  # where docgen kept page facts before they moved to the store
 
 
 @lru_cache(maxsize=1)
@@ -68,8 +70,14 @@ class PageCache:
 
     @classmethod
     def at(cls, folder: Path | None, config_fingerprint: str) -> PageCache | None:
-        """The cache in `folder` for a doc set's config; None (no folder): no cache."""
-        return cls(folder, config_fingerprint) if folder is not None else None
+        """The cache in `folder` for a doc set's config; None (no folder): no cache.
+        (Its lock held: the folder an older docgen kept one file per page in is removed.)"""
+        if folder is None:
+            return None
+        legacy = folder / LEGACY_FOLDER
+        if legacy.is_dir() and not legacy.is_symlink():
+            shutil.rmtree(legacy, ignore_errors=True)
+        return cls(folder, config_fingerprint)
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder
