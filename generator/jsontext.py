@@ -11,15 +11,22 @@ A test holds the output to the stdlib's on the corpus and on random values.
 
 With `pieces` (see `generator.pipeline.pieces`), members kept from an earlier
 build (model elements by their digest, pieces of `generator.emit.content` by
-their key) join the output as the bytes they were encoded to, each looked up
-by itself. (Runs of about eight per lookup saved under 2% of a one-page
-edit's rebuild on the corpus: not worth their code.)
+their key) join the output as the bytes they were encoded to. Consecutive
+members of an array or object are kept and looked up as runs of about `RUN`,
+cut where a member's digest says (content-defined, as rsync cuts files), so an
+edit remakes the one run it touched and an inserted member shifts no other
+run: model.json's 10,308 elements are 181 lookups instead of 10,308 (one-page
+method edit, `make bench`: 8,018 pages 3.12-3.31 -> 2.84-2.89 s; Graph v1.0
+1.30-1.33 -> 1.21-1.25 s).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json.encoder
-from collections.abc import Callable, Hashable, Iterable
+import zlib
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, Protocol
 
 from generator.emit.content import Piece
@@ -31,6 +38,7 @@ _string = json.encoder.encode_basestring  # the C encoder when available
 _float_repr = float.__repr__
 _int_repr = int.__repr__
 _INFINITY = float("inf")
+_PLAIN = (str, int, float, list, tuple, dict, type(None))  # never a kept member
 
 
 def _float(value: float) -> str:
@@ -160,17 +168,103 @@ class _Writer:
         self.members("{}", pairs if mapping else (), level)
 
     def members(self, brackets: str, pairs: Iterable[tuple[Any, Any]], level: int) -> None:
-        """An array (keys None) or object, one member a line; empty as `[]` / `{}`."""
+        """An array (keys None) or object, one member a line; empty as `[]` / `{}`. With
+        `pieces`, a run of members kept from an earlier build joins as its bytes."""
         out = self.out
         inner = "\n" + self.indent * (level + 1)
+        named = brackets == "{}"
         opened = False
-        for key, item in pairs:
-            out.append(("," if opened else brackets[0]) + inner)
-            opened = True
-            if key is not None or brackets == "{}":
-                out.append(_key(key) + ": ")
-            self.value(item, level + 1)
+        for part in self.runs(pairs) if self.pieces is not None else [pairs]:
+            if isinstance(part, _Run):
+                out.append(("," if opened else brackets[0]) + inner)
+                opened = True
+                self.flush()
+                self.parts.append(self.kept_run(part, named, level))
+                continue
+            for key, item in part:
+                out.append(("," if opened else brackets[0]) + inner)
+                opened = True
+                if key is not None or named:
+                    out.append(_key(key) + ": ")
+                self.value(item, level + 1)
         out.append("\n" + self.indent * level + brackets[1] if opened else brackets)
+
+    def kept_as(self, item: Any) -> str | None:
+        """What a member's bytes are kept under: a piece's key, an element's digest."""
+        if type(item) is Piece:
+            return item.digest
+        if self.default is None or self.pieces is None or isinstance(item, _PLAIN):
+            return None
+        return self.pieces.digest_of(item)
+
+    def runs(self, pairs: Iterable[tuple[Any, Any]]) -> Iterator[_Run | list[tuple[Any, Any]]]:
+        """`pairs` as runs of members kept by a digest (`_Run`), and lists of the others.
+        A run ends after a member whose digest says so (`_ends_run`): one member
+        changed, added or removed changes its own run, never the runs after it."""
+        run: list[tuple[Any, Any, str]] = []
+        for key, item in pairs:
+            digest = self.kept_as(item)
+            if digest is not None:
+                run.append((key, item, digest))
+                if not _ends_run(digest):
+                    continue
+            yield from _cut(run)
+            run = []
+            if digest is None:
+                yield [(key, item)]
+        yield from _cut(run)
+
+    def kept_run(self, run: _Run, named: bool, level: int) -> bytes | memoryview:
+        """A run's bytes, kept from an earlier build or made now (and kept)."""
+        assert self.pieces is not None  # (`runs` are cut only with pieces)
+        key = run.key(len(self.indent), level, named)
+        return self.pieces.get(key, functools.partial(self.run_bytes, run, named, level))
+
+    def run_bytes(self, run: _Run, named: bool, level: int) -> bytes:
+        """A run's members as they are encoded at `level + 1`, with what stands between
+        them (not before the first)."""
+        parts = []
+        for key, item, _ in run.members:
+            value = self.make(item) if type(item) is Piece else self.converted(item)
+            text = self.piece(value, level + 1)
+            parts.append(
+                _key(key).encode("utf-8", "surrogatepass") + b": " + text if named else text
+            )
+        return (",\n" + self.indent * (level + 1)).encode().join(parts)
+
+    def converted(self, item: Any) -> Any:
+        assert self.default is not None  # (`kept_as` keeps no element without it)
+        return self.default(item)
+
+
+RUN = 64  # members in a kept run, on average (see `_ends_run`)
+
+
+def _ends_run(digest: str) -> bool:
+    """Whether a run ends after a member: decided by its digest alone (content-defined
+    chunking), so the same members end runs in every build."""
+    return zlib.crc32(digest.encode("utf-8", "surrogatepass")) % RUN == 0
+
+
+class _Run:
+    """Members kept as one piece of bytes, named by their keys and digests."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: list[tuple[Any, Any, str]]) -> None:
+        self.members = members
+
+    def key(self, indent: int, level: int, named: bool) -> str:
+        text = repr((indent, level, named, [(key, digest) for key, _, digest in self.members]))
+        return "json-run:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _cut(run: list[tuple[Any, Any, str]]) -> Iterator[_Run | list[tuple[Any, Any]]]:
+    """Two members or more as a `_Run`; one as it is (looked up by itself)."""
+    if len(run) > 1:
+        yield _Run(run)
+    elif run:
+        yield [(run[0][0], run[0][1])]
 
 
 class Chunks:
