@@ -15,9 +15,9 @@ their key) join the output as the bytes they were encoded to. Consecutive
 members of an array or object are kept and looked up as runs of about `RUN`,
 cut where a member's digest says (content-defined, as rsync cuts files), so an
 edit remakes the one run it touched and an inserted member shifts no other
-run: model.json's 10,308 elements are 181 lookups instead of 10,308 (one-page
-method edit, `make bench`: 8,018 pages 3.12-3.31 -> 2.84-2.89 s; Graph v1.0
-1.30-1.33 -> 1.21-1.25 s).
+run: model.json's 10,308 elements are 181 lookups instead of 10,308 (a one-page
+method edit, runs alternated on one machine: 8,018 pages 3.12-3.31 -> 2.84-2.89
+s; Graph v1.0 1.30-1.33 -> 1.21-1.25 s).
 """
 
 from __future__ import annotations
