@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import unittest.mock
 from typing import Any
 
 import pytest
@@ -167,3 +168,40 @@ def test_a_member_added_or_changed_remakes_one_run() -> None:
         text = jsontext.encode({"points": edited}, 1, default=_fields, pieces=second)
         assert text == jsontext.encode({"points": edited}, 1, default=_fields)
         assert 1 <= second.made <= 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.text(max_size=3)), max_size=300),
+    st.lists(st.tuples(st.integers(0, 299), st.sampled_from(["add", "drop", "edit"])), max_size=6),
+    st.integers(0, 3),
+)
+def test_runs_kept_from_the_last_build_give_the_text_made_now(
+    rows: list[tuple[int, str]], edits: list[tuple[int, str]], indent: int
+) -> None:
+    """Builds in a row, each taking the runs the last one kept: after members are added,
+    dropped or changed anywhere (also in objects, also among plain members), the text is
+    what encoding from nothing gives."""
+    with unittest.mock.patch.object(jsontext, "RUN", 4):  # runs of ~4: many in a short list
+        _build_after_edits([_Element(x, label) for x, label in rows], edits, indent)
+
+
+def _build_after_edits(points: list[_Element], edits: list[tuple[int, str]], indent: int) -> None:
+    kept: dict[Any, bytes] = {}
+    for at, edit in [(0, "none"), *edits]:
+        i = at % (len(points) + 1)
+        if edit == "add":
+            points.insert(i, _Element(-at, "added"))
+        elif edit == "drop" and i < len(points):
+            del points[i]
+        elif edit == "edit" and i < len(points):
+            points[i] = _Element(points[i].x_value, points[i].label + "!")
+        value = {
+            "points": points,
+            "named": {f"k{n}": p for n, p in enumerate(points)},
+            "mixed": [*points[: len(points) // 2], 1, "plain", *points[len(points) // 2 :]],
+        }
+        store = _Store(kept)
+        text = jsontext.encode(value, indent, default=_fields, pieces=store)
+        assert text == jsontext.encode(value, indent, default=_fields)
+        kept = store.used
