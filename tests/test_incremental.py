@@ -234,6 +234,43 @@ def test_a_damaged_or_foreign_state_is_no_state(tmp_path: Path, config: DocSetCo
     assert ResolveState(tmp_path, "key").load().keys() == work.keys()
 
 
+def _kept_runs(folder: Path) -> dict[str, bytes]:
+    db = sqlite3.connect(folder / FILE)
+    try:
+        return dict(db.execute("SELECT key, value FROM kept WHERE shelf LIKE 'work:%'"))
+    finally:
+        db.close()
+
+
+def test_the_state_keeps_runs_of_pages_and_rewrites_only_those_that_changed(
+    tmp_path: Path, config: DocSetConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.pipeline.state.RUN", 3)  # a small doc set, several runs
+    docs = _docs()
+    _, work, _ = _incremental(docs, config, {})
+    state = ResolveState(tmp_path, "key")
+    state.load()
+    state.save(work)
+    first = _kept_runs(tmp_path)
+    assert 1 < len(first) < len(work)
+    # one page's work redone: its run is kept again, no other
+    state = ResolveState(tmp_path, "key")
+    loaded = state.load()
+    assert loaded.keys() == work.keys()
+    edited = sorted(work)[len(work) // 2]
+    state.save({**loaded, edited: pickle.loads(pickle.dumps(loaded[edited]))})
+    second = _kept_runs(tmp_path)
+    assert len(second.keys() - first.keys()) == 1 and len(first.keys() - second.keys()) == 1
+    # a page gone: only its run changes (or its run and the next, when it ended one)
+    state = ResolveState(tmp_path, "key")
+    loaded = state.load()
+    del loaded[edited]
+    state.save(loaded)
+    third = _kept_runs(tmp_path)
+    assert len(third.keys() - second.keys()) == 1 and len(second.keys() - third.keys()) in (1, 2)
+    assert ResolveState(tmp_path, "key").load().keys() == work.keys() - {edited}
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()

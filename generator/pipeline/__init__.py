@@ -15,8 +15,8 @@ Glossary (one word per concept, used the same way in every module here):
 - facts: what parse reads from one page (`PageFacts`), kept in the page cache
   (`cache`, a shelf of the store) by the page's digest and docgen's parser code.
 - work: what resolve derived from one page (`PageWork`), with digests of what
-  it read from other pages; kept in the store (`state`), so an edit re-resolves
-  the pages it affects and nothing else.
+  it read from other pages; kept in the store (`state`) in runs of pages, so an
+  edit re-resolves the pages it affects and nothing else.
 - target: data naming a pure render function (`generator.emit.targets`).
 - piece: a pure function and its arguments (`generator.emit.content`); its key
   is made of their digests. `pieces.Reuse` takes a piece's value from the store

@@ -191,11 +191,11 @@ class Shelf:
                 rows.append((key, *encoded))
         self._write(rows, set(new), live)
 
-    def keep_pickles(self, new: Mapping[str, bytes]) -> None:
-        """`keep` for values pickled already (by another process), on a shelf that
-        takes pickles."""
+    def keep_pickles(self, new: Mapping[str, bytes], live: Iterable[str] | None = None) -> None:
+        """`keep` for values pickled already (by another process, or to name them by
+        their bytes), on a shelf that takes pickles."""
         if self.modules:
-            self._write([(key, _PICKLE, data) for key, data in new.items()], set(new), None)
+            self._write([(key, _PICKLE, data) for key, data in new.items()], set(new), live)
 
     def _write(
         self, encoded: list[tuple[str, int, bytes]], new: set[str], live: Iterable[str] | None
