@@ -365,3 +365,39 @@ def test_renders_take_unchanged_pieces_from_the_store(tmp_path: Path, config: Do
             declared += 1
             assert 0 < after.misses <= made.misses / 4, (name, after.misses, made.misses)
     assert declared == len(available())  # every built-in target declares its pieces
+
+
+def _piece_rows(cache: Path) -> dict[str, int]:
+    db = sqlite3.connect(cache / FILE)
+    try:
+        rows = db.execute("SELECT shelf, count(*) FROM kept WHERE shelf LIKE 'pieces:%' GROUP BY 1")
+        return {shelf.split(":")[1]: count for shelf, count in rows}
+    finally:
+        db.close()
+
+
+def test_shelves_drop_what_builds_no_longer_use_once_it_is_a_quarter_more(tmp_path: Path) -> None:
+    """Edits leave each target's shelf at most a quarter larger than what a build uses
+    (plus a few), and a build that uses much less than the shelf holds drops the rest."""
+    folder, cache, out = tmp_path / "docs", tmp_path / "cache", tmp_path / "out"
+    docs = _docs()
+    _write(docs, folder)
+    build = ("build", str(folder), "-o", str(out), "--cache-dir", str(cache), "-q")
+    assert run(*build)[0] == 0
+    first = _piece_rows(cache)
+    page = docs["api/group-get.md"]
+    for i in range(12):  # each edit makes new pieces; their older values become unused
+        docs["api/group-get.md"] = page.replace("the properties", f"the {i} properties")
+        _write(docs, folder)
+        assert run(*build)[0] == 0
+        rows = _piece_rows(cache)
+        assert all(rows[t] <= first[t] * 5 // 4 + 8 for t in first), (i, rows, first)
+    grown = _piece_rows(cache)
+    assert any(grown[t] > first[t] for t in first)  # edits did leave values unused
+    for path in docs:
+        if path.startswith("api/"):
+            (folder / path).unlink()
+    assert run(*build)[0] == 0
+    assert _piece_rows(cache)["tests"] < first["tests"] // 2  # the examples gone: dropped
+    assert run("build", str(folder), "-o", str(tmp_path / "cold"), "--no-cache", "-q")[0] == 0
+    assert _files(out) == _files(tmp_path / "cold")

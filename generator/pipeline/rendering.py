@@ -82,7 +82,7 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         context = target_context(target, job.settings, job.templates, reuse.value)
         made = _made(target, job.model, context, reuse)
         if shelf is not None:
-            shelf.keep(reuse.new(), reuse.live())
+            shelf.keep(reuse.new(), reuse.live() if reuse.worth_pruning(len(shelf)) else None)
             shelf.clear_others(f"pieces:{target.name}:")
     finally:
         if store is not None:

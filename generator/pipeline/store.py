@@ -172,6 +172,9 @@ class Shelf:
             if found is not MISSING:
                 yield key, found
 
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self.keys())
+
     def keys(self) -> set[str]:
         if self._rows is not None:
             return set(self._rows)
