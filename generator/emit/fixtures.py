@@ -140,15 +140,15 @@ class TypeTable:
 
 
 def type_digest(element: Resource | Enum) -> str:
-    """A digest of one type's part of `types_data`: a piece kept by the element's."""
+    """A digest of one type's part of `types_data` (made each time: it costs less than
+    keying and looking up a piece, ~10 against ~16 microseconds)."""
     return _digest((type(element).__name__, element.name, type_data(element)))
 
 
-def type_table(model: ApiModel, value: Value) -> TypeTable:
-    """The model's `TypeTable`: each type's digest a piece (a build reads no type
-    whose element is unchanged)."""
+def type_table(model: ApiModel) -> TypeTable:
+    """The model's `TypeTable`, keyed by each type's digest."""
     elements: list[Resource | Enum] = [*model.resources, *model.enums]
-    return TypeTable(model, _digest([value(Piece(type_digest, e)) for e in elements]))
+    return TypeTable(model, _digest([type_digest(e) for e in elements]))
 
 
 @dataclass(frozen=True)
@@ -309,7 +309,8 @@ def _contradicts_endpoint(
 
 
 def request_key(example: Example, route: str) -> tuple[str, ...]:
-    """What the stub tells a request by: a piece per example and route."""
+    """What the stub tells a request by (made each time: it costs less than keying and
+    looking up a piece, ~7 against ~16 microseconds)."""
     request = example.request
     query = sorted(parse_qsl(request.query, keep_blank_values=True))
     path = unquote(request.path).rstrip("/").casefold()
@@ -317,14 +318,14 @@ def request_key(example: Example, route: str) -> tuple[str, ...]:
     return (route, request.method, path, json.dumps(query), body)
 
 
-def _twins(model: ApiModel, routes: Mapping[str, str | None], value: Value) -> dict[str, str]:
+def _twins(model: ApiModel, routes: Mapping[str, str | None]) -> dict[str, str]:
     """Example id -> the earlier example of its route whose request is the same."""
     first: dict[tuple[str, ...], str] = {}
     twins: dict[str, str] = {}
     for example in model.examples:
         route = routes[example.id]
         if route is not None and example.response is not None:
-            key = value(Piece(request_key, example, route))
+            key = request_key(example, route)
             if key in first:
                 twins[example.id] = first[key]
             first.setdefault(key, example.id)
@@ -454,8 +455,8 @@ def _fixture_args(model: ApiModel, value: Value) -> Iterator[tuple[str, tuple[An
     routes = example_routes(model, value)
     operations = method_names(model, value)  # (the client's: a copy calls its twin's)
     findings = findings_by_file(model.diagnostics)
-    table = type_table(model, value)
-    twins = _twins(model, routes, value)
+    table = type_table(model)
+    twins = _twins(model, routes)
     examples = sorted(model.examples, key=lambda x: x.id)
     names = value(Piece(file_names, tuple(example.id for example in examples)))
     for name, example in zip(names, examples, strict=True):
