@@ -150,9 +150,7 @@ def rendered_key(model: ApiModel, options: BuildOptions, extra: str = "") -> str
         model.examples,
         model.diagnostics,
     ):
-        digest.update(b"\0")
-        for element in group:
-            digest.update(element.digest.encode())
+        digest.update(b"\0" + "".join([element.digest for element in group]).encode())
     return digest.hexdigest()
 
 
