@@ -12,7 +12,7 @@ import keyword
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -229,32 +229,34 @@ def operation_names(
     by_segment: dict[str, list[Endpoint]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
         by_segment[endpoint.path.strip("/").split("/", 1)[0]].append(endpoint)
-    by_area: dict[str, list[Item]] = defaultdict(list)
-    for _, endpoints in sorted(by_segment.items()):
-        for area, item in value(Piece(_items, tuple(endpoints))):
-            by_area[area].append(item)
-    by_area = _one_area_per_spelling(by_area)
-    for items in by_area.values():
-        items.sort(key=lambda item: item[0])  # by id, as the endpoints are
+    segments = [Piece(_items, tuple(endpoints)) for _, endpoints in sorted(by_segment.items())]
+    counted: dict[str, int] = defaultdict(int)  # items of each area
+    fed: dict[str, list[Piece]] = defaultdict(list)  # the segments with items of each area
+    for segment in segments:
+        for area, _ in value(segment):
+            counted[area] += 1
+            if not fed[area] or fed[area][-1] is not segment:
+                fed[area].append(segment)
     result: dict[str, OperationName] = {}
-    for area in sorted(by_area):
-        for eid, name in value(Piece(_name_area, area, tuple(by_area[area]))):
+    for area, spellings in sorted(_one_area_per_spelling(counted).items()):
+        feeding = tuple(dict.fromkeys(s for spelling in spellings for s in fed[spelling]))
+        for eid, name in value(Piece(_name_area, area, spellings, feeding)):
             result[eid] = OperationName(area, name, f"{area}.{name}")
     return result
 
 
-def _one_area_per_spelling(by_area: dict[str, list[Item]]) -> dict[str, list[Item]]:
+def _one_area_per_spelling(counted: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
     """Areas that differ only by case and underscores (`/directoryRoles` and
     `/directoryroles`: `directory_roles`, `directoryroles`) as one, named as the one
-    with the most endpoints (on a tie, with the most words)."""
+    with the most endpoints (`counted`; on a tie, with the most words): each name and
+    the areas it takes in."""
     spellings: dict[str, list[str]] = defaultdict(list)
-    for area in by_area:
+    for area in counted:
         spellings[area.replace("_", "").casefold()].append(area)
-    merged: dict[str, list[Item]] = defaultdict(list)
+    merged: dict[str, tuple[str, ...]] = {}
     for areas in spellings.values():
-        name = max(areas, key=lambda a: (len(by_area[a]), a.count("_"), a))
-        for area in areas:
-            merged[name] += by_area[area]
+        name = max(areas, key=lambda a: (counted[a], a.count("_"), a))
+        merged[name] = tuple(areas)
     return merged
 
 
@@ -297,8 +299,22 @@ def _qualifier(segment: str) -> str:
     return _joined_identifier(["in", snake_case(segment)])
 
 
-def _name_area(area: str, items: tuple[Item, ...]) -> tuple[tuple[str, str], ...]:
-    """(endpoint id, name) for the endpoints of one area, by their items (see `_item`).
+def _name_area(
+    area: str, spellings: tuple[str, ...], segments: tuple[tuple[tuple[str, Item], ...], ...]
+) -> tuple[tuple[str, str], ...]:
+    """(endpoint id, name) for the endpoints of one area (taking in the areas spelled
+    as `spellings`), by their items (see `_item`) among `segments` (`_items` pieces: the
+    piece is keyed by theirs, not by the items, a twentieth of the text to hash)."""
+    taken = set(spellings)
+    items = sorted(  # by id, as the endpoints are
+        (item for segment in segments for where, item in segment if where in taken),
+        key=lambda item: item[0],
+    )
+    return _named(tuple(items))
+
+
+def _named(items: tuple[Item, ...]) -> tuple[tuple[str, str], ...]:
+    """(endpoint id, name) for the endpoints of one area, by their items, in id order.
 
     Rounds: in every group of endpoints that share a candidate name, each endpoint
     with words left takes in one more. Only the groups that endpoints moved into can
