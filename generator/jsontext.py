@@ -101,8 +101,10 @@ class _Writer:
         self.out: list[str] = []
 
     def piece(self, o: Any, level: int) -> bytes:
-        """`o` encoded alone, as it would be at `level`."""
-        alone = _Writer(len(self.indent), self.default, self.sort_keys, self.pieces, made=self.made)
+        """`o` encoded alone, as it would be at `level`: a member made now, whose own
+        members are not looked up one by one (it is kept whole; inside it, pieces are
+        taken by their values, `made`)."""
+        alone = _Writer(len(self.indent), self.default, self.sort_keys, None, made=self.made)
         alone.value(o, level)
         alone.flush()
         return b"".join(alone.parts)
