@@ -27,6 +27,7 @@ from generator.model.types import (
     Parameter,
     Permission,
     ResponseSpec,
+    Same,
     Source,
     TypeRef,
 )
@@ -122,15 +123,17 @@ class EndpointBuilder:
         self.index = index
         self.base_urls = base_urls
         self.diagnostics: list[Diagnostic] = []
+        self.same = Same()  # pages repeat parameters, permissions and types
 
     def build(self, page: PageFacts) -> list[PageEndpoint]:
         lines = [entry for block in page.blocks for entry in block.syntax]
         if not lines:
             return []
-        parameters = self._parameters(page)
-        request_body = self._linked_type(page, _REQUEST_BODY)
-        response = self._response(page)
-        permissions = self._permissions(page)
+        same = self.same
+        parameters = [same(p) for p in self._parameters(page)]
+        request_body = same(self._linked_type(page, _REQUEST_BODY))
+        response = same(self._response(page))
+        permissions = tuple(same(p) for p in self._permissions(page))
         description = page_description(page)
         built: list[PageEndpoint] = []
         seen: set[str] = set()
@@ -145,7 +148,7 @@ class EndpointBuilder:
                 )
                 continue
             seen.add(endpoint_id)
-            path_params = tuple(_path_parameter(p.name, parameters) for p in template.params)
+            path_params = tuple(same(_path_parameter(p.name, parameters)) for p in template.params)
             other = tuple(p for p in parameters if p.location != "path")
             built.append(
                 PageEndpoint(

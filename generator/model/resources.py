@@ -27,6 +27,7 @@ from generator.model.types import (
     EnumMember,
     Property,
     Resource,
+    Same,
     Source,
     TypeRef,
 )
@@ -224,6 +225,7 @@ class ResourceBuilder:
     def __init__(self, index: TypeIndex) -> None:
         self.index = index
         self.diagnostics: list[Diagnostic] = []
+        self.same = Same()  # properties of many types have the same type
 
     def table_property(
         self, page: str, table: Table, row: tuple[Any, ...], line: int
@@ -258,7 +260,7 @@ class ResourceBuilder:
                 nullable = parsed.nullable
         return Property(
             name=name,
-            type=ref,
+            type=self.same(ref),
             description=description,
             nullable=nullable,
             read_only=read_only,
@@ -356,7 +358,7 @@ class ResourceBuilder:
             if prop.type.name == "" and name in json_props:
                 prop = Property(
                     prop.name,
-                    _sample_type(json_props[name], self.index),
+                    self.same(_sample_type(json_props[name], self.index)),
                     prop.description,
                     prop.nullable,
                     prop.read_only,
@@ -382,7 +384,9 @@ class ResourceBuilder:
             # (not reported here: one a base type declares is inherited, and bases are
             # known only once every page resolves; see check.resources, R002)
             merged[name] = Property(
-                name=name, type=_sample_type(value, self.index), source=Source(page, line)
+                name=name,
+                type=self.same(_sample_type(value, self.index)),
+                source=Source(page, line),
             )
         return tuple(merged.values())
 

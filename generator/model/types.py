@@ -8,7 +8,7 @@ the model is built, so `model.json` has the same bytes for the same docs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.diagnostics import Diagnostic
 from generator.digest import Digested
@@ -183,3 +183,19 @@ class ApiModel:
     examples: tuple[Example, ...]
     diagnostics: tuple[Diagnostic, ...]
     aliases: tuple[PathAlias, ...] = ()
+
+
+V = TypeVar("V")
+
+
+class Same:
+    """One object for equal values (frozen, so shareable): a page's work is kept
+    pickled in runs of pages, and a pickle writes an object it holds twice once, so
+    the parameters, permissions and types pages repeat load as one object each
+    (Graph v1.0: 18,431 parameters, 2,633 different)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+
+    def __call__(self, value: V) -> V:
+        return self._values.setdefault(value, value)  # type: ignore[no-any-return]
