@@ -981,10 +981,9 @@ def copies(model: ApiModel) -> dict[str, str]:
     return found
 
 
-def _kept(model: ApiModel) -> tuple[Endpoint, ...]:
-    """The endpoints the client has a method for: one per endpoint documented twice,
-    and one per path only examples show."""
-    copied = copies(model)
+def _kept(model: ApiModel, copied: Mapping[str, str]) -> tuple[Endpoint, ...]:
+    """The endpoints the client has a method for: one per endpoint documented twice
+    (`copied`: `copies(model)`), and one per path only examples show."""
     return tuple(e for e in model.endpoints if e.id not in copied) + example_paths(model)
 
 
@@ -993,14 +992,15 @@ def method_names(
 ) -> dict[str, OperationName]:
     """The client's method for every endpoint id (a copy: its twin's), as `_areas` names
     them: what the generated tests call."""
-    named = operation_names(dataclasses.replace(model, endpoints=_kept(model)), value)
-    return named | {eid: named[kept] for eid, kept in copies(model).items() if kept in named}
+    copied = copies(model)
+    named = operation_names(dataclasses.replace(model, endpoints=_kept(model, copied)), value)
+    return named | {eid: named[kept] for eid, kept in copied.items() if kept in named}
 
 
 def _areas(model: ApiModel, types: _Types, value: Callable[[Piece], Any]) -> list[_Area]:
     """One area per first path segment (naming's `OperationName.area`), its methods
     named by `operation_names`: stable, and unique across the API."""
-    kept = _kept(model)
+    kept = _kept(model, copies(model))
     endpoints = {e.id: e for e in kept}
     by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for eid, op in operation_names(dataclasses.replace(model, endpoints=kept), value).items():
