@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 from pathlib import Path
 from textwrap import dedent
@@ -244,3 +245,22 @@ def test_the_seeds_scopes_line_in_its_forms(
     (endpoint,) = model.endpoints
     assert [p.scopes for p in endpoint.permissions] == [scopes]
     assert "T004" not in {d.code for d in model.diagnostics}
+
+
+def test_a_replaced_element_has_a_digest_of_its_own(groups: ApiModel) -> None:
+    """`digest.replaced`: the copy's digest comes from the original's and the changes,
+    not its whole content: the same for the same change of the same element, another
+    for another change, and never an element's whose content differs."""
+    import dataclasses
+
+    from generator.digest import replaced
+
+    endpoint = groups.endpoints[0]
+    copy = replaced(endpoint, also_on=("api/elsewhere.md",))
+    assert copy == dataclasses.replace(endpoint, also_on=("api/elsewhere.md",))
+    again = replaced(pickle.loads(pickle.dumps(endpoint)), also_on=("api/elsewhere.md",))
+    assert copy.digest == again.digest  # (the digest is not pickled: made again, equal)
+    other = replaced(endpoint, also_on=("api/another.md",))
+    back = replaced(copy, also_on=endpoint.also_on)
+    assert len({endpoint.digest, copy.digest, other.digest}) == 3
+    assert back == endpoint and back.digest != copy.digest

@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, make
+from generator.digest import replaced
 from generator.model.types import Endpoint, Example, Property, Resource
 
 _BY_KEY = re.compile(r"/\{[^}/]+\}$")
@@ -80,7 +81,7 @@ def implied_bases(
             out.append(r)
             continue
         base, why = found
-        out.append(replace(r, base_type=base))
+        out.append(replaced(r, base_type=base))
         diagnostics.append(
             make(
                 "R012",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from generator.diagnostics import Diagnostic, make
+from generator.digest import replaced
 from generator.model.paths import PathTemplate, normalize_path
 from generator.model.resources import names_defined_types, page_description, values_section_ref
 from generator.model.typeindex import TypeIndex
@@ -451,5 +452,5 @@ def typed_by_examples(
         ref = index.ref_for_name(name, collection)
         if ref.kind in (RESOURCE, ENUM):
             spec = replace(endpoint.response, type=ref)
-            typed[endpoint_id] = replace(endpoint, response=spec)
+            typed[endpoint_id] = replaced(endpoint, response=spec)
     return typed

@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
-from generator.digest import Digested, carry
+from generator.digest import Digested, carry, replaced
 from generator.model.aliases import (
     Alias,
     Hint,
@@ -373,7 +373,7 @@ def _choose_owners(
         owner, *others = sorted(candidates, key=_owner_score)
         here = owner.endpoint.source.file
         also = tuple(sorted({pe.endpoint.source.file for pe in others} - {here}))
-        endpoints[endpoint_id] = replace(owner.endpoint, also_on=also)
+        endpoints[endpoint_id] = replaced(owner.endpoint, also_on=also)
         src = owner.endpoint.source
         for pe in others:
             where = (pe.endpoint.source.file, pe.endpoint.source.line, 1)
