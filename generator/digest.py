@@ -5,7 +5,8 @@ digest: equal digests, equal content. What is made from an element can then
 be kept between builds under its digest (see `generator.pipeline.pieces`).
 The digest is kept on the element itself, computed on first use; an element
 copied with `dataclasses.replace` is a new object and computes its own, so a
-changed copy can never carry the digest of what it was copied from. Resolve
+changed copy can never carry the digest of what it was copied from (`replaced`
+gives such a copy one made from the original's and the change). Resolve
 hands the digests it remembers from the last build to the elements it
 rebuilds unchanged (`carry`), so they are not computed again.
 """

@@ -5,7 +5,8 @@ Glossary (one word per concept, used the same way in every module here):
 
 - page: one Markdown file of the doc set (`sources`).
 - digest: a SHA-256 of content. A page's digest covers its path and bytes; a
-  model element's (`generator.digest`) its content; a piece's key (below) the
+  model element's (`generator.digest`) its content (or, for a copy resolve
+  made, the original's digest and the change); a piece's key (below) the
   function and arguments it was made from.
 - stat: a file's size, modification and change times and inode, as the OS
   reports them. A stat equal to the one recorded means the file is unchanged
