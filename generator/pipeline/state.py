@@ -93,9 +93,10 @@ class ResolveState:
 
     def save(self, work: Mapping[str, PageWork]) -> None:
         """Keep the runs that changed since `load`; drop those of pages gone."""
+        runs = runs_of(sorted(work))
         keys: list[str] = []
         new: dict[str, bytes] = {}
-        for run in runs_of(sorted(work)):
+        for run in runs:
             kept = self._runs.get(run)
             if kept is not None and all(self._loaded.get(p) is work[p] for p in run):
                 keys.append(kept)
@@ -114,6 +115,6 @@ class ResolveState:
             shelf.keep_pickles(new, keys)
             shelf.clear_others("work:")
             self._loaded = dict(work)
-            self._runs = {run: key for run, key in zip(runs_of(sorted(work)), keys, strict=True)}
+            self._runs = dict(zip(runs, keys, strict=True))
         finally:
             store.close()
