@@ -3,18 +3,19 @@ resolve gives, whatever the edits, and an edit re-resolves only what it must."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import random
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from generator.config import DocSetConfig, load_config
-from generator.model.resolve import PageInput, PageWork, build_model, resolve
+from generator.model.resolve import PageInput, PageWork, Share, build_model, resolve
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
@@ -334,6 +335,51 @@ def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) ->
         warm = run("model", str(folder), "--cache-dir", str(cache))
         cold = run("model", str(folder), "--no-cache")
         assert warm == cold, name
+
+
+def _in_runs(*cuts: int) -> Callable[[Sequence[str], Share], dict[str, PageWork]]:
+    """A spread that makes the pages in runs cut at `cuts`, each run as if alone (as
+    forked processes make them), in this process."""
+
+    def spread(paths: Sequence[str], make: Share) -> dict[str, PageWork]:
+        made: dict[str, PageWork] = {}
+        for start, end in zip((0, *cuts), (*cuts, len(paths)), strict=True):
+            made.update(make(paths[start:end]))
+        return made
+
+    return spread
+
+
+def test_work_shared_out_makes_the_model_made_in_order(
+    tmp_path: Path, config: DocSetConfig
+) -> None:
+    """Resolve's per-page work may be shared among processes (`spread`): each run of
+    pages is made alone, so a page's example ids and names are checked again against
+    the pages before it in other runs (the same replay an incremental build does),
+    and the model is the one made in order, wherever the runs are cut. Pages here
+    reuse each other's example names (A006, ids numbered -2, -3)."""
+    from generator.pipeline.forked import shared_out
+
+    docs = _docs()
+    docs["a-copy.md"] = docs["api/group-post-groups.md"]
+    docs["api/post-get-again.md"] = docs["api/post-get.md"]
+    docs["zz/group-post-groups.md"] = docs["api/group-post-groups.md"]
+    docs = dict(sorted(docs.items()))
+    cold = _cold(docs, config)
+    assert sum(d.code == "A006" for d in cold.diagnostics) >= 8
+    assert any(e.id.endswith("-2") for e in cold.examples)
+    inputs = Loads(docs, config).inputs()
+    for cuts in [(1,), (len(docs) // 2,), (len(docs) - 1,), (3, 9, 17), (1, 2, 3, 4, 5)]:
+        shared = resolve(inputs, config, {}, _in_runs(*cuts)).model
+        assert model_to_json(shared) == model_to_json(cold), cuts
+    forked = functools.partial(shared_out, jobs=3, least=1)  # really forked, where there is fork
+    assert model_to_json(resolve(inputs, config, {}, forked).model) == model_to_json(cold)
+    # and with last build's work, after an edit that changes every page's examples' context
+    first = resolve(inputs, config, {})
+    EDITS["method description"](docs)
+    docs["api/group-list.md"] = docs["api/group-list.md"].replace("GET /groups", "GET /groupz", 1)
+    edited = resolve(Loads(docs, config).inputs(), config, first.work, _in_runs(5, 11))
+    assert model_to_json(edited.model) == model_to_json(_cold(docs, config))
 
 
 def test_renders_take_unchanged_pieces_from_the_store(tmp_path: Path, config: DocSetConfig) -> None:

@@ -39,7 +39,7 @@ from generator.model.aliases import (
 )
 from generator.model.bases import implied_bases, inherited_declarations, root_type
 from generator.model.endpoints import EndpointBuilder, PageEndpoint, typed_by_examples
-from generator.model.examples import ExampleBuilder
+from generator.model.examples import ExampleBuilder, RecordingNames
 from generator.model.paths import PathIndex, PathTemplate, split_path_query
 from generator.model.resources import (
     ResourceBuilder,
@@ -152,6 +152,15 @@ class PageWork:
     resources: Part[Resource] | None = None  # context: the type index
     endpoints: Part[PageEndpoint] | None = None  # context: the type index
     examples: Part[Example] | None = None  # context: the endpoint index
+
+
+Share = Callable[[Sequence[str]], dict[str, "PageWork"]]  # pages' work made anew, by path
+Spread = Callable[[Sequence[str], Share], dict[str, "PageWork"]]  # shares pages among makers
+
+
+def serially(paths: Sequence[str], share: Share) -> dict[str, PageWork]:
+    """A `Spread` that makes every page's work in this process, in order."""
+    return share(paths)
 
 
 @dataclass(frozen=True)
@@ -519,38 +528,71 @@ class _Pages:
             facts = self._loaded[path] = self._inputs[path].load()
         return facts
 
+    def load(self, paths: Iterable[str]) -> None:
+        """Load these pages' facts now (before work on them is shared with forked
+        processes, which could not keep what they load)."""
+        for path in paths:
+            self[path]
+
+
+def _typed_parts(
+    facts: _Pages,
+    index: TypeIndex,
+    base_urls: tuple[str, ...],
+    work: Mapping[str, PageWork],
+    paths: Sequence[str],
+) -> dict[str, PageWork]:
+    """The work of pages `paths` with their resources and endpoints made anew (they
+    resolve types against the index), each element with its digest."""
+    resource_builder = ResourceBuilder(index)
+    endpoint_builder = EndpointBuilder(index, base_urls)
+    index_digest = index.digest()
+    made: dict[str, PageWork] = {}
+    for path in paths:
+        page = facts[path]
+        mark = len(resource_builder.diagnostics)
+        resources = [resource_builder.build(d) for d in find_resource_drafts(page, index, [])]
+        part = Part.made(index_digest, resources, resource_builder.diagnostics[mark:])
+        mark = len(endpoint_builder.diagnostics)
+        endpoints = endpoint_builder.build(page)
+        part_e = Part.made(index_digest, endpoints, endpoint_builder.diagnostics[mark:])
+        made[path] = replace(
+            work[path],
+            resources=part,
+            derived=derived_types(page, index),
+            endpoints=part_e,
+            listed=listed_together([pe.endpoint for pe in endpoints]),
+            alias_hints=_alias_hints(page, endpoints, base_urls),
+        )
+    return made
+
 
 def _typed_work(
     work: dict[str, PageWork],
     facts: _Pages,
     index: TypeIndex,
     base_urls: tuple[str, ...],
+    spread: Spread,
 ) -> tuple[dict[tuple[str, int], Resource], dict[str, list[PageEndpoint]], list[Diagnostic]]:
-    """Each page's resources and endpoints (which resolve types against the index),
-    redone where the index changed or the page is new; `work` is updated. Returns
-    the resources by (page, block), the endpoints by page, and the diagnostics;
-    every element with its digest."""
-    resource_builder = ResourceBuilder(index)
-    endpoint_builder = EndpointBuilder(index, base_urls)
-    index_digest = index.digest()
+    """Each page's resources and endpoints, redone (`spread` over processes) where the
+    index changed or the page is new; `work` is updated. Returns the resources by
+    (page, block), the endpoints by page, and the diagnostics; every element with its
+    digest."""
+    context = index.digest()
+    stale = [
+        path
+        for path, w in work.items()
+        if w.resources is None
+        or w.resources.context != context
+        or w.endpoints is None
+        or w.endpoints.context != context
+    ]
+    facts.load(stale)
+    work.update(spread(stale, functools.partial(_typed_parts, facts, index, base_urls, work)))
     built: dict[tuple[str, int], Resource] = {}
     per_page: dict[str, list[PageEndpoint]] = {}
     diagnostics: list[Diagnostic] = []
     for path, w in work.items():
-        if w.resources is None or w.resources.context != index_digest:
-            mark = len(resource_builder.diagnostics)
-            drafts = find_resource_drafts(facts[path], index, [])
-            made = [resource_builder.build(d) for d in drafts]
-            part = Part.made(index_digest, made, resource_builder.diagnostics[mark:])
-            derived = derived_types(facts[path], index)
-            w = work[path] = replace(w, resources=part, derived=derived)
-        if w.endpoints is None or w.endpoints.context != index_digest:
-            mark = len(endpoint_builder.diagnostics)
-            made_endpoints = endpoint_builder.build(facts[path])
-            part_e = Part.made(index_digest, made_endpoints, endpoint_builder.diagnostics[mark:])
-            listed = listed_together([pe.endpoint for pe in made_endpoints])
-            hints = _alias_hints(facts[path], made_endpoints, base_urls)
-            w = work[path] = replace(w, endpoints=part_e, listed=listed, alias_hints=hints)
         assert w.resources is not None and w.endpoints is not None
         for i, resource in enumerate(w.resources.carried()):
             built[(path, i)] = resource
@@ -560,42 +602,69 @@ def _typed_work(
     return built, per_page, diagnostics
 
 
+def _example_parts(
+    facts: _Pages,
+    builder: Callable[[], ExampleBuilder],
+    per_page: Mapping[str, list[PageEndpoint]],
+    context: str,
+    work: Mapping[str, PageWork],
+    paths: Sequence[str],
+) -> dict[str, PageWork]:
+    """The work of pages `paths` with their examples made anew, in order, by one
+    `builder()`: each page's example ids and names as if only the pages before it in
+    `paths` had taken any, with the log of what it asked (see `RecordingNames`)."""
+    example_builder = builder()
+    names = example_builder.names
+    made: dict[str, PageWork] = {}
+    for path in paths:
+        mark = len(example_builder.diagnostics)
+        names.log.clear()
+        own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
+        examples = example_builder.build(facts[path], own)
+        part = Part.made(context, examples, example_builder.diagnostics[mark:], names.log)
+        made[path] = replace(work[path], examples=part)
+    return made
+
+
 def _example_work(
     work: dict[str, PageWork],
     facts: _Pages,
     per_page: Mapping[str, list[PageEndpoint]],
     chosen: list[tuple[str, PathTemplate, Endpoint]],
     base_urls: tuple[str, ...],
-    aliases: tuple[Alias, ...] = (),
+    aliases: tuple[Alias, ...],
+    spread: Spread,
 ) -> tuple[list[Example], list[Diagnostic]]:
     """Each page's examples, matched against its own endpoints then all (`chosen`),
     through `aliases` where needed; redone where the endpoint index or the aliases
-    changed or an example name it asked about is answered differently; `work` is
+    changed (`spread` over processes), or where an example name it asked about is
+    answered differently now that the pages before it have taken theirs; `work` is
     updated."""
-    everything_digest = _digest(
-        [*(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen), repr(aliases)]
+    context = _digest([*(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen), repr(aliases)])
+    everything = functools.cache(functools.partial(PathIndex, chosen))  # built once, if asked
+    builder = functools.partial(ExampleBuilder, base_urls, everything, aliases=aliases)
+    stale = [
+        path for path, w in work.items() if w.examples is None or w.examples.context != context
+    ]
+    facts.load(stale)
+    work.update(
+        spread(stale, functools.partial(_example_parts, facts, builder, per_page, context, work))
     )
-    example_builder = ExampleBuilder(
-        base_urls, functools.partial(PathIndex, chosen), aliases=aliases
-    )
-    names = example_builder.names
+    names = RecordingNames()
+    again = builder(names=names)
     examples: list[Example] = []
     diagnostics: list[Diagnostic] = []
     for path, w in work.items():
-        if (
-            w.examples is None
-            or w.examples.context != everything_digest
-            or not names.replay(w.examples.asked)
-        ):
-            mark = len(example_builder.diagnostics)
-            names.log.clear()
-            own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
-            made = example_builder.build(facts[path], own)
-            part = Part.made(everything_digest, made, example_builder.diagnostics[mark:], names.log)
-            w = work[path] = replace(w, examples=part)
-        assert w.examples is not None
-        examples += w.examples.carried()
-        diagnostics += w.examples.diagnostics
+        part = w.examples
+        assert part is not None
+        if not names.replay(part.asked):  # made with other names taken before it
+            w = work[path] = _example_parts(facts, lambda: again, per_page, context, work, [path])[
+                path
+            ]
+            part = w.examples
+            assert part is not None
+        examples += part.carried()
+        diagnostics += part.diagnostics
     return examples, diagnostics
 
 
@@ -614,9 +683,14 @@ def build_model(pages: Sequence[PageFacts], config: DocSetConfig) -> ApiModel:
 
 
 def resolve(
-    inputs: Sequence[PageInput], config: DocSetConfig, previous: Mapping[str, PageWork]
+    inputs: Sequence[PageInput],
+    config: DocSetConfig,
+    previous: Mapping[str, PageWork],
+    spread: Spread = serially,
 ) -> Resolution:
-    """Resolve a doc set, reusing `previous` work where it still holds."""
+    """Resolve a doc set, reusing `previous` work where it still holds; the work of
+    pages that must be redone is shared out by `spread` (the same work however it is
+    shared: see `_example_work` for the one thing pages take in order)."""
     inputs = sorted(inputs, key=lambda i: i.path)
     facts = _Pages(inputs)
     index = TypeIndex(config.namespace)
@@ -638,10 +712,11 @@ def resolve(
     for enum in enums:
         index.add(enum.name, ENUM, enum.source.file)
 
-    built, per_page, diags = _typed_work(work, facts, index, config.base_urls)
+    # (before the typed work: work made in another process comes with copies of the drafts)
+    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
+    built, per_page, diags = _typed_work(work, facts, index, config.base_urls, spread)
     diagnostics += diags
     resources = []
-    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
     for d in owners:
         owner = built[where[id(d)]]
         resources.append(_with_parts(owner, (built[where[id(o)]] for o in parts[d.name])))
@@ -660,7 +735,9 @@ def resolve(
     listed = {path: w.listed for path, w in work.items() if w.listed}
     aliases = with_declared(infer_aliases(endpoints.values(), listed), dict(config.aliases), shown)
     diagnostics += alias_findings(aliases)
-    examples, diags = _example_work(work, facts, per_page, chosen, config.base_urls, aliases)
+    examples, diags = _example_work(
+        work, facts, per_page, chosen, config.base_urls, aliases, spread
+    )
     diagnostics += diags
     endpoints = typed_by_examples(endpoints, examples, index)
     derived = [pair for w in work.values() for pair in w.derived]

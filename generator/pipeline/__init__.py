@@ -34,10 +34,13 @@ Glossary (one word per concept, used the same way in every module here):
 - staging: the folder a build writes new files into, then a journal of the
   renames and removals, applied all-or-nothing (`update`).
 - lock: one build at a time per OUT and per cache folder (`lock`).
+- forked: work shared with forked processes, which inherit what this one holds
+  and send back only their result (`forked`): resolve's per-page work, renders.
 
 Modules, in the order a build uses them: `build` (the command), `lock`,
 `sources` and `run` (pages → facts → model, with `seen`, `cache`, `state`),
-`rendering` (targets → staged files, with `pieces` and `store`), `output` and
+`rendering` (targets → staged files, with `pieces` and `store`), both sharing
+work with `forked` processes, `output` and
 `update` (OUT changed all-or-nothing), `confine` (the one rule for paths read
 back from OUT and the cache), `trust` and `sealed` (what the cache may hold).
 """

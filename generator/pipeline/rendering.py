@@ -10,18 +10,19 @@ go. Same bytes either way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing as mp
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from generator.emit.targets import BUILTIN, Context, Target, TargetFailed, Templates, origin
 from generator.model.types import ApiModel
 from generator.pipeline import output
+from generator.pipeline.forked import Forked, can_fork
 from generator.pipeline.pieces import Reuse, render
 from generator.pipeline.store import Store
 
@@ -123,26 +124,6 @@ def _share(job: RenderJob) -> list[tuple[str, output.Staged]]:
     return done
 
 
-def _worker(job: RenderJob, results: Connection) -> None:
-    """A forked render process: its share, or the exception, sent back."""
-    try:
-        outcome: tuple[bool, Any] = (True, _share(job))
-    except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
-        outcome = (False, _with_origin(error))
-    try:
-        results.send(outcome)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
-        results.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
-    results.close()
-
-
-def _with_origin(error: BaseException) -> BaseException:
-    import traceback
-
-    error.add_note("raised in a render process:\n" + "".join(traceback.format_exception(error)))
-    return error
-
-
 def render_and_stage(
     model: ApiModel,
     targets: dict[str, Target],
@@ -161,7 +142,7 @@ def render_and_stage(
     None: compare only). `meanwhile` is one more task, the last, for the first process
     free."""
     names = sorted(targets)
-    parallel = jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods()
+    parallel = jobs > 1 and len(names) > 1 and can_fork()
     context = mp.get_context("fork" if parallel else None)
     job = RenderJob(
         model,
@@ -180,36 +161,16 @@ def render_and_stage(
     )
     if not parallel:
         return [staged for _, staged in _share(job)]
-    workers = []
-    for _ in range(min(jobs, len(names)) - 1):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(job, send), daemon=True)  # type: ignore[attr-defined]
-        process.start()
-        send.close()
-        workers.append((process, receive))
+    workers = [Forked(functools.partial(_share, job)) for _ in range(min(jobs, len(names)) - 1)]
     try:
         done = dict(_share(job))
     finally:  # every worker waited for, whatever happened here (and that is raised)
-        outcomes = [_outcome(process, receive) for process, receive in workers]
+        outcomes = [worker.outcome() for worker in workers]
     for ok, value in outcomes:
         if not ok:
             raise value
         done.update(value)
     return [done[n] for n in names]
-
-
-def _outcome(process: Any, receive: Connection) -> tuple[bool, Any]:
-    """What a render process sent, once it has ended."""
-    try:
-        outcome: tuple[bool, Any] = receive.recv()
-    except EOFError:
-        outcome = (False, None)
-    receive.close()
-    process.join()  # (it has sent all it had: a few ms while its memory is freed)
-    if outcome == (False, None):
-        ended = f"a render process ended with no result (exit code {process.exitcode})"
-        outcome = (False, RuntimeError(ended))
-    return outcome
 
 
 def _in_order(name: str) -> tuple[int, str]:

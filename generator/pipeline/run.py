@@ -21,6 +21,7 @@ from generator.diagnostics import Diagnostic
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.cache import PageCache
+from generator.pipeline.forked import shared_out
 from generator.pipeline.seen import SeenPages, stat_of
 from generator.pipeline.sources import (
     PageSource,
@@ -316,7 +317,7 @@ def resolve_doc_set(
         inputs += [
             PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip
         ]
-        resolution = resolve(inputs, config, previous)
+        resolution = resolve(inputs, config, previous, functools.partial(shared_out, jobs=jobs))
     finally:
         if cache is not None:
             cache.close()

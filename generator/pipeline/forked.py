@@ -1,0 +1,99 @@
+"""Work done in forked processes (`multiprocessing`'s fork context): a forked process
+inherits what this one holds (the page facts, the model) rather than receiving it
+pickled, and sends back only its result. Where there is no fork, the work is done
+here, in order: the same result either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing as mp
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def can_fork() -> bool:
+    return "fork" in mp.get_all_start_methods()
+
+
+class Forked(Generic[T]):
+    """`work()` running in a forked process."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        context = mp.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(work, send), daemon=True)  # type: ignore[attr-defined]
+        self._process.start()
+        send.close()
+
+    def outcome(self) -> tuple[bool, Any]:
+        """(True, what `work()` returned) or (False, the exception it raised), once the
+        process has ended."""
+        try:
+            outcome: tuple[bool, Any] = self._receive.recv()
+        except EOFError:
+            outcome = (False, None)
+        self._receive.close()
+        self._process.join()  # (it has sent all it had: a few ms while its memory is freed)
+        if outcome == (False, None):
+            ended = f"a forked process ended with no result (exit code {self._process.exitcode})"
+            outcome = (False, RuntimeError(ended))
+        return outcome
+
+    def result(self) -> T:
+        ok, value = self.outcome()
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+
+def _run(work: Callable[[], Any], results: Connection) -> None:
+    """In the forked process: the result, or the exception, sent back."""
+    try:
+        outcome: tuple[bool, Any] = (True, work())
+    except BaseException as error:  # noqa: BLE001 - sent to the caller, raised there
+        outcome = (False, _with_origin(error))
+    try:
+        results.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
+        results.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    results.close()
+
+
+def _with_origin(error: BaseException) -> BaseException:
+    import traceback
+
+    error.add_note("raised in a forked process:\n" + "".join(traceback.format_exception(error)))
+    return error
+
+
+def shared_out(
+    items: Sequence[K],
+    make: Callable[[Sequence[K]], dict[K, V]],
+    jobs: int,
+    least: int = 64,
+) -> dict[K, V]:
+    """`make(items)`, the items cut in `jobs` runs in order, each run made by one process
+    (the first here, the others forked) when there are at least `least` items and a
+    fork; the results joined in order. Each run is made as if it were all the items:
+    where what is made of an item depends on the items before it, the caller checks."""
+    runs = min(jobs, len(items) // max(1, least)) if can_fork() else 1
+    if runs <= 1:
+        return make(items)
+    size = -(-len(items) // runs)
+    cuts = [items[i : i + size] for i in range(0, len(items), size)]
+    others = [Forked(functools.partial(make, run)) for run in cuts[1:]]
+    try:
+        made = make(cuts[0])
+    finally:  # every forked process waited for, whatever happened here (and that is raised)
+        outcomes = [other.outcome() for other in others]
+    for ok, value in outcomes:
+        if not ok:
+            raise value
+        made.update(value)
+    return made
