@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import DocSetConfig, load_config
-from generator.model.resolve import PageInput, PageWork, Share, build_model, resolve
+from generator.model.resolve import M, PageInput, PageWork, Spread, build_model, resolve
 from generator.model.serialize import model_to_json
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
@@ -337,12 +337,12 @@ def test_checks_and_models_after_edits_are_what_cold_ones_are(tmp_path: Path) ->
         assert warm == cold, name
 
 
-def _in_runs(*cuts: int) -> Callable[[Sequence[str], Share], dict[str, PageWork]]:
+def _in_runs(*cuts: int) -> Spread:
     """A spread that makes the pages in runs cut at `cuts`, each run as if alone (as
     forked processes make them), in this process."""
 
-    def spread(paths: Sequence[str], make: Share) -> dict[str, PageWork]:
-        made: dict[str, PageWork] = {}
+    def spread(paths: Sequence[str], make: Callable[[Sequence[str]], dict[str, M]]) -> dict[str, M]:
+        made: dict[str, M] = {}
         for start, end in zip((0, *cuts), (*cuts, len(paths)), strict=True):
             made.update(make(paths[start:end]))
         return made

@@ -21,7 +21,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from generator.config import DocSetConfig
 from generator.diagnostics import Diagnostic, make
@@ -154,13 +154,41 @@ class PageWork:
     examples: Part[Example] | None = None  # context: the endpoint index
 
 
-Share = Callable[[Sequence[str]], dict[str, "PageWork"]]  # pages' work made anew, by path
-Spread = Callable[[Sequence[str], Share], dict[str, "PageWork"]]  # shares pages among makers
+M = TypeVar("M")
 
 
-def serially(paths: Sequence[str], share: Share) -> dict[str, PageWork]:
+class Spread(Protocol):
+    """Shares out the pages whose work `make` makes (by path), and joins what it made."""
+
+    def __call__(
+        self, paths: Sequence[str], make: Callable[[Sequence[str]], dict[str, M]]
+    ) -> dict[str, M]: ...
+
+
+def serially(paths: Sequence[str], make: Callable[[Sequence[str]], dict[str, M]]) -> dict[str, M]:
     """A `Spread` that makes every page's work in this process, in order."""
-    return share(paths)
+    return make(paths)
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """What the typed work makes of a page (the parts of its `PageWork` it replaces)."""
+
+    resources: Part[Resource]
+    endpoints: Part[PageEndpoint]
+    derived: tuple[tuple[str, str], ...]
+    listed: tuple[Pair, ...]
+    alias_hints: tuple[Hint, ...]
+
+    def on(self, work: PageWork) -> PageWork:
+        return replace(
+            work,
+            resources=self.resources,
+            endpoints=self.endpoints,
+            derived=self.derived,
+            listed=self.listed,
+            alias_hints=self.alias_hints,
+        )
 
 
 @dataclass(frozen=True)
@@ -536,18 +564,14 @@ class _Pages:
 
 
 def _typed_parts(
-    facts: _Pages,
-    index: TypeIndex,
-    base_urls: tuple[str, ...],
-    work: Mapping[str, PageWork],
-    paths: Sequence[str],
-) -> dict[str, PageWork]:
-    """The work of pages `paths` with their resources and endpoints made anew (they
-    resolve types against the index), each element with its digest."""
+    facts: _Pages, index: TypeIndex, base_urls: tuple[str, ...], paths: Sequence[str]
+) -> dict[str, _Typed]:
+    """The resources and endpoints of pages `paths`, made anew (they resolve types
+    against the index), each element with its digest."""
     resource_builder = ResourceBuilder(index)
     endpoint_builder = EndpointBuilder(index, base_urls)
     index_digest = index.digest()
-    made: dict[str, PageWork] = {}
+    made: dict[str, _Typed] = {}
     for path in paths:
         page = facts[path]
         mark = len(resource_builder.diagnostics)
@@ -555,14 +579,12 @@ def _typed_parts(
         part = Part.made(index_digest, resources, resource_builder.diagnostics[mark:])
         mark = len(endpoint_builder.diagnostics)
         endpoints = endpoint_builder.build(page)
-        part_e = Part.made(index_digest, endpoints, endpoint_builder.diagnostics[mark:])
-        made[path] = replace(
-            work[path],
-            resources=part,
-            derived=derived_types(page, index),
-            endpoints=part_e,
-            listed=listed_together([pe.endpoint for pe in endpoints]),
-            alias_hints=_alias_hints(page, endpoints, base_urls),
+        made[path] = _Typed(
+            part,
+            Part.made(index_digest, endpoints, endpoint_builder.diagnostics[mark:]),
+            derived_types(page, index),
+            listed_together([pe.endpoint for pe in endpoints]),
+            _alias_hints(page, endpoints, base_urls),
         )
     return made
 
@@ -588,7 +610,9 @@ def _typed_work(
         or w.endpoints.context != context
     ]
     facts.load(stale)
-    work.update(spread(stale, functools.partial(_typed_parts, facts, index, base_urls, work)))
+    made = spread(stale, functools.partial(_typed_parts, facts, index, base_urls))
+    for path, typed in made.items():
+        work[path] = typed.on(work[path])
     built: dict[tuple[str, int], Resource] = {}
     per_page: dict[str, list[PageEndpoint]] = {}
     diagnostics: list[Diagnostic] = []
@@ -607,22 +631,20 @@ def _example_parts(
     builder: Callable[[], ExampleBuilder],
     per_page: Mapping[str, list[PageEndpoint]],
     context: str,
-    work: Mapping[str, PageWork],
     paths: Sequence[str],
-) -> dict[str, PageWork]:
-    """The work of pages `paths` with their examples made anew, in order, by one
-    `builder()`: each page's example ids and names as if only the pages before it in
-    `paths` had taken any, with the log of what it asked (see `RecordingNames`)."""
+) -> dict[str, Part[Example]]:
+    """The examples of pages `paths`, made anew, in order, by one `builder()`: each
+    page's example ids and names as if only the pages before it in `paths` had taken
+    any, with the log of what it asked (see `RecordingNames`)."""
     example_builder = builder()
     names = example_builder.names
-    made: dict[str, PageWork] = {}
+    made: dict[str, Part[Example]] = {}
     for path in paths:
         mark = len(example_builder.diagnostics)
         names.log.clear()
         own = PathIndex((pe.endpoint.method, pe.template, pe.endpoint) for pe in per_page[path])
         examples = example_builder.build(facts[path], own)
-        part = Part.made(context, examples, example_builder.diagnostics[mark:], names.log)
-        made[path] = replace(work[path], examples=part)
+        made[path] = Part.made(context, examples, example_builder.diagnostics[mark:], names.log)
     return made
 
 
@@ -647,9 +669,9 @@ def _example_work(
         path for path, w in work.items() if w.examples is None or w.examples.context != context
     ]
     facts.load(stale)
-    work.update(
-        spread(stale, functools.partial(_example_parts, facts, builder, per_page, context, work))
-    )
+    made = spread(stale, functools.partial(_example_parts, facts, builder, per_page, context))
+    for path, examples_made in made.items():
+        work[path] = replace(work[path], examples=examples_made)
     names = RecordingNames()
     again = builder(names=names)
     examples: list[Example] = []
@@ -658,11 +680,8 @@ def _example_work(
         part = w.examples
         assert part is not None
         if not names.replay(part.asked):  # made with other names taken before it
-            w = work[path] = _example_parts(facts, lambda: again, per_page, context, work, [path])[
-                path
-            ]
-            part = w.examples
-            assert part is not None
+            part = _example_parts(facts, lambda: again, per_page, context, [path])[path]
+            work[path] = replace(w, examples=part)
         examples += part.carried()
         diagnostics += part.diagnostics
     return examples, diagnostics
