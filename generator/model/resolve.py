@@ -731,11 +731,10 @@ def resolve(
     for enum in enums:
         index.add(enum.name, ENUM, enum.source.file)
 
-    # (before the typed work: work made in another process comes with copies of the drafts)
-    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
     built, per_page, diags = _typed_work(work, facts, index, config.base_urls, spread)
     diagnostics += diags
     resources = []
+    where = {id(d): (d.page, i) for w in work.values() for i, d in enumerate(w.drafts)}
     for d in owners:
         owner = built[where[id(d)]]
         resources.append(_with_parts(owner, (built[where[id(o)]] for o in parts[d.name])))
