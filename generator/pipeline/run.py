@@ -95,19 +95,17 @@ def _parse_all(
             cache.keep({key: pickle.dumps(f, PICKLE) for key, f in zip(keys, results, strict=True)})
         return results
     size = max(8, len(todo) // (jobs * 8))
-    results, pickled = [], {}
+    results = []
     from concurrent.futures import ProcessPoolExecutor  # not loaded by a build of an edit
 
     with ProcessPoolExecutor(jobs) as pool:
         done = pool.map(functools.partial(_parse_chunk, config), _chunks(todo, size))
         for chunk, parsed in zip(_chunks(todo, size), done, strict=True):
-            for (_, key), data in zip(chunk, parsed, strict=True):
-                results.append(pickle.loads(data))  # from this build's own worker
-                pickled[key] = data
+            results += map(pickle.loads, parsed)  # from this build's own worker
+            if cache is not None:  # as each chunk comes, while the workers parse the rest
+                cache.keep({key: data for (_, key), data in zip(chunk, parsed, strict=True)})
             if progress:
                 progress(len(chunk))
-    if cache is not None:
-        cache.keep(pickled)
     return results
 
 
