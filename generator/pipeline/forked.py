@@ -10,9 +10,10 @@ import functools
 import multiprocessing as mp
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -21,10 +22,26 @@ def can_fork() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-class Forked(Generic[T]):
+def side_by_side(here: Callable[[], T], forked: Sequence[Callable[[], U]]) -> tuple[T, list[U]]:
+    """`here()` in this process while each of `forked` runs in a forked process of its
+    own: what each returned. Every forked process is waited for, whatever happened
+    here; an exception raised here, else the first raised in a forked process, is
+    raised (with where it was raised)."""
+    others = [_Forked(work) for work in forked]
+    try:
+        mine = here()
+    finally:
+        outcomes = [other.outcome() for other in others]
+    for ok, value in outcomes:
+        if not ok:
+            raise value
+    return mine, [value for _, value in outcomes]
+
+
+class _Forked:
     """`work()` running in a forked process."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], Any]) -> None:
         context = mp.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(work, send), daemon=True)  # type: ignore[attr-defined]
@@ -44,12 +61,6 @@ class Forked(Generic[T]):
             ended = f"a forked process ended with no result (exit code {self._process.exitcode})"
             outcome = (False, RuntimeError(ended))
         return outcome
-
-    def result(self) -> T:
-        ok, value = self.outcome()
-        if not ok:
-            raise value
-        return value  # type: ignore[no-any-return]
 
 
 def _run(work: Callable[[], Any], results: Connection) -> None:
@@ -87,13 +98,9 @@ def shared_out(
         return make(items)
     size = -(-len(items) // runs)
     cuts = [items[i : i + size] for i in range(0, len(items), size)]
-    others = [Forked(functools.partial(make, run)) for run in cuts[1:]]
-    try:
-        made = make(cuts[0])
-    finally:  # every forked process waited for, whatever happened here (and that is raised)
-        outcomes = [other.outcome() for other in others]
-    for ok, value in outcomes:
-        if not ok:
-            raise value
-        made.update(value)
+    made, others = side_by_side(
+        functools.partial(make, cuts[0]), [functools.partial(make, run) for run in cuts[1:]]
+    )
+    for theirs in others:
+        made.update(theirs)
     return made

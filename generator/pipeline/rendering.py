@@ -22,7 +22,7 @@ from typing import Any
 from generator.emit.targets import BUILTIN, Context, Target, TargetFailed, Templates, origin
 from generator.model.types import ApiModel
 from generator.pipeline import output
-from generator.pipeline.forked import Forked, can_fork
+from generator.pipeline.forked import can_fork, side_by_side
 from generator.pipeline.pieces import Reuse, render
 from generator.pipeline.store import Store
 
@@ -161,15 +161,11 @@ def render_and_stage(
     )
     if not parallel:
         return [staged for _, staged in _share(job)]
-    workers = [Forked(functools.partial(_share, job)) for _ in range(min(jobs, len(names)) - 1)]
-    try:
-        done = dict(_share(job))
-    finally:  # every worker waited for, whatever happened here (and that is raised)
-        outcomes = [worker.outcome() for worker in workers]
-    for ok, value in outcomes:
-        if not ok:
-            raise value
-        done.update(value)
+    share = functools.partial(_share, job)
+    mine, others = side_by_side(share, [share] * (min(jobs, len(names)) - 1))
+    done = dict(mine)
+    for theirs in others:
+        done.update(theirs)
     return [done[n] for n in names]
 
 
