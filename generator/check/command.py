@@ -138,7 +138,7 @@ def _findings_of(
         raise CheckUsageError(str(exc)) from None
     # the work `build` keeps (see `resolve`): a re-check re-resolves the pages that changed
     state = resolve_state(request.cache_dir, config)
-    resolution = resolve_parsed(parsed, state.load() if state is not None else {})
+    resolution = resolve_parsed(parsed, state.load() if state is not None else {}, request.jobs)
     if state is not None:
         state.save(resolution.work)
     model = resolution.model

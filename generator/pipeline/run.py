@@ -32,7 +32,7 @@ from generator.pipeline.sources import (
 )
 
 if TYPE_CHECKING:
-    from generator.model.resolve import PageWork, Resolution
+    from generator.model.resolve import PageWork, Resolution, Spread
     from generator.pipeline.state import ResolveState
 
 Progress = Callable[[int], None]
@@ -239,13 +239,20 @@ def parse_doc_set(
     return ParsedDocSet(config, ordered, errors, raw.fingerprint, stats, keys)
 
 
-def resolve_parsed(parsed: ParsedDocSet, previous: Mapping[str, PageWork]) -> Resolution:
+def _spread(jobs: int) -> Spread:
+    """Resolve's per-page work shared among `jobs` processes (see `forked.shared_out`)."""
+    return functools.partial(shared_out, jobs=jobs)
+
+
+def resolve_parsed(
+    parsed: ParsedDocSet, previous: Mapping[str, PageWork], jobs: int = 1
+) -> Resolution:
     """`build_model` for pages already parsed, reusing `previous` work where it holds
     (see `resolve`): for commands that read every page's facts anyway (`check`)."""
     from generator.model.resolve import given, resolve
 
     inputs = [given(p.path, parsed.keys.get(p.path, ""), p) for p in parsed.pages]
-    return resolve(inputs, parsed.config, previous)
+    return resolve(inputs, parsed.config, previous, _spread(jobs))
 
 
 def _with_read_errors(model: ApiModel, errors: list[Diagnostic]) -> ApiModel:
@@ -254,10 +261,8 @@ def _with_read_errors(model: ApiModel, errors: list[Diagnostic]) -> ApiModel:
     return replace(model, diagnostics=tuple(sorted(set(model.diagnostics) | set(errors))))
 
 
-def model_of(parsed: ParsedDocSet) -> ApiModel:
-    from generator.model.resolve import build_model
-
-    return _with_read_errors(build_model(parsed.pages, parsed.config), parsed.read_errors)
+def model_of(parsed: ParsedDocSet, jobs: int = 1) -> ApiModel:
+    return _with_read_errors(resolve_parsed(parsed, {}, jobs).model, parsed.read_errors)
 
 
 @dataclass
@@ -315,7 +320,7 @@ def resolve_doc_set(
         inputs += [
             PageInput(rel, keys[rel], functools.partial(reload, rel, keys[rel])) for rel in skip
         ]
-        resolution = resolve(inputs, config, previous, functools.partial(shared_out, jobs=jobs))
+        resolution = resolve(inputs, config, previous, _spread(jobs))
     finally:
         if cache is not None:
             cache.close()
@@ -336,7 +341,7 @@ def load_model(
     config = config or load_config(root)
     raw = read_doc_set(root, config, seen)
     if state is None:
-        return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache, raw=raw))
+        return model_of(parse_doc_set(root, config, jobs=jobs, cache=cache, raw=raw), jobs)
     previous = state.load()
     resolved = resolve_doc_set(raw, config, previous, jobs=jobs, cache=cache)
     state.save(resolved.work)  # appends only what changed
