@@ -75,7 +75,7 @@ class Pieces(Protocol):
     def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes | memoryview: ...
 
 
-def _json_key(digest: str, level: int) -> str:
+def kept_key(digest: str, level: int) -> str:
     """The key of an element's or piece's bytes at `level` (text: a store hashes no
     text key again)."""
     return f"json:{level}:{digest}"
@@ -144,7 +144,7 @@ class _Writer:
                 self.flush()
                 self.parts.append(
                     self.pieces.get(
-                        _json_key(digest, level), lambda: self.piece(self.make(o), level)
+                        kept_key(digest, level), lambda: self.piece(self.make(o), level)
                     )
                 )
         elif (default := self.default) is not None:
@@ -155,7 +155,7 @@ class _Writer:
                 # an element encoded at an earlier build: its bytes join the output as
                 # they are, never decoded and encoded again
                 self.flush()
-                key = _json_key(digest, level)
+                key = kept_key(digest, level)
                 self.parts.append(self.pieces.get(key, lambda: self.piece(default(o), level)))
         else:
             raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -445,5 +446,59 @@ def test_shelves_drop_what_builds_no_longer_use_once_it_is_a_quarter_more(tmp_pa
             (folder / path).unlink()
     assert run(*build)[0] == 0
     assert _piece_rows(cache)["tests"] < first["tests"] // 2  # the examples gone: dropped
+    assert run("build", str(folder), "-o", str(tmp_path / "cold"), "--no-cache", "-q")[0] == 0
+    assert _files(out) == _files(tmp_path / "cold")
+
+
+def _made_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files each build from now on makes (rather than knows unchanged)."""
+    from generator.pipeline import rendering
+
+    made: list[str] = []
+    file_bytes = rendering.file_bytes
+
+    def counting(rel: str, *args: Any) -> Any:
+        made.append(rel)
+        return file_bytes(rel, *args)
+
+    monkeypatch.setattr(rendering, "file_bytes", counting)
+    return made
+
+
+def test_files_out_holds_as_made_from_the_same_key_are_not_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, a file whose key (its piece's) is what this machine's record says
+    OUT's copy was made from, and whose copy is as docgen left it, is not made at all:
+    one method edited, one area module made again and no model module. A copy changed
+    since, or a record that goes with another manifest, vouches for nothing."""
+    folder, cache, out = tmp_path / "docs", tmp_path / "cache", tmp_path / "out"
+    docs = _docs()
+    _write(docs, folder)
+    build = ("build", str(folder), "-o", str(out), "--cache-dir", str(cache), "-q", "-j", "1")
+    assert run(*build)[0] == 0
+    made = _made_files(monkeypatch)
+    EDITS["method description"](docs)
+    _write(docs, folder)
+    assert run(*build)[0] == 0
+    assert len([rel for rel in made if "/_areas/" in rel]) == 1
+    assert not [rel for rel in made if "/models/" in rel]
+
+    group = next((out / "client").rglob("models/group.py"))
+    group.write_text(group.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    made.clear()
+    docs["api/group-get.md"] = docs["api/group-get.md"].replace("Read the", "Reads the")
+    _write(docs, folder)  # a method again: no model module's key changes
+    assert run(*build + ("--force",))[0] == 0
+    assert "# mine" not in group.read_text(encoding="utf-8")  # made, since changed in OUT
+    assert [rel for rel in made if "/models/" in rel] == [group.relative_to(out).as_posix()]
+
+    manifest = out / MANIFEST
+    manifest.write_bytes(manifest.read_bytes().replace(b'"inputs"', b'"inputs" '))
+    docs["api/group-get.md"] = docs["api/group-get.md"].replace("Reads the", "Read the")
+    _write(docs, folder)
+    made.clear()
+    assert run(*build)[0] == 0
+    assert sorted(made) == sorted(read_manifest(out)[0].files)  # every file
     assert run("build", str(folder), "-o", str(tmp_path / "cold"), "--no-cache", "-q")[0] == 0
     assert _files(out) == _files(tmp_path / "cold")

@@ -287,7 +287,8 @@ def needs_black(text: str) -> bool:
     """
     in_docstring = False
     for line in text.split("\n"):
-        quotes = _SINGLE_QUOTED.sub("", line).count('"""')
+        # (no `"""` without three `"`: most lines are not searched for quoted text)
+        quotes = _SINGLE_QUOTED.sub("", line).count('"""') if line.count('"') > 2 else 0
         if in_docstring or quotes:
             in_docstring ^= quotes % 2 == 1
             continue

@@ -261,7 +261,9 @@ def _build(
     ):  # the model is what OUT was rendered from: only the manifest's inputs may change
         remember()
         the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
-        return _finish(out, options, the_plan, key, manifest, record, rendered, None, result)
+        return _finish(
+            out, options, the_plan, key, manifest, record, rendered, None, result, record.keys
+        )
     staging = None if options.check else update.begin(out, options.cache_dir)
     try:
         staged = render_and_stage(
@@ -279,7 +281,10 @@ def _build(
             meanwhile,
         )
         the_plan = output.plan(out, staged, manifest, options.force)
-        return _finish(out, options, the_plan, key, manifest, record, rendered, staging, result)
+        keys = {rel: k for part in staged for rel, k in part.keys.items()}
+        return _finish(
+            out, options, the_plan, key, manifest, record, rendered, staging, result, keys
+        )
     except BaseException:
         if staging is not None:
             update.discard(staging)
@@ -296,8 +301,10 @@ def _finish(
     rendered: str,
     staging: update.Staging | None,
     result: BuildResult,
+    keys: dict[str, str],
 ) -> BuildResult:
-    """Report (`--check`) or commit the plan, its manifest and this machine's record."""
+    """Report (`--check`) or commit the plan, its manifest and this machine's record (with
+    `keys`: what each file was made from, where that has a key)."""
     new_manifest = output.manifest_bytes(the_plan.digests, inputs)
     manifest_changed = output.sha(new_manifest) != manifest.digest
     result.up_to_date = the_plan.empty and not manifest_changed
@@ -341,6 +348,7 @@ def _finish(
         code_key(),
         rendered,
         {rel: stat for rel, stat in stats.items() if stat is not None},
+        {rel: key for rel, key in keys.items() if rel in the_plan.digests},
     )
     output.write_record(options.cache_dir, out, current)
     return result

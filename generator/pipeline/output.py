@@ -62,6 +62,7 @@ class Record:
     code: str  # docgen's code and Python (see `build.code_key`)
     rendered: str  # the model and options the files were rendered from
     stats: dict[str, Stat]
+    keys: dict[str, str] = field(default_factory=dict)  # rel -> what it was made from
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Staged:
 
     digests: dict[str, str]  # rel -> sha256 of the new bytes
     changed: list[str]  # rels whose bytes differ from (or are missing in) OUT
+    keys: dict[str, str] = field(default_factory=dict)  # rel -> what it is made from
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def manifest_bytes(digests: Mapping[str, str], inputs: str) -> bytes:
 
 # --- the record of OUT kept in the cache ---------------------------------------------
 
-_RECORD_MAGIC = b"docgen-output-record\x01"
+_RECORD_MAGIC = b"docgen-output-record\x02"
 _RECORD_MODULES = ("generator.pipeline.output",)
 
 
@@ -226,7 +228,9 @@ def read_record(cache_dir: Path | None, out: Path) -> Record | None:
         return None
     path, key = _record_path(cache_dir, out)
     record = read_sealed(path, _RECORD_MAGIC, key, _RECORD_MODULES)
-    return record if isinstance(record, Record) and isinstance(record.stats, dict) else None
+    if not isinstance(record, Record):
+        return None
+    return record if isinstance(record.stats, dict) and isinstance(record.keys, dict) else None
 
 
 def write_record(cache_dir: Path | None, out: Path, record: Record) -> None:
@@ -271,6 +275,28 @@ def files_intact(out: Path, manifest: Manifest, record: Record) -> bool:
         except OSError:
             return False
     return True
+
+
+def vouched(
+    out: Path, keys: Mapping[str, str], manifest: Manifest, record: Record | None
+) -> dict[str, str]:
+    """The files of `keys` (rel -> what its bytes are made from) OUT holds as made from
+    the same key: the last build on this machine made them so (`record`, which goes
+    with this manifest), and each is as docgen left it (its stat). Each one's digest,
+    from the manifest (whose paths are plain, see `read_manifest`): such a file need
+    not be made to be known unchanged."""
+    if record is None or not manifest.digest or record.manifest != manifest.digest:
+        return {}
+    root = str(out)
+    found: dict[str, str] = {}
+    for rel, key in keys.items():
+        digest = manifest.files.get(rel)
+        if digest is None or record.keys.get(rel) != key:
+            continue
+        stat = record.stats.get(rel)
+        if stat is not None and stat_of(os.path.join(root, rel)) == stat:
+            found[rel] = digest
+    return found
 
 
 # --- comparing new files with OUT ----------------------------------------------------

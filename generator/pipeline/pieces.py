@@ -8,6 +8,11 @@ again; nor is a model element or piece of a JSON file whose encoded bytes
 were kept. What this build used is what the next one finds (`used`); the
 store itself is `generator.pipeline.store`. A target that declares no pieces
 is rendered whole each time: correct, just without reuse.
+
+A file whose content has a key (`file_key`: a piece, or JSON of one piece) is
+not made at all when OUT holds it as made from the same key (this machine's
+record of OUT says so, see `output.vouched`): what it is made of is `held` on
+the shelf, for the edit that changes it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from generator import jsontext
-from generator.emit.content import Content, Json, Piece, made_args, made_now
+from generator.emit.content import Content, Json, Piece, function_name, made_args, made_now
 from generator.emit.targets import Context, Target
 from generator.model.types import ApiModel
 from generator.pipeline.store import MISSING
@@ -37,6 +42,7 @@ class Reuse:
     def __init__(self, kept: Any = None) -> None:
         self.kept = kept if kept is not None else {}
         self.used: dict[str, Any] = {}
+        self.held: set[str] = set()  # the keys of files not made: OUT holds them
         self.made: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -70,10 +76,17 @@ class Reuse:
         self.used[name] = found
         return found
 
+    def hold(self, content: Content) -> None:
+        """What a file not made this build (`file_key`) is made of stays on the shelf."""
+        piece = content.value if isinstance(content, Json) else content
+        if type(piece) is Piece and piece.digest is not None:
+            self.held.add(piece.digest if piece is content else jsontext.kept_key(piece.digest, 0))
+            self._taken.append(piece)
+
     def live(self) -> set[str]:
-        """Every key this build's output is made of: those it used, and those inside the
-        pieces it reused whole (the next edit of one of them needs the others)."""
-        keys = set(self.used)
+        """Every key this build's output is made of: those it used or held, and those inside
+        the pieces it reused whole (the next edit of one of them needs the others)."""
+        keys = set(self.used) | self.held
         pending = [arg for piece in self._taken for arg in piece.args]
         while pending:
             arg = pending.pop()
@@ -90,7 +103,7 @@ class Reuse:
         them now: more than a quarter again as many as it used. Finding the ones still
         live walks every piece reused whole (a twentieth of an edit's render); a build
         that skips it leaves the shelf at most that much larger."""
-        return kept > len(self.used) * 5 // 4
+        return kept > (len(self.used) + len(self.held)) * 5 // 4
 
     def new(self) -> dict[str, Any]:
         """The values this build made: what the store lacks."""
@@ -100,6 +113,19 @@ class Reuse:
     def digest_of(self, element: object) -> str | None:
         digest = getattr(element, "digest", None)
         return digest if isinstance(digest, str) else None
+
+
+def file_key(content: Content) -> str | None:
+    """What a file's bytes are made from, when that has a key: a piece's key; for JSON
+    of one piece, that key with how it is encoded. None for any other content."""
+    if type(content) is Piece:
+        return content.digest
+    if isinstance(content, Json) and type(content.value) is Piece:
+        default = function_name(content.default) if content.default is not None else ""
+        if content.value.digest is None or default is None:
+            return None
+        return f"json:{content.indent}:{default}:{content.value.digest}"
+    return None
 
 
 def file_bytes(rel: str, content: Content, reuse: Reuse | None = None) -> Made:

@@ -10,20 +10,22 @@ go. Same bytes either way.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import multiprocessing as mp
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.emit.content import Files
 from generator.emit.targets import BUILTIN, Context, Target, TargetFailed, Templates, origin
 from generator.model.types import ApiModel
 from generator.pipeline import output
 from generator.pipeline.forked import can_fork, side_by_side
-from generator.pipeline.pieces import Reuse, render
+from generator.pipeline.pieces import Reuse, file_bytes, file_key
 from generator.pipeline.store import Store
 
 # The order targets are taken in. Two processes taking the next as each is free then end
@@ -81,20 +83,52 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         shelf = store.shelf(_shelf_name(target, context, job.salt)) if store else None
         reuse = Reuse(shelf)
         context = target_context(target, job.settings, job.templates, reuse.value)
-        made = _made(target, job.model, context, reuse)
+        files = _files(target, job.model, context)
+        keys = _file_keys(files, shelf.name if shelf is not None else None)
+        known = output.vouched(job.out, keys, job.manifest, job.record)
+        for rel in known:
+            reuse.hold(files[rel])
+        made = _made(target, {rel: c for rel, c in files.items() if rel not in known}, reuse)
         if shelf is not None:
             shelf.keep(reuse.new(), reuse.live() if reuse.worth_pruning(len(shelf)) else None)
             shelf.clear_others(f"pieces:{target.name}:")
     finally:
         if store is not None:
             store.close()
-    return output.stage(job.out, job.staging, made, job.manifest, job.record)
+    staged = output.stage(job.out, job.staging, made, job.manifest, job.record)
+    return output.Staged({**known, **staged.digests}, staged.changed, keys)
 
 
-def _made(target: Target, model: ApiModel, context: Context, reuse: Reuse) -> dict[str, Any]:
-    """Every file of `target` as bytes; a plugin's failure is one line naming it."""
+def _file_keys(files: Files, shelf: str | None) -> dict[str, str]:
+    """What each file's bytes are made from, where that has a key (`file_key`), with
+    what the target's shelf is named by: docgen's code, the settings, the templates."""
+    if shelf is None:
+        return {}
+    keys = {}
+    for rel, content in files.items():
+        key = file_key(content)
+        if key is not None:
+            keys[rel] = hashlib.sha256(f"{shelf}\0{key}".encode()).hexdigest()[:32]
+    return keys
+
+
+def _files(target: Target, model: ApiModel, context: Context) -> Files:
+    """What `target` makes its files of."""
+    with _failures_named(target):
+        return target.render(model, context)
+
+
+def _made(target: Target, files: Files, reuse: Reuse) -> dict[str, Any]:
+    """`files` as bytes."""
+    with _failures_named(target):
+        return {rel: file_bytes(rel, content, reuse) for rel, content in files.items()}
+
+
+@contextlib.contextmanager
+def _failures_named(target: Target) -> Iterator[None]:
+    """A plugin's failure is one line naming it."""
     try:
-        return render(target, model, context, reuse)
+        yield
     except Exception as error:
         if target in BUILTIN or os.environ.get("DOCGEN_DEBUG"):
             raise
