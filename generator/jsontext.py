@@ -175,21 +175,27 @@ class _Writer:
         out = self.out
         inner = "\n" + self.indent * (level + 1)
         named = brackets == "{}"
-        opened = False
+        first = lead = brackets[0] + inner  # what comes before a member: then a comma
+        comma = "," + inner
         for part in self.runs(pairs) if self.pieces is not None else [pairs]:
             if isinstance(part, _Run):
-                out.append(("," if opened else brackets[0]) + inner)
-                opened = True
+                out.append(lead)
+                lead = comma
                 self.flush()
                 self.parts.append(self.kept_run(part, named, level))
                 continue
             for key, item in part:
-                out.append(("," if opened else brackets[0]) + inner)
-                opened = True
+                out.append(lead)
+                lead = comma
                 if key is not None or named:
                     out.append(_key(key) + ": ")
-                self.value(item, level + 1)
-        out.append("\n" + self.indent * level + brackets[1] if opened else brackets)
+                if type(item) is str:  # most members: written here, not by `value`
+                    out.append(_string(item))
+                else:
+                    self.value(item, level + 1)
+        out.append(brackets if lead is first else "\n" + self.indent * level + brackets[1])
+        if len(out) >= self.batch:
+            self.flush()
 
     def kept_as(self, item: Any) -> str | None:
         """What a member's bytes are kept under: a piece's key, an element's digest."""

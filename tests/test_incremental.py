@@ -502,3 +502,23 @@ def test_files_out_holds_as_made_from_the_same_key_are_not_made(
     assert sorted(made) == sorted(read_manifest(out)[0].files)  # every file
     assert run("build", str(folder), "-o", str(tmp_path / "cold"), "--no-cache", "-q")[0] == 0
     assert _files(out) == _files(tmp_path / "cold")
+
+
+def test_naming_is_made_again_only_when_what_it_reads_changes(config: DocSetConfig) -> None:
+    """Operation names are pieces keyed by what naming reads of each endpoint (its
+    `naming_view`): a description edited names nothing again; a path changed does."""
+    from generator.emit.naming import operation_names
+    from generator.pipeline.pieces import Reuse
+
+    docs = _docs()
+    first = resolve(Loads(docs, config).inputs(), config, {}).model
+    made = Reuse({})
+    operation_names(first, made.value)
+    for edit, remade in (("method description", False), ("syntax path changed", True)):
+        edited = _docs()
+        EDITS[edit](edited)
+        model = resolve(Loads(edited, config).inputs(), config, {}).model
+        assert model.endpoints != first.endpoints  # the endpoints' digests differ
+        again = Reuse(dict(made.used))
+        assert operation_names(model, again.value) == operation_names(model), edit
+        assert (again.misses > 0) == remade, edit

@@ -179,14 +179,33 @@ def _segment(raw: str) -> tuple[str, bool]:
     return (literal, False) if literal else (snake_case(raw), True)
 
 
-def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tuple[str, list[str]]:
+View = tuple[str, str, str, str]  # what naming reads of an endpoint: see `naming_view`
+
+
+def naming_view(endpoint: Endpoint) -> View:
+    """What naming reads of an endpoint, as text: its id, method and path, and its kind
+    ("list": it returns a collection; "create": a 201, or the type it is sent). Naming's
+    pieces are keyed by these, so an edit of anything else (a description) names
+    nothing again."""
+    returns = endpoint.response.type
+    body = endpoint.request_body
+    kind = ("list " if returns is not None and returns.collection else "") + (
+        "create"
+        if endpoint.response.status == 201
+        or (body is not None and returns is not None and body.name == returns.name)
+        else ""
+    )
+    return endpoint.id, endpoint.method, endpoint.path, kind
+
+
+def _verb_and_core(view: View, segments: list[tuple[str, bool]]) -> tuple[str, list[str]]:
     """The operation's verb and its core words, from the method and the path's end."""
     literals = [w for w, is_param in segments if not is_param]
     last_word, last_is_param = segments[-1] if segments else ("root", False)
     noun = literals[-1] if literals else "root"
-    method = endpoint.method
-    collection = endpoint.response.type is not None and endpoint.response.type.collection
-    if endpoint.path.endswith("/$ref") and len(literals) > 1:  # a reference, not an entity
+    _, method, path, kind = view
+    collection = "list" in kind
+    if path.endswith("/$ref") and len(literals) > 1:  # a reference, not an entity
         refs = {"POST": "add", "PUT": "set", "DELETE": "remove"}
         verb = refs.get(method) or ("list" if collection else "get")
         return verb, [f"{_singular(literals[-2]) if verb != 'list' else literals[-2]}_ref"]
@@ -197,11 +216,7 @@ def _verb_and_core(endpoint: Endpoint, segments: list[tuple[str, bool]]) -> tupl
     if method == "GET":
         return ("list" if collection else "get"), [noun]
     if method == "POST":
-        if endpoint.response.status == 201 or (
-            endpoint.request_body is not None
-            and endpoint.response.type is not None
-            and endpoint.request_body.name == endpoint.response.type.name
-        ):
+        if "create" in kind:
             return "create", [_singular(noun)]
         return "", [last_word]
     return verbs.get(method, method.lower()), [noun]
@@ -229,7 +244,10 @@ def operation_names(
     by_segment: dict[str, list[Endpoint]] = defaultdict(list)
     for endpoint in sorted(model.endpoints, key=lambda e: e.id):
         by_segment[endpoint.path.strip("/").split("/", 1)[0]].append(endpoint)
-    segments = [Piece(_items, tuple(endpoints)) for _, endpoints in sorted(by_segment.items())]
+    segments = [
+        Piece(_items, tuple(map(naming_view, endpoints)))
+        for _, endpoints in sorted(by_segment.items())
+    ]
     counted: dict[str, int] = defaultdict(int)  # items of each area
     fed: dict[str, list[Piece]] = defaultdict(list)  # the segments with items of each area
     for segment in segments:
@@ -260,26 +278,27 @@ def _one_area_per_spelling(counted: Mapping[str, int]) -> dict[str, tuple[str, .
     return merged
 
 
-def _items(endpoints: tuple[Endpoint, ...]) -> tuple[tuple[str, Item], ...]:
-    """`_item` of each endpoint: one piece for the endpoints under one path segment
-    (one piece an endpoint would cost more to key than to make)."""
+def _items(views: tuple[View, ...]) -> tuple[tuple[str, Item], ...]:
+    """`_item` of each endpoint (by its `naming_view`): one piece for the endpoints under
+    one path segment (one piece an endpoint would cost more to key than to make)."""
     known: dict[str, tuple[str, bool]] = {}  # segments repeat: `groups`, `{group-id}`...
-    return tuple(_item(endpoint, known) for endpoint in endpoints)
+    return tuple(_item(view, known) for view in views)
 
 
-def _item(endpoint: Endpoint, known: dict[str, tuple[str, bool]] | None = None) -> tuple[str, Item]:
+def _item(view: View, known: dict[str, tuple[str, bool]] | None = None) -> tuple[str, Item]:
     """(area, (id, verb, words, qualifiers)): what naming needs of one endpoint (`known`:
     segments already split). The qualifiers tell it from an endpoint of the same words,
     segment by segment (see `_qualifier`)."""
-    segments = _segments(endpoint.path, {} if known is None else known)
-    verb, core = _verb_and_core(endpoint, segments)
+    eid, _, path, _ = view
+    segments = _segments(path, {} if known is None else known)
+    verb, core = _verb_and_core(view, segments)
     context = [_singular(w) for w, is_param in segments[1:-1] if not is_param]
     if core and context and context[-1] == _singular(core[0]).removesuffix("_ref"):
         context = context[:-1]
     if verb and (context + core)[:1] and (context + core)[0].split("_")[0] == verb:
         verb = ""  # `getEmailActivity(...)`: `get_email_activity`, not `get_get_...`
-    qualifiers = tuple(_qualifier(raw) for raw in endpoint.path.strip("/").split("/") if raw)
-    return _area(segments), (endpoint.id, verb, tuple(context + core), qualifiers)
+    qualifiers = tuple(_qualifier(raw) for raw in path.strip("/").split("/") if raw)
+    return _area(segments), (eid, verb, tuple(context + core), qualifiers)
 
 
 _ARGUMENT = re.compile(r"([A-Za-z_][\w.]*)\s*=")
