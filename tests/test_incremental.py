@@ -522,3 +522,27 @@ def test_naming_is_made_again_only_when_what_it_reads_changes(config: DocSetConf
         again = Reuse(dict(made.used))
         assert operation_names(model, again.value) == operation_names(model), edit
         assert (again.misses > 0) == remade, edit
+
+
+def test_a_file_not_made_holds_its_pieces_without_a_prune() -> None:
+    """A file OUT holds (not made) keeps the pieces it is made of on the shelf, and
+    counts them: a build that makes nothing else is no reason to prune the shelf."""
+    from generator.emit.content import Piece
+    from generator.pipeline.pieces import Reuse
+
+    methods = tuple(Piece(_method, f"m{i}") for i in range(40))
+    area = Piece(_joined, methods)
+    reuse = Reuse({})
+    reuse.hold(area)
+    shelf = 1 + len(methods)  # what the last build kept: the file and its pieces
+    assert not reuse.worth_pruning(shelf)
+    assert reuse.live() == {area.digest, *(m.digest for m in methods)}
+    assert reuse.worth_pruning(shelf * 2)  # what no build uses any longer: pruned
+
+
+def _joined(texts: tuple[str, ...]) -> str:
+    return "\n".join(texts)
+
+
+def _method(name: str) -> str:
+    return f"def {name}(): ..."

@@ -43,6 +43,7 @@ class Reuse:
         self.kept = kept if kept is not None else {}
         self.used: dict[str, Any] = {}
         self.held: set[str] = set()  # the keys of files not made: OUT holds them
+        self._inside = 0  # the pieces their arguments hold (their own arguments uncounted)
         self.made: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -82,6 +83,11 @@ class Reuse:
         if type(piece) is Piece and piece.digest is not None:
             self.held.add(piece.digest if piece is content else jsontext.kept_key(piece.digest, 0))
             self._taken.append(piece)
+            self._inside += sum(
+                1 if type(arg) is Piece else sum(type(a) is Piece for a in arg)
+                for arg in piece.args
+                if type(arg) is Piece or type(arg) in (tuple, list)
+            )
 
     def live(self) -> set[str]:
         """Every key this build's output is made of: those it used or held, and those inside
@@ -100,10 +106,11 @@ class Reuse:
 
     def worth_pruning(self, kept: int) -> bool:
         """Whether a shelf of `kept` values holds enough this build did not use to drop
-        them now: more than a quarter again as many as it used. Finding the ones still
-        live walks every piece reused whole (a twentieth of an edit's render); a build
-        that skips it leaves the shelf at most that much larger."""
-        return kept > (len(self.used) + len(self.held)) * 5 // 4
+        them now: more than a quarter again as many as it used or held (and the pieces
+        directly inside those it held). Finding the ones still live walks every piece
+        reused whole (a twentieth of an edit's render); a build that skips it leaves the
+        shelf at most that much larger."""
+        return kept > (len(self.used) + len(self.held) + self._inside) * 5 // 4
 
     def new(self) -> dict[str, Any]:
         """The values this build made: what the store lacks."""
