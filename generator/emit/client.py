@@ -1152,7 +1152,7 @@ def _text_file(templates: Templates, name: str, context: Mapping[str, Any]) -> s
     return templates.render(name, **context)
 
 
-def _area_text(
+def _area_module(
     templates: Templates,
     plain: Mapping[str, str],
     head: tuple[str, str, str, str, str],
@@ -1167,16 +1167,9 @@ def _area_text(
     attr, module, sync_class, async_class, doc = head
     texts = AreaTexts(*(tuple(m[2][i] for m in methods) for i in range(len(_METHOD_MACROS))))
     area = AreaModule(attr, module, sync_class, async_class, doc, texts)
-    return templates.render("area.py.jinja", **plain, area=area, imports=imports.groups(2))
-
-
-def _area_module(
-    templates: Templates,
-    plain: Mapping[str, str],
-    head: tuple[str, str, str, str, str],
-    methods: tuple[tuple[Used, bool, tuple[str, ...]], ...],
-) -> str:
-    return format_python(_area_text(templates, plain, head, methods))
+    return format_python(
+        templates.render("area.py.jinja", **plain, area=area, imports=imports.groups(2))
+    )
 
 
 # ----- for callers that want names or text, not a build --------------------------------
