@@ -83,8 +83,9 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         shelf = store.shelf(_shelf_name(target, context, job.salt)) if store else None
         reuse = Reuse(shelf)
         context = target_context(target, job.settings, job.templates, reuse.value)
-        files = _files(target, job.model, context)
-        keys = _file_keys(files, shelf.name if shelf is not None else None)
+        with _failures_named(target):
+            files = target.render(job.model, context)
+            keys = _file_keys(files, shelf.name if shelf is not None else None)
         known = output.vouched(job.out, keys, job.manifest, job.record)
         for rel in known:
             reuse.hold(files[rel])
@@ -110,12 +111,6 @@ def _file_keys(files: Files, shelf: str | None) -> dict[str, str]:
         if key is not None:
             keys[rel] = hashlib.sha256(f"{shelf}\0{key}".encode()).hexdigest()[:32]
     return keys
-
-
-def _files(target: Target, model: ApiModel, context: Context) -> Files:
-    """What `target` makes its files of."""
-    with _failures_named(target):
-        return target.render(model, context)
 
 
 def _made(target: Target, files: Files, reuse: Reuse) -> dict[str, Any]:
