@@ -30,7 +30,9 @@ Glossary (one word per concept, used the same way in every module here):
 - manifest: `OUT/.docgen-manifest.json`, committed with OUT: docgen's version,
   the inputs' digest, every generated file's digest (`output`).
 - record: what only this machine knows of OUT (each file's stat as docgen left
-  it, the code and model OUT was rendered from), a sealed file (`output`).
+  it, the key of the piece each was made from, the code and model OUT was
+  rendered from), a sealed file (`output`). A file whose piece's key and stat
+  are as recorded is not made again (`output.vouched`).
 - staging: the folder a build writes new files into, then a journal of the
   renames and removals, applied all-or-nothing (`update`).
 - lock: one build at a time per OUT and per cache folder (`lock`).
