@@ -90,13 +90,14 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         for rel in known:
             reuse.hold(files[rel])
         made = _made(target, {rel: c for rel, c in files.items() if rel not in known}, reuse)
+        staged = output.stage(job.out, job.staging, made, job.manifest, job.record)
+        del made  # staged: its bytes are not held while the store keeps what was made
         if shelf is not None:
             shelf.keep(reuse.new(), reuse.live() if reuse.worth_pruning(len(shelf)) else None)
             shelf.clear_others(f"pieces:{target.name}:")
     finally:
         if store is not None:
             store.close()
-    staged = output.stage(job.out, job.staging, made, job.manifest, job.record)
     return output.Staged({**known, **staged.digests}, staged.changed, keys)
 
 
