@@ -220,7 +220,7 @@ class MethodSpec:
         head = f"{self.constant} = "
         if (
             len(head + "Op(") > LINE_LENGTH >= len(head + "(")
-            and 4 + len(call.flat()) <= LINE_LENGTH
+            and 4 + len(call.text) <= LINE_LENGTH
         ):
             return Wrap(head, (call,), optional=True)
         return Wrap(f"{self.constant} = Op", self.op_args)

@@ -140,7 +140,9 @@ class Wrap:
     explode: bool = False
     optional: bool = False
 
-    def flat(self) -> str:
+    @functools.cached_property
+    def text(self) -> str:
+        """The list on one line (kept: `layout` asks again at each level it splits)."""
         inner = ", ".join(_flat(item) for item in self.items)
         if self.optional:
             return f"{self.head}{inner}{self.tail}"
@@ -159,7 +161,9 @@ class Chain:
     def items(self) -> tuple[str | Wrap, ...]:
         return self.operands
 
-    def flat(self) -> str:
+    @functools.cached_property
+    def text(self) -> str:
+        """The operands on one line (kept, as `Wrap.text`)."""
         return f" {self.op} ".join(_flat(operand) for operand in self.operands)
 
 
@@ -207,7 +211,7 @@ def annotated(name: str, annotation: str, tail: str = "") -> Wrap:
 
 
 def _flat(item: str | Wrap | Chain) -> str:
-    return item if isinstance(item, str) else item.flat()
+    return item if isinstance(item, str) else item.text
 
 
 def layout(node: str | Wrap | Chain, indent: int = 0, after: str = "") -> str:
