@@ -16,6 +16,7 @@ Prints the tools' summaries; exit status non-zero if any fails.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,19 @@ TASKS = Path(__file__).resolve().parent / "everyday_tasks.py"
 
 
 def main(docs: Path) -> int:
+    """Run every check in a folder of its own (a venv of the tools, the outputs: some
+    70,000 files), removed at the end; `DOCGEN_KEEP=1` keeps it to look into."""
     work = Path(tempfile.mkdtemp(prefix="docgen-interop-"))
+    try:
+        return _checks(docs, work)
+    finally:
+        if os.environ.get("DOCGEN_KEEP"):
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _checks(docs: Path, work: Path) -> int:
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     tools = ["openapi-python-client", "schemathesis", "msgraph-sdk"]
