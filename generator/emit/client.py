@@ -218,10 +218,7 @@ class MethodSpec:
         and the call fit, black's `_op_x = (` / `Op(...)` / `)`."""
         call = Wrap("Op", self.op_args)
         head = f"{self.constant} = "
-        if (
-            len(head + "Op(") > LINE_LENGTH >= len(head + "(")
-            and 4 + len(call.text) <= LINE_LENGTH
-        ):
+        if len(head + "Op(") > LINE_LENGTH >= len(head + "(") and 4 + len(call.text) <= LINE_LENGTH:
             return Wrap(head, (call,), optional=True)
         return Wrap(f"{self.constant} = Op", self.op_args)
 
