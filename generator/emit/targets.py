@@ -1,5 +1,5 @@
 """What a target is: data. A name, a pure render function, a template folder, the
-settings it reads.
+settings it reads, the model fields it does not.
 
 `render(model, context)` maps the model to files ({relative path: content},
 see `generator.emit.content`); `context` carries the target's settings (only
@@ -62,6 +62,9 @@ class Target:
     templates: Path | None = None  # the target's own template folder, if it has one
     settings: tuple[str, ...] = ()  # the settings it reads (`--package`, `base_url`...)
     summary: str = ""  # one line for `docgen build --help`
+    # Model fields, by name, its files never read (`description`): an edit that changes
+    # only those leaves its files as the last build made them (`pipeline.changes`).
+    ignores: frozenset[str] = frozenset()
 
 
 def _builtin_templates(name: str) -> Path:
@@ -116,6 +119,7 @@ BUILTIN: tuple[Target, ...] = (
         _builtin_templates("server"),
         ("package", "base_path"),
         "FastAPI server stubs answering every documented request",
+        frozenset({"description"}),
     ),
     Target(
         "tests",
@@ -123,6 +127,7 @@ BUILTIN: tuple[Target, ...] = (
         _builtin_templates("tests"),
         ("package", "base_path"),
         "fixtures and a pytest suite replaying them against the server and client",
+        frozenset({"description"}),
     ),
 )
 

@@ -154,6 +154,14 @@ class PageWork:
     examples: Part[Example] | None = None  # context: the endpoint index
 
 
+# The fields of a page's work that say what it was made from (the page's key, the
+# digest of what a part read from other pages, its elements' digests), not what the
+# model holds: two works that differ only in these make the same model elements.
+BOOKKEEPING: dict[type, frozenset[str]] = {
+    PageWork: frozenset({"key"}),
+    Part: frozenset({"context", "digests"}),
+}
+
 M = TypeVar("M")
 
 

@@ -30,9 +30,13 @@ Glossary (one word per concept, used the same way in every module here):
 - manifest: `OUT/.docgen-manifest.json`, committed with OUT: docgen's version,
   the inputs' digest, every generated file's digest (`output`).
 - record: what only this machine knows of OUT (each file's stat as docgen left
-  it, the key of the piece each was made from, the code and model OUT was
-  rendered from), a sealed file (`output`). A file whose piece's key and stat
-  are as recorded is not made again (`output.vouched`).
+  it, the key of the piece each was made from, each target's shelf and files,
+  the code, model and work OUT was rendered from), a sealed file (`output`). A
+  file whose piece's key and stat are as recorded is not made again
+  (`output.vouched`).
+- changed fields: the names of the model fields an edit changed since the work
+  OUT was rendered from, told from the edited pages' work (`changes`). A target
+  that ignores them all (`Target.ignores`) keeps its files as recorded.
 - staging: the folder a build writes new files into, then a journal of the
   renames and removals, applied all-or-nothing (`update`).
 - lock: one build at a time per OUT and per cache folder (`lock`).
@@ -41,6 +45,7 @@ Glossary (one word per concept, used the same way in every module here):
 
 Modules, in the order a build uses them: `build` (the command), `lock`,
 `sources` and `run` (pages → facts → model, with `seen`, `cache`, `state`),
+`changes` (what the edit changed),
 `rendering` (targets → staged files, with `pieces` and `store`), both sharing
 work with `forked` processes, `output` and
 `update` (OUT changed all-or-nothing), `confine` (the one rule for paths read

@@ -228,18 +228,27 @@ def _build(
     if output.is_current(out, manifest, record, key, code_key()):
         return BuildResult(up_to_date=True, warnings=warnings)
     cache = PageCache.at(options.cache_dir, config.fingerprint())
-    from generator.pipeline.state import resolve_state  # not loaded by a build with nothing to do
+    # not loaded by a build with nothing to do
+    from generator.pipeline.changes import changed_fields, work_key
+    from generator.pipeline.state import resolve_state
 
     state = resolve_state(options.cache_dir, config)
+    previous = state.load() if state is not None else {}
     resolved = resolve_doc_set(
-        raw,
-        config,
-        state.load() if state is not None else {},
-        jobs=options.jobs,
-        cache=cache,
-        progress=progress,
+        raw, config, previous, jobs=options.jobs, cache=cache, progress=progress
     )
     stats, model = resolved.stats, resolved.model
+    # the model's change since OUT was rendered, by field, when that can be told: from
+    # the work OUT was rendered from (pages read in error add to the model what no
+    # page's work holds)
+    work = work_key(state.shelf_name, resolved.work) if state is not None else ""
+    baseline = (
+        record is not None
+        and state is not None
+        and record.work == work_key(state.shelf_name, previous)
+    )
+    changed = changed_fields(previous, resolved.work) if baseline and not raw.errors else None
+    del previous
     del raw  # page bytes are not needed past the model: free them
     trash = update.trash_of(out, options.cache_dir)
 
@@ -262,7 +271,18 @@ def _build(
         remember()
         the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
         return _finish(
-            out, options, the_plan, key, manifest, record, rendered, None, result, record.keys
+            out,
+            options,
+            the_plan,
+            key,
+            manifest,
+            record,
+            rendered,
+            None,
+            result,
+            record.keys,
+            record.targets,
+            work,
         )
     staging = None if options.check else update.begin(out, options.cache_dir)
     try:
@@ -279,11 +299,26 @@ def _build(
             manifest,
             record,
             meanwhile,
+            changed,
         )
         the_plan = output.plan(out, staged, manifest, options.force)
         keys = {rel: k for part in staged for rel, k in part.keys.items()}
+        made_by = {
+            part.made_by[0]: (part.made_by[1], tuple(sorted(part.digests))) for part in staged
+        }
         return _finish(
-            out, options, the_plan, key, manifest, record, rendered, staging, result, keys
+            out,
+            options,
+            the_plan,
+            key,
+            manifest,
+            record,
+            rendered,
+            staging,
+            result,
+            keys,
+            made_by,
+            work,
         )
     except BaseException:
         if staging is not None:
@@ -302,9 +337,12 @@ def _finish(
     staging: update.Staging | None,
     result: BuildResult,
     keys: dict[str, str],
+    made_by: dict[str, tuple[str, tuple[str, ...]]],
+    work: str,
 ) -> BuildResult:
     """Report (`--check`) or commit the plan, its manifest and this machine's record (with
-    `keys`: what each file was made from, where that has a key)."""
+    `keys`: what each file was made from, where that has a key; `made_by`: each target's
+    shelf and files; `work`: the key of the work the model was made from)."""
     new_manifest = output.manifest_bytes(the_plan.digests, inputs)
     manifest_changed = output.sha(new_manifest) != manifest.digest
     result.up_to_date = the_plan.empty and not manifest_changed
@@ -349,6 +387,8 @@ def _finish(
         rendered,
         {rel: stat for rel, stat in stats.items() if stat is not None},
         {rel: key for rel, key in keys.items() if rel in the_plan.digests},
+        made_by,
+        work,
     )
     output.write_record(options.cache_dir, out, current)
     return result

@@ -63,6 +63,9 @@ class Record:
     rendered: str  # the model and options the files were rendered from
     stats: dict[str, Stat]
     keys: dict[str, str] = field(default_factory=dict)  # rel -> what it was made from
+    # target -> the shelf it rendered with (its code, settings, templates) and its files
+    targets: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    work: str = ""  # the key of the doc set's work the files were rendered from
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Staged:
     digests: dict[str, str]  # rel -> sha256 of the new bytes
     changed: list[str]  # rels whose bytes differ from (or are missing in) OUT
     keys: dict[str, str] = field(default_factory=dict)  # rel -> what it is made from
+    made_by: tuple[str, str] = ("", "")  # the target and the shelf it rendered with
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,7 @@ def manifest_bytes(digests: Mapping[str, str], inputs: str) -> bytes:
 
 # --- the record of OUT kept in the cache ---------------------------------------------
 
-_RECORD_MAGIC = b"docgen-output-record\x02"
+_RECORD_MAGIC = b"docgen-output-record\x03"
 _RECORD_MODULES = ("generator.pipeline.output",)
 
 
@@ -230,7 +234,8 @@ def read_record(cache_dir: Path | None, out: Path) -> Record | None:
     record = read_sealed(path, _RECORD_MAGIC, key, _RECORD_MODULES)
     if not isinstance(record, Record):
         return None
-    return record if isinstance(record.stats, dict) and isinstance(record.keys, dict) else None
+    parts = (record.stats, record.keys, record.targets)
+    return record if all(isinstance(part, dict) for part in parts) else None
 
 
 def write_record(cache_dir: Path | None, out: Path, record: Record) -> None:
@@ -290,13 +295,35 @@ def vouched(
     root = str(out)
     found: dict[str, str] = {}
     for rel, key in keys.items():
-        digest = manifest.files.get(rel)
-        if digest is None or record.keys.get(rel) != key:
-            continue
-        stat = record.stats.get(rel)
-        if stat is not None and stat_of(os.path.join(root, rel)) == stat:
+        if record.keys.get(rel) == key and (digest := _as_left(root, rel, manifest, record)):
             found[rel] = digest
     return found
+
+
+def intact(
+    out: Path, rels: Iterable[str], manifest: Manifest, record: Record | None
+) -> dict[str, str] | None:
+    """The digest of each of `rels`, if OUT holds every one as the last build on this
+    machine left it (`record`, which goes with this manifest); else None."""
+    if record is None or not manifest.digest or record.manifest != manifest.digest:
+        return None
+    root = str(out)
+    found: dict[str, str] = {}
+    for rel in rels:
+        digest = _as_left(root, rel, manifest, record)
+        if digest is None:
+            return None
+        found[rel] = digest
+    return found
+
+
+def _as_left(root: str, rel: str, manifest: Manifest, record: Record) -> str | None:
+    """The manifest's digest of `rel`, if its stat is the one docgen left it with."""
+    digest = manifest.files.get(rel)
+    stat = record.stats.get(rel)
+    if digest is None or stat is None or stat_of(os.path.join(root, rel)) != stat:
+        return None
+    return digest
 
 
 # --- comparing new files with OUT ----------------------------------------------------

@@ -63,6 +63,7 @@ class RenderJob:
     staging: Path | None  # None: compare only (`--check`)
     manifest: output.Manifest  # what OUT held when the build began
     record: output.Record | None  # and how this machine last saw it
+    changed: frozenset[str] | None  # the model's fields the edit changed (`changes`)
     tasks: tuple[str, ...]  # targets in the order they are taken; "" is `meanwhile`
     meanwhile: Callable[[], None]
     taken: Any  # a counter shared by the processes that render: the next task to take
@@ -77,10 +78,14 @@ class RenderJob:
 def render_target(job: RenderJob, name: str) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
     target = job.targets[name]
+    context = target_context(target, job.settings, job.templates)
+    shelf_name = _shelf_name(target, context, job.salt)
+    as_made = _as_last_made(job, target, shelf_name)
+    if as_made is not None:
+        return as_made
     store = Store.open(job.cache) if job.cache is not None else None
     try:
-        context = target_context(target, job.settings, job.templates)
-        shelf = store.shelf(_shelf_name(target, context, job.salt)) if store else None
+        shelf = store.shelf(shelf_name) if store else None
         reuse = Reuse(shelf)
         context = target_context(target, job.settings, job.templates, reuse.value)
         with _failures_named(target):
@@ -98,7 +103,25 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
     finally:
         if store is not None:
             store.close()
-    return output.Staged({**known, **staged.digests}, staged.changed, keys)
+    return output.Staged(
+        {**known, **staged.digests}, staged.changed, keys, (target.name, shelf_name)
+    )
+
+
+def _as_last_made(job: RenderJob, target: Target, shelf_name: str) -> output.Staged | None:
+    """`target`'s files as the last build made them, when they hold: the model changed
+    only in fields the target ignores, the target renders as it did (the same shelf:
+    docgen's code, its settings, its templates), and OUT holds its files as left."""
+    if job.changed is None or not job.changed <= target.ignores or job.record is None:
+        return None
+    last = job.record.targets.get(target.name)
+    if not isinstance(last, tuple) or len(last) != 2 or last[0] != shelf_name:
+        return None
+    digests = output.intact(job.out, last[1], job.manifest, job.record)
+    if digests is None:
+        return None
+    keys = {rel: job.record.keys[rel] for rel in digests if rel in job.record.keys}
+    return output.Staged(digests, [], keys, (target.name, shelf_name))
 
 
 def _file_keys(files: Files, shelf: str | None) -> dict[str, str]:
@@ -167,10 +190,12 @@ def render_and_stage(
     manifest: output.Manifest,
     record: output.Record | None,
     meanwhile: Callable[[], None] = lambda: None,
+    changed: frozenset[str] | None = None,
 ) -> list[output.Staged]:
     """Every target of `targets`, compared with `out` and staged where it differs (`staging`
     None: compare only). `meanwhile` is one more task, the last, for the first process
-    free."""
+    free. `changed`: the model's fields changed since the last build, if known (a
+    target that ignores them all keeps its files as that build made them)."""
     names = sorted(targets)
     parallel = jobs > 1 and len(names) > 1 and can_fork()
     context = mp.get_context("fork" if parallel else None)
@@ -185,6 +210,7 @@ def render_and_stage(
         staging,
         manifest,
         record,
+        changed,
         (*sorted(names, key=_in_order), ""),
         meanwhile,
         context.Value("i", 0),

@@ -20,4 +20,5 @@ target = Target(
     templates=Path(__file__).parent / "templates",
     settings=("base_url",),
     summary="endpoints.md: every endpoint's method, path and title",
+    ignores=frozenset({"description"}),  # an edit to descriptions alone keeps endpoints.md
 )
