@@ -270,20 +270,8 @@ def _build(
     ):  # the model is what OUT was rendered from: only the manifest's inputs may change
         remember()
         the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
-        return _finish(
-            out,
-            options,
-            the_plan,
-            key,
-            manifest,
-            record,
-            rendered,
-            None,
-            result,
-            record.keys,
-            record.targets,
-            work,
-        )
+        kept = Rendering(rendered, record.keys, record.targets, work)
+        return _finish(out, options, the_plan, key, manifest, record, None, result, kept)
     staging = None if options.check else update.begin(out, options.cache_dir)
     try:
         staged = render_and_stage(
@@ -306,24 +294,22 @@ def _build(
         made_by = {
             part.made_by[0]: (part.made_by[1], tuple(sorted(part.digests))) for part in staged
         }
-        return _finish(
-            out,
-            options,
-            the_plan,
-            key,
-            manifest,
-            record,
-            rendered,
-            staging,
-            result,
-            keys,
-            made_by,
-            work,
-        )
+        made = Rendering(rendered, keys, made_by, work)
+        return _finish(out, options, the_plan, key, manifest, record, staging, result, made)
     except BaseException:
         if staging is not None:
             update.discard(staging)
         raise
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What OUT's files were rendered from, as this machine's record keeps it."""
+
+    model: str  # the model and options (`rendered_key`)
+    keys: dict[str, str]  # each file's key, where it has one (`pieces.file_key`)
+    targets: dict[str, tuple[str, tuple[str, ...]]]  # each target's shelf and files
+    work: str  # the key of the work the model was made from (`changes.work_key`)
 
 
 def _finish(
@@ -333,16 +319,12 @@ def _finish(
     inputs: str,
     manifest: output.Manifest,
     record: output.Record | None,
-    rendered: str,
     staging: update.Staging | None,
     result: BuildResult,
-    keys: dict[str, str],
-    made_by: dict[str, tuple[str, tuple[str, ...]]],
-    work: str,
+    made: Rendering,
 ) -> BuildResult:
     """Report (`--check`) or commit the plan, its manifest and this machine's record (with
-    `keys`: what each file was made from, where that has a key; `made_by`: each target's
-    shelf and files; `work`: the key of the work the model was made from)."""
+    what `made` says the files were rendered from)."""
     new_manifest = output.manifest_bytes(the_plan.digests, inputs)
     manifest_changed = output.sha(new_manifest) != manifest.digest
     result.up_to_date = the_plan.empty and not manifest_changed
@@ -384,11 +366,11 @@ def _finish(
     current = output.Record(
         output.sha(new_manifest),
         code_key(),
-        rendered,
+        made.model,
         {rel: stat for rel, stat in stats.items() if stat is not None},
-        {rel: key for rel, key in keys.items() if rel in the_plan.digests},
-        made_by,
-        work,
+        {rel: key for rel, key in made.keys.items() if rel in the_plan.digests},
+        made.targets,
+        made.work,
     )
     output.write_record(options.cache_dir, out, current)
     return result
