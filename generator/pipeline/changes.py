@@ -2,11 +2,12 @@
 
 The model is made from each page's work (`PageWork`) and the config. When the work
 of every page that was resolved again differs from the work OUT was rendered from
-(`work_key`) only in fields of some names, and no page came or went, the model differs from the last build's
-only in fields of those names: resolve never moves what a field of one name holds
-into a field of another (`tests/test_changes.py` holds it to that, field name by
-field name, on the samples and the corpus). A target that declares it does not read
-those fields (`Target.ignores`) then has the files it made last time.
+(`work_key`) only in fields of some names, and no page came or went, the model
+differs from the one OUT was rendered from only in fields of those names: resolve
+never moves what a field of one name holds into a field of another
+(`tests/test_changes.py` holds it to that, on the samples and the corpus). A target
+that declares it does not read those fields (`Target.ignores`) then has the files
+it made last time.
 
 `changed_fields` costs a comparison of the pages resolved again, not of the model.
 """
