@@ -290,7 +290,7 @@ def vouched(
     with this manifest), and each is as docgen left it (its stat). Each one's digest,
     from the manifest (whose paths are plain, see `read_manifest`): such a file need
     not be made to be known unchanged."""
-    if record is None or not manifest.digest or record.manifest != manifest.digest:
+    if record is None or not _goes_with(manifest, record):
         return {}
     root = str(out)
     found: dict[str, str] = {}
@@ -305,7 +305,7 @@ def intact(
 ) -> dict[str, str] | None:
     """The digest of each of `rels`, if OUT holds every one as the last build on this
     machine left it (`record`, which goes with this manifest); else None."""
-    if record is None or not manifest.digest or record.manifest != manifest.digest:
+    if record is None or not _goes_with(manifest, record):
         return None
     root = str(out)
     found: dict[str, str] = {}
@@ -315,6 +315,11 @@ def intact(
             return None
         found[rel] = digest
     return found
+
+
+def _goes_with(manifest: Manifest, record: Record) -> bool:
+    """Whether `record` is this machine's record of the build that wrote `manifest`."""
+    return bool(manifest.digest) and record.manifest == manifest.digest
 
 
 def _as_left(root: str, rel: str, manifest: Manifest, record: Record) -> str | None:
