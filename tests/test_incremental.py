@@ -540,6 +540,23 @@ def test_a_file_not_made_holds_its_pieces_without_a_prune() -> None:
     assert reuse.worth_pruning(shelf * 2)  # what no build uses any longer: pruned
 
 
+def test_a_shelf_grown_by_bytes_is_pruned() -> None:
+    """A piece made again at each edit (a large module) leaves its last value behind: one
+    value among thousands, but as many bytes each time. More bytes kept than twice those
+    the build used or held is a prune, whatever the count."""
+    from generator.emit.content import Piece
+    from generator.pipeline.pieces import Reuse
+
+    methods = tuple(Piece(_method, f"m{i}") for i in range(40))
+    reuse = Reuse({})
+    reuse.hold(Piece(_joined, methods))
+    shelf = 1 + len(methods)
+    assert reuse.known() == {Piece(_joined, methods).digest}
+    assert not reuse.worth_pruning(shelf, kept_bytes=2_000, known_bytes=1_000)
+    assert reuse.worth_pruning(shelf, kept_bytes=2_001, known_bytes=1_000)
+    assert reuse.worth_pruning(shelf * 2, kept_bytes=1_000, known_bytes=1_000)  # by count
+
+
 def _joined(texts: tuple[str, ...]) -> str:
     return "\n".join(texts)
 

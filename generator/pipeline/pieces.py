@@ -104,13 +104,22 @@ class Reuse:
                 pending.extend(arg)
         return keys
 
-    def worth_pruning(self, kept: int) -> bool:
-        """Whether a shelf of `kept` values holds enough this build did not use to drop
-        them now: more than a quarter again as many as it used or held (and the pieces
-        directly inside those it held). Finding the ones still live walks every piece
-        reused whole (a twentieth of an edit's render); a build that skips it leaves the
-        shelf at most that much larger."""
-        return kept > (len(self.used) + len(self.held) + self._inside) * 5 // 4
+    def known(self) -> set[str]:
+        """The keys this build used or held (not those inside the pieces it reused whole)."""
+        return set(self.used) | self.held
+
+    def worth_pruning(self, kept: int, kept_bytes: int = 0, known_bytes: int = 0) -> bool:
+        """Whether a shelf of `kept` values (`kept_bytes` in all) holds enough this build
+        did not use to drop them now: more than a quarter again as many as it used or
+        held (and the pieces directly inside those it held), or more bytes than twice
+        those it used or held (`known_bytes`): a large piece made again at each edit (a
+        module of 3,000 methods) leaves the last one's bytes behind each time, one value
+        among thousands. Finding the ones still live walks every piece reused whole (a
+        twentieth of an edit's render); a build that skips it leaves the shelf at most
+        that much larger."""
+        if kept > (len(self.used) + len(self.held) + self._inside) * 5 // 4:
+            return True
+        return kept_bytes > 2 * known_bytes
 
     def new(self) -> dict[str, Any]:
         """The values this build made: what the store lacks."""

@@ -98,7 +98,8 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         staged = output.stage(job.out, job.staging, made, job.manifest, job.record)
         del made  # staged: its bytes are not held while the store keeps what was made
         if shelf is not None:
-            shelf.keep(reuse.new(), reuse.live() if reuse.worth_pruning(len(shelf)) else None)
+            prune = reuse.worth_pruning(len(shelf), shelf.size(), shelf.size(reuse.known()))
+            shelf.keep(reuse.new(), reuse.live() if prune else None)
             shelf.clear_others(f"pieces:{target.name}:")
     finally:
         if store is not None:
