@@ -450,6 +450,54 @@ def test_shelves_drop_what_builds_no_longer_use_once_it_is_a_quarter_more(tmp_pa
     assert _files(out) == _files(tmp_path / "cold")
 
 
+def test_builds_weigh_shelves_by_bytes_and_after_a_prune_give_what_cold_builds_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build asks whether to prune with its shelf's bytes as kept and those of the
+    values it used or held; every build here then prunes (in this process and in
+    forked ones), and each gives what a cold build gives."""
+    from generator.pipeline.pieces import Reuse
+
+    asked: list[tuple[str, int, int, set[str]]] = []
+
+    def always(self: Reuse, kept: int, kept_bytes: int = 0, known_bytes: int = 0) -> bool:
+        asked.append((self.kept.name.split(":")[1], kept_bytes, known_bytes, self.known()))
+        return True
+
+    monkeypatch.setattr(Reuse, "worth_pruning", always)
+    folder, warm, cache = tmp_path / "docs", tmp_path / "warm", tmp_path / "cache"
+    docs = _docs()
+    _write(docs, folder)
+    build = ("build", str(folder), "-o", str(warm), "--cache-dir", str(cache), "-q")
+    assert run(*build)[0] == 0
+    for i, name in enumerate(sorted(EDITS)):
+        before = _piece_sizes(cache)
+        EDITS[name](docs)
+        _write(docs, folder)
+        asked.clear()
+        assert run(*build, "-j", "1" if i % 2 else "2")[0] == 0
+        for target, kept_bytes, known_bytes, known in asked:  # (this process's targets)
+            assert kept_bytes == sum(before[target].values()), (name, target)
+            assert known_bytes == sum(before[target].get(key, 0) for key in known), name
+        cold = tmp_path / f"cold{i}"
+        assert run("build", str(folder), "-o", str(cold), "--no-cache", "-q")[0] == 0
+        assert _files(warm) == _files(cold), name
+    assert any(known_bytes for _, _, known_bytes, _ in asked)
+
+
+def _piece_sizes(cache: Path) -> dict[str, dict[str, int]]:
+    """Each target's shelf: its values' sizes by key."""
+    db = sqlite3.connect(cache / FILE)
+    try:
+        query = "SELECT shelf, key, length(value) FROM kept WHERE shelf LIKE 'pieces:%'"
+        sizes: dict[str, dict[str, int]] = {}
+        for shelf, key, size in db.execute(query):
+            sizes.setdefault(shelf.split(":")[1], {})[key] = size
+        return sizes
+    finally:
+        db.close()
+
+
 def _made_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files each build from now on makes (rather than knows unchanged)."""
     from generator.pipeline import rendering
