@@ -15,7 +15,7 @@ import pytest
 
 from generator.config import DocSetConfig, load_config
 from generator.emit.targets import BUILTIN, Target
-from generator.model.resolve import PageInput, PageWork, given, resolve
+from generator.model.resolve import PROSE_READ, PageInput, PageWork, given, resolve
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.changes import changed_fields, differing_fields
@@ -29,7 +29,9 @@ IGNORED = sorted({name for target in BUILTIN for name in target.ignores})
 
 
 def _mutated(value: Any, names: frozenset[str]) -> Any:
-    """`value` with every text field named in `names`, however deep, changed."""
+    """`value` with every text field named in `names`, however deep, changed, but for the
+    texts resolve reads across pages (`PROSE_READ`: a change of those is told by no
+    name, see `test_an_edit_changes_the_fields_it_changes`)."""
     if isinstance(value, tuple):
         return tuple(_mutated(item, names) for item in value)
     if isinstance(value, list):
@@ -40,7 +42,8 @@ def _mutated(value: Any, names: frozenset[str]) -> Any:
         changes = {}
         for f in dataclasses.fields(value):
             item = getattr(value, f.name)
-            if f.name in names and isinstance(item, str):
+            read = PROSE_READ.get(f.name)
+            if f.name in names and isinstance(item, str) and not (read and read(item)):
                 changes[f.name] = f"changed {item[::-1]}"
             else:
                 changes[f.name] = _mutated(item, names)
@@ -61,6 +64,8 @@ def test_an_edit_changes_the_fields_it_changes(config: DocSetConfig) -> None:
         ("method description", frozenset({"description"})),
         ("syntax path changed", None),  # another path: another endpoint, not a field
         ("page removed", None),
+        # resolve reads it across pages (a base type implied): told by no name
+        ("a property's description names the type it is inherited from", None),
     ):
         edited = dict(docs)
         EDITS[edit](edited)
@@ -71,6 +76,31 @@ def test_an_edit_changes_the_fields_it_changes(config: DocSetConfig) -> None:
     after = resolve(Loads(edited, config).inputs(), config, before)
     told = changed_fields(before, after.work)
     assert told is None or not told <= {"description"}  # a type: what every target reads
+
+
+def test_what_example_matching_reads_of_another_page_re_matches_every_page(
+    config: DocSetConfig,
+) -> None:
+    """Matching an example to another page's endpoint reads which of its parameters may
+    be left out (required or not, described "Optional." or not): a page's edit of that
+    matches every page's examples again (their context changes), as a cold build would
+    match them."""
+    docs = _docs()
+    before = _work(docs, config)
+    edited = dict(docs)
+    page = "api/conversationthread-reply.md"
+    edited[page] = edited[page].replace(
+        "|The new post that is being replied with.|",
+        "|Required. The new post that is being replied with.|",
+    )
+    assert edited[page] != docs[page]
+    after = resolve(Loads(edited, config).inputs(), config, pickle.loads(pickle.dumps(before)))
+    contexts = {w.examples.context for w in after.work.values() if w.examples is not None}
+    assert contexts and contexts.isdisjoint(
+        w.examples.context for w in before.values() if w.examples is not None
+    )
+    cold = resolve(Loads(edited, config).inputs(), config, {})
+    assert after.model == cold.model
 
 
 def _resolves_field_to_field(inputs: list[PageInput], config: DocSetConfig) -> None:

@@ -128,6 +128,11 @@ EDITS: dict[str, Callable[[Docs], None]] = {
         '<!-- {\n  "blockType": "resource",\n  "@odata.type": "microsoft.graph.conversation-Thread"\n}-->\n'
         '```json\n{\n  "note": "string"\n}\n```\n',
     ),
+    "a property's description names the type it is inherited from": _sub(
+        "resources/emailaddress.md",
+        "|The email address of the person or entity.|",
+        "|The email address of the person or entity. Inherited from [recipient](recipient.md).|",
+    ),
     "key property changed": _sub(
         "resources/entity.md", '"keyProperty": "id"', '"keyProperty": "topic"'
     ),

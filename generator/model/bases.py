@@ -144,13 +144,20 @@ def _property_types(resources: Sequence[Resource]) -> tuple[set[str], set[str]]:
 _INHERITED = re.compile(r"\binherited from \[?([A-Za-z_][\w.]*)", re.IGNORECASE)
 
 
+def names_an_ancestor(description: str) -> bool:
+    """Whether a property's description says what it is inherited from: what
+    `implied_bases` reads of descriptions, across pages."""
+    # (most descriptions: no need for the pattern)
+    return "nherited" in description and _INHERITED.search(description) is not None
+
+
 def _said_ancestors(resource: Resource, by_short: dict[str, str]) -> set[str]:
     """The types a resource's property descriptions say a property is inherited from
     ("Inherited from [deviceConfiguration](...)")."""
     found = set()
     for prop in resource.properties:
-        if "nherited" not in prop.description:
-            continue  # (most descriptions: no need for the pattern)
+        if not names_an_ancestor(prop.description):
+            continue
         for name in _INHERITED.findall(prop.description):
             qualified = by_short.get(name.rstrip(".").rsplit(".", 1)[-1].casefold())
             if qualified is not None and qualified != resource.name:

@@ -26,7 +26,14 @@ from urllib.parse import urlsplit
 from generator.diagnostics import Diagnostic, make
 from generator.model.aliases import Alias
 from generator.model.paths import PathIndex, split_path_query
-from generator.model.types import Endpoint, Example, ExampleRequest, ExampleResponse, Source
+from generator.model.types import (
+    Endpoint,
+    Example,
+    ExampleRequest,
+    ExampleResponse,
+    Parameter,
+    Source,
+)
 from generator.model.urlforms import forms
 from generator.parse.facts import Block, JsonBody, PageFacts
 from generator.parse.http import load_body, looks_like_request, strip_base_url
@@ -578,9 +585,24 @@ def _optional(endpoint: Endpoint, name: str) -> bool:
     """A parameter the page marks optional: not required, or described "Optional." (a
     function argument is a path parameter, required as such, but may be left out)."""
     param = next((p for p in endpoint.parameters if p.name == name), None)
-    if param is None:
-        return False
-    return not param.required or param.description.lstrip().lower().startswith("optional")
+    return param is not None and _left_out(param)
+
+
+def _left_out(param: Parameter) -> bool:
+    return not param.required or says_optional(param.description)
+
+
+def says_optional(description: str) -> bool:
+    """Whether a parameter's description says it may be left out: what matching reads
+    of descriptions, across pages."""
+    return description.lstrip().lower().startswith("optional")
+
+
+def optional_parameters(endpoint: Endpoint) -> tuple[str, ...]:
+    """What matching reads of an endpoint's parameters (`_optional`): the ones that may
+    be left out. Part of what a page's examples are matched against, when the endpoint
+    is another page's."""
+    return tuple(p.name for p in endpoint.parameters if _left_out(p))
 
 
 def _called(path: str, endpoint: Endpoint) -> str:

@@ -37,9 +37,19 @@ from generator.model.aliases import (
     listed_together,
     with_declared,
 )
-from generator.model.bases import implied_bases, inherited_declarations, root_type
+from generator.model.bases import (
+    implied_bases,
+    inherited_declarations,
+    names_an_ancestor,
+    root_type,
+)
 from generator.model.endpoints import EndpointBuilder, PageEndpoint, typed_by_examples
-from generator.model.examples import ExampleBuilder, RecordingNames
+from generator.model.examples import (
+    ExampleBuilder,
+    RecordingNames,
+    optional_parameters,
+    says_optional,
+)
 from generator.model.paths import PathIndex, PathTemplate, split_path_query
 from generator.model.resources import (
     ResourceBuilder,
@@ -160,6 +170,14 @@ class PageWork:
 BOOKKEEPING: dict[type, frozenset[str]] = {
     PageWork: frozenset({"key"}),
     Part: frozenset({"context", "digests"}),
+}
+
+# The fields whose text a step over the whole doc set reads (each with whether a text
+# says something it reads): an edit of such a text may change other fields of the model
+# than its own. A page's text read by the page's own work is not listed: what the work
+# makes of it is in fields of the work, by their own names.
+PROSE_READ: dict[str, Callable[[str], bool]] = {
+    "description": lambda text: names_an_ancestor(text) or says_optional(text)
 }
 
 M = TypeVar("M")
@@ -666,11 +684,17 @@ def _example_work(
     spread: Spread,
 ) -> tuple[list[Example], list[Diagnostic]]:
     """Each page's examples, matched against its own endpoints then all (`chosen`),
-    through `aliases` where needed; redone where the endpoint index or the aliases
+    through `aliases` where needed; redone where the endpoint index (with the parameters
+    matching may leave out, `optional_parameters`) or the aliases
     changed (`spread` over processes), or where an example name it asked about is
     answered differently now that the pages before it have taken theirs; `work` is
     updated."""
-    context = _digest([*(f"{m}\0{t.template}\0{e.id}" for m, t, e in chosen), repr(aliases)])
+    context = _digest(
+        [
+            *(f"{m}\0{t.template}\0{e.id}\0{optional_parameters(e)}" for m, t, e in chosen),
+            repr(aliases),
+        ]
+    )
     everything = functools.cache(functools.partial(PathIndex, chosen))  # built once, if asked
     builder = functools.partial(ExampleBuilder, base_urls, everything, aliases=aliases)
     stale = [

@@ -35,8 +35,9 @@ Glossary (one word per concept, used the same way in every module here):
   file whose piece's key and stat are as recorded is not made again
   (`output.vouched`).
 - changed fields: the names of the model fields an edit changed since the work
-  OUT was rendered from, told from the edited pages' work (`changes`). A target
-  that ignores them all (`Target.ignores`) keeps its files as recorded.
+  OUT was rendered from, told from the edited pages' work (`changes`); none can be
+  told when a text resolve reads across pages changed (`resolve.PROSE_READ`). A
+  target that ignores them all (`Target.ignores`) keeps its files as recorded.
 - staging: the folder a build writes new files into, then a journal of the
   renames and removals, applied all-or-nothing (`update`).
 - lock: one build at a time per OUT and per cache folder (`lock`).
