@@ -15,7 +15,7 @@ import pytest
 
 from generator.config import DocSetConfig, load_config
 from generator.emit.targets import BUILTIN, Target
-from generator.model.resolve import PROSE_READ, PageInput, PageWork, given, resolve
+from generator.model.resolve import IGNORABLE, PROSE_READ, PageInput, PageWork, given, resolve
 from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.changes import changed_fields, differing_fields
@@ -105,7 +105,7 @@ def test_what_example_matching_reads_of_another_page_re_matches_every_page(
 
 def _resolves_field_to_field(inputs: list[PageInput], config: DocSetConfig) -> None:
     first = resolve(inputs, config, {})
-    for name in IGNORED:
+    for name in sorted(IGNORABLE):
         names = frozenset({name})
         mutated = {path: _mutated(work, names) for path, work in first.work.items()}
         assert changed_fields(first.work, mutated) == names  # the mutation changed something
@@ -153,6 +153,21 @@ def test_targets_read_no_field_they_ignore(config: DocSetConfig) -> None:
 
 def test_targets_read_no_field_they_ignore_on_the_corpus(graph_model: ApiModel) -> None:
     _reads_nothing_it_ignores(graph_model)
+
+
+def test_a_target_keeps_its_files_only_for_fields_resolve_keeps_by_name() -> None:
+    """`ignores` counts for the fields resolve is held to keep in fields of their own name
+    (`IGNORABLE`, the ones the tests above mutate); docgen's targets declare no other."""
+    from generator.pipeline.rendering import keeps
+
+    assert set(IGNORED) <= IGNORABLE
+    target = Target("plugin", lambda model, context: {}, ignores=frozenset({"title", *IGNORABLE}))
+    assert keeps(target, frozenset({"description"}))
+    assert keeps(target, frozenset())
+    assert not keeps(target, frozenset({"title"}))  # not held to stay a title: rendered
+    assert not keeps(target, frozenset({"description", "title"}))
+    assert not keeps(target, None)
+    assert not keeps(Target("other", target.render), frozenset({"description"}))
 
 
 def _rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:

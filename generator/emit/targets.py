@@ -63,7 +63,8 @@ class Target:
     settings: tuple[str, ...] = ()  # the settings it reads (`--package`, `base_url`...)
     summary: str = ""  # one line for `docgen build --help`
     # Model fields, by name, its files never read (`description`): an edit that changes
-    # only those leaves its files as the last build made them (`pipeline.changes`).
+    # only those leaves its files as the last build made them (`pipeline.changes`; for
+    # the names resolve is held to keep by name, `model.resolve.IGNORABLE`).
     ignores: frozenset[str] = frozenset()
 
 

@@ -113,7 +113,7 @@ def _as_last_made(job: RenderJob, target: Target, shelf_name: str) -> output.Sta
     """`target`'s files as the last build made them, when they hold: the model changed
     only in fields the target ignores, the target renders as it did (the same shelf:
     docgen's code, its settings, its templates), and OUT holds its files as left."""
-    if job.changed is None or not job.changed <= target.ignores or job.record is None:
+    if not keeps(target, job.changed) or job.record is None:
         return None
     last = job.record.targets.get(target.name)
     if not isinstance(last, tuple) or len(last) != 2 or last[0] != shelf_name:
@@ -123,6 +123,15 @@ def _as_last_made(job: RenderJob, target: Target, shelf_name: str) -> output.Sta
         return None
     keys = {rel: job.record.keys[rel] for rel in digests if rel in job.record.keys}
     return output.Staged(digests, [], keys, (target.name, shelf_name))
+
+
+def keeps(target: Target, changed: frozenset[str] | None) -> bool:
+    """Whether the model's change (`changes`) leaves `target`'s files as they were: it
+    changed only fields the target ignores, of those resolve is held to keep by name
+    (`IGNORABLE`; any other name a target ignores is no reason to keep its files)."""
+    from generator.model.resolve import IGNORABLE  # (not loaded by a build with nothing to do)
+
+    return changed is not None and changed <= target.ignores & IGNORABLE
 
 
 def _file_keys(files: Files, shelf: str | None) -> dict[str, str]:
