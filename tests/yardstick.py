@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import importlib
+import shutil
 import sys
 import tempfile
 import types
@@ -90,10 +91,17 @@ def _python_type(annotation: Any) -> tuple[bool, Any]:
 def client_figures(model: ApiModel, service: ServiceMetadata) -> dict[str, Figure]:
     """The generated client's classes against the metadata: their base classes, and their
     fields' Python types (a list where the metadata has a collection)."""
+    root = Path(tempfile.mkdtemp(prefix="docgen-yardstick-"))
+    try:
+        return _client_figures(model, service, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # (1,400 files a run, else left in /tmp)
+
+
+def _client_figures(model: ApiModel, service: ServiceMetadata, root: Path) -> dict[str, Figure]:
     from generator.emit.client import build_context, client_target
 
     context = build_context(model, package="yardstick_client")
-    root = Path(tempfile.mkdtemp(prefix="docgen-yardstick-"))
     for rel, text in client_target(model, package="yardstick_client").items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
