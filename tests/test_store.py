@@ -34,8 +34,8 @@ def test_values_come_back_as_they_were_kept(tmp_path: Path) -> None:
 
 
 def test_a_shelf_tells_its_bytes_read_or_not(tmp_path: Path) -> None:
-    """`size`: what the values take as kept, all or some, before and after the shelf's
-    rows are read (a build that asked for none reads their lengths only)."""
+    """`sizes`: what each value takes as kept, before and after the shelf's rows are
+    read (a build that asked for none reads their lengths only)."""
     store = Store.open(tmp_path)
     assert store is not None
     store.shelf("s").keep({"a": b"x" * 100, "b": "y" * 10, "c": b""})
@@ -43,10 +43,8 @@ def test_a_shelf_tells_its_bytes_read_or_not(tmp_path: Path) -> None:
         shelf = store.shelf("s")
         if read:
             assert shelf.get("a") == b"x" * 100
-        assert shelf.size() == 110
-        assert shelf.size({"a", "c", "gone"}) == 100
-        assert shelf.size(()) == 0
-    assert store.shelf("other").size() == 0
+        assert shelf.sizes() == {"a": 100, "b": 10, "c": 0}
+    assert store.shelf("other").sizes() == {}
     store.close()
 
 

@@ -98,7 +98,9 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
         staged = output.stage(job.out, job.staging, made, job.manifest, job.record)
         del made  # staged: its bytes are not held while the store keeps what was made
         if shelf is not None:
-            prune = reuse.worth_pruning(len(shelf), shelf.size(), shelf.size(reuse.known()))
+            sizes = shelf.sizes()
+            used = sum(sizes.get(key, 0) for key in reuse.known())
+            prune = reuse.worth_pruning(len(shelf), sum(sizes.values()), used)
             shelf.keep(reuse.new(), reuse.live() if prune else None)
             shelf.clear_others(f"pieces:{target.name}:")
     finally:

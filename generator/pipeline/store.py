@@ -175,19 +175,15 @@ class Shelf:
     def __len__(self) -> int:
         return len(self._rows) if self._rows is not None else len(self.keys())
 
-    def size(self, keys: Iterable[str] | None = None) -> int:
-        """The bytes kept: of the values under `keys` (those on the shelf), or of all."""
+    def sizes(self) -> dict[str, int]:
+        """The bytes each value takes as kept, by key."""
         if self._rows is not None:
-            sizes = {key: len(value) for key, (_, _, value) in self._rows.items()}
-        else:  # the values' lengths, not the values
-            try:
-                query = "SELECT key, length(value) FROM kept WHERE shelf = ?"
-                sizes = dict(self._db.execute(query, (self.name,)))
-            except sqlite3.Error:
-                sizes = {}
-        if keys is None:
-            return sum(sizes.values())
-        return sum(sizes.get(key, 0) for key in keys)
+            return {key: len(value) for key, (_, _, value) in self._rows.items()}
+        try:  # the values' lengths, not the values
+            query = "SELECT key, length(value) FROM kept WHERE shelf = ?"
+            return dict(self._db.execute(query, (self.name,)))
+        except sqlite3.Error:
+            return {}
 
     def keys(self) -> set[str]:
         if self._rows is not None:
