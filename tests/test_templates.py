@@ -196,3 +196,18 @@ def test_server_and_tests_python_needs_no_black(
     for rel, data in python.items():
         text = data.decode()
         assert black.format_str(text, mode=render.black_mode()) == text, rel
+
+
+def test_a_template_is_read_once_per_build(tmp_path: Path) -> None:
+    """What a build renders comes from the templates as its pieces' keys saw them
+    (`Templates.digest`, taken first): a template edited while the build runs is not
+    read again half-way."""
+    from generator.emit.templates import Templates
+
+    (tmp_path / "page.md.jinja").write_text("first {{ n }}\n")
+    templates = Templates((tmp_path,))
+    assert templates.render("page.md.jinja", n=1) == "first 1\n"
+    (tmp_path / "page.md.jinja").write_text("second {{ n }}\n")
+    os.utime(tmp_path / "page.md.jinja", (1, 1))  # another modification time, surely
+    assert templates.render("page.md.jinja", n=2) == "first 2\n"
+    assert Templates((tmp_path,)).render("page.md.jinja", n=3) == "second 3\n"

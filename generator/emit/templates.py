@@ -45,6 +45,9 @@ class Templates:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # read once: the templates a build renders with are those its pieces are
+            # keyed by (`digest`), not a file edited since (and no stat a macro call)
+            auto_reload=False,
         )
         env.filters["pystr"] = render.pystr
         env.filters["docstring"] = render.docstring
