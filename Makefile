@@ -38,6 +38,7 @@ fmt: $(STAMP)
 fuzz: $(STAMP)
 	DOCGEN_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz_parse.py
 	DOCGEN_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
+	if [ -d $(CORPUS) ]; then $(BIN)/python -m tests.edit_fuzz $(CORPUS) --steps 20; fi
 
 bench: $(STAMP)
 	$(COMPILE)
