@@ -8,6 +8,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator.emit.targets import builtin
@@ -198,16 +199,38 @@ def test_server_and_tests_python_needs_no_black(
         assert black.format_str(text, mode=render.black_mode()) == text, rel
 
 
-def test_a_template_is_read_once_per_build(tmp_path: Path) -> None:
-    """What a build renders comes from the templates as its pieces' keys saw them
-    (`Templates.digest`, taken first): a template edited while the build runs is not
-    read again half-way."""
+def test_templates_render_the_bytes_their_digest_keys(tmp_path: Path) -> None:
+    """A build keys its pieces by its templates' digest, taken first: a template edited
+    while it runs, before or after its first use, is not read half-way (the pieces
+    would be kept under the digest of another text)."""
     from generator.emit.templates import Templates
 
-    (tmp_path / "page.md.jinja").write_text("first {{ n }}\n")
+    page = tmp_path / "page.md.jinja"
+    page.write_text("first {{ n }}\n")
     templates = Templates((tmp_path,))
+    digest = templates.digest
+    page.write_text("second {{ n }}\n")  # before its first use
     assert templates.render("page.md.jinja", n=1) == "first 1\n"
-    (tmp_path / "page.md.jinja").write_text("second {{ n }}\n")
-    os.utime(tmp_path / "page.md.jinja", (1, 1))  # another modification time, surely
+    page.write_text("third {{ n }}\n")  # and after
+    os.utime(page, (1, 1))  # another modification time, surely
     assert templates.render("page.md.jinja", n=2) == "first 2\n"
-    assert Templates((tmp_path,)).render("page.md.jinja", n=3) == "second 3\n"
+    assert templates.digest == digest
+    again = Templates((tmp_path,))
+    assert again.render("page.md.jinja", n=3) == "third 3\n"
+    assert again.digest != digest
+
+
+def test_the_first_folder_holding_a_template_gives_it(tmp_path: Path) -> None:
+    from generator.emit.templates import Templates
+
+    mine, own = tmp_path / "mine", tmp_path / "own"
+    (mine / "sub").mkdir(parents=True)
+    (own / "sub").mkdir(parents=True)
+    (mine / "sub" / "a.jinja").write_text("mine {% include 'b.jinja' %}")
+    (own / "sub" / "a.jinja").write_text("own")
+    (own / "b.jinja").write_text("own b")
+    templates = Templates((mine, own))
+    assert templates.render("sub/a.jinja") == "mine own b"
+    assert Templates((own, mine)).render("sub/a.jinja") == "own"
+    with pytest.raises(jinja2.TemplateNotFound):
+        templates.render("../own/b.jinja")

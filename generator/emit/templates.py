@@ -5,11 +5,13 @@ replaces the template with the same relative path (`client/README.md.jinja`
 replaces the client target's `README.md.jinja`); every other template comes
 from the target's own folder (a Jinja `ChoiceLoader`). What the folders hold
 is part of every piece's key (`digest`), so an edited template re-renders
-what it makes, and nothing else.
+what it makes, and nothing else. The folders are read once: the bytes keyed are
+the bytes rendered, even when a template is edited while a build runs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -39,15 +41,18 @@ class Templates:
         from generator.emit import render
 
         env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
+            loader=jinja2.ChoiceLoader(
+                [
+                    jinja2.FunctionLoader(functools.partial(self._source, position))
+                    for position in range(len(self.folders))
+                ]
+            ),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            # read once: the templates a build renders with are those its pieces are
-            # keyed by (`digest`), not a file edited since (and no stat a macro call)
-            auto_reload=False,
+            auto_reload=False,  # (`_source` reads no file)
         )
         env.filters["pystr"] = render.pystr
         env.filters["docstring"] = render.docstring
@@ -66,17 +71,43 @@ class Templates:
         return lambda *args, **kwargs: str(found(*args, **kwargs))
 
     @cached_property
+    def _read(self) -> tuple[tuple[int, str, str, bytes], ...]:
+        """(folder position, relative path, full path, bytes) of every file the folders
+        hold, read once: the bytes `digest` keys are the bytes the templates render
+        from, even when a file is edited while a build runs."""
+        return tuple(
+            (position, rel, path, _bytes(path))
+            for position, folder in enumerate(self.folders)
+            for rel, path in _files(folder)
+        )
+
+    def _source(self, position: int, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        """Template `name` of the folder at `position`, as Jinja loads it (None: the folder
+        has no such file)."""
+        for at, rel, path, data in self._read:
+            if at == position and rel == name:
+                return data.decode("utf-8"), path, _unchanged
+        return None
+
+    @cached_property
     def digest(self) -> str:
         """Every file the folders hold, by folder order and relative path: what the
         text rendered with these templates may depend on."""
         sha = hashlib.sha256()
-        for position, folder in enumerate(self.folders):
-            for rel, path in _files(folder):
-                sha.update(f"{position}\0{rel}\0".encode("utf-8", "surrogateescape"))
-                with open(path, "rb") as handle:
-                    sha.update(handle.read())
-                sha.update(b"\0")
+        for position, rel, _, data in self._read:
+            sha.update(f"{position}\0{rel}\0".encode("utf-8", "surrogateescape"))
+            sha.update(data)
+            sha.update(b"\0")
         return sha.hexdigest()[:32]
+
+
+def _bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _unchanged() -> bool:
+    return True
 
 
 def _files(folder: Path) -> list[tuple[str, str]]:
