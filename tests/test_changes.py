@@ -133,7 +133,8 @@ def test_resolve_keeps_each_field_in_a_field_of_its_name_on_the_corpus(graph_par
 
 def _rendered(target: Target, model: ApiModel) -> dict[str, bytes]:
     reuse = Reuse({})
-    files = render(target, model, target_context(target, (), None, reuse.value), reuse)
+    context = dataclasses.replace(target_context(target, (), None), value=reuse.value)
+    files = render(target, model, context, reuse)
     return {rel: bytes(content) for rel, content in files.items()}
 
 

@@ -234,3 +234,19 @@ def test_the_first_folder_holding_a_template_gives_it(tmp_path: Path) -> None:
     assert Templates((own, mine)).render("sub/a.jinja") == "own"
     with pytest.raises(jinja2.TemplateNotFound):
         templates.render("../own/b.jinja")
+
+
+def test_a_build_reads_each_template_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The templates that name a target's shelf (their digest) are the ones it renders
+    with: one reading of each file per target and build, not one for the key and
+    another for the text."""
+    from generator.config import load_config
+    from generator.emit import templates as module
+    from generator.pipeline.build import build as build_in_process
+
+    reads: list[str] = []
+    real = module._bytes
+    monkeypatch.setattr(module, "_bytes", lambda path: reads.append(path) or real(path))
+    options = BuildOptions(targets=("client", "tests"), cache_dir=tmp_path / "cache")
+    build_in_process(GROUPS, tmp_path / "out", load_config(GROUPS), options)
+    assert reads and len(reads) == len(set(reads))

@@ -11,6 +11,7 @@ go. Same bytes either way.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import multiprocessing as mp
@@ -40,13 +41,11 @@ def target_context(
     target: Target,
     settings: tuple[tuple[str, str], ...],
     templates: Path | None,
-    value: Callable[[Any], Any] | None = None,
 ) -> Context:
     """What `target` renders with: the settings it declares, its templates."""
     chosen = dict(settings)
     declared = {key: chosen[key] for key in target.settings if chosen.get(key) is not None}
-    folders = Templates.of(target.name, target.templates, templates)
-    return Context(declared, folders, value) if value else Context(declared, folders)
+    return Context(declared, Templates.of(target.name, target.templates, templates))
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,8 @@ def render_target(job: RenderJob, name: str) -> output.Staged:
     try:
         shelf = store.shelf(shelf_name) if store else None
         reuse = Reuse(shelf)
-        context = target_context(target, job.settings, job.templates, reuse.value)
+        # the same templates as named the shelf: the bytes its key read (`Templates`)
+        context = dataclasses.replace(context, value=reuse.value)
         with _failures_named(target):
             files = target.render(job.model, context)
             keys = _file_keys(files, shelf.name if shelf is not None else None)
