@@ -20,7 +20,7 @@ from generator.model.types import ApiModel
 from generator.parse.facts import PageFacts
 from generator.pipeline.changes import changed_fields, differing_fields
 from generator.pipeline.pieces import Reuse, render
-from generator.pipeline.rendering import target_context
+from generator.pipeline.rendering import target_context, target_templates
 from tests.conftest import GROUPS
 from tests.test_build import run
 from tests.test_incremental import EDITS, Loads, _docs, _files, _write
@@ -133,7 +133,8 @@ def test_resolve_keeps_each_field_in_a_field_of_its_name_on_the_corpus(graph_par
 
 def _rendered(target: Target, model: ApiModel) -> dict[str, bytes]:
     reuse = Reuse({})
-    context = dataclasses.replace(target_context(target, (), None), value=reuse.value)
+    templates = target_templates({target.name: target}, None)[target.name]
+    context = dataclasses.replace(target_context(target, (), templates), value=reuse.value)
     files = render(target, model, context, reuse)
     return {rel: bytes(content) for rel, content in files.items()}
 

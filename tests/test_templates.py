@@ -13,6 +13,7 @@ import pytest
 
 from generator.emit.targets import builtin
 from generator.pipeline.build import BuildOptions, extra_key, inputs_key
+from generator.pipeline.rendering import target_templates
 from tests.conftest import GROUPS
 from tests.test_targets import plugins, run
 
@@ -145,7 +146,8 @@ def test_no_overrides_no_plugins_keep_the_keys_as_they_were() -> None:
     """A build of built-in targets without overrides keys its manifest as before: the
     output of existing docs repos stays up to date."""
     options = BuildOptions(targets=("client", "model"), settings=(("package", "p"),))
-    assert extra_key(options, {n: t for n, t in builtin().items() if n in options.targets}) == ""
+    targets = {n: t for n, t in builtin().items() if n in options.targets}
+    assert extra_key(options, targets, target_templates(targets, None)) == ""
     before = hashlib.sha256(b"docs")
     before.update(repr((["client", "model"], (("package", "p"),))).encode())
     assert inputs_key("docs", options) == before.hexdigest()
@@ -237,16 +239,29 @@ def test_the_first_folder_holding_a_template_gives_it(tmp_path: Path) -> None:
 
 
 def test_a_build_reads_each_template_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The templates that name a target's shelf (their digest) are the ones it renders
-    with: one reading of each file per target and build, not one for the key and
-    another for the text."""
+    """The templates that key a build (the manifest's inputs, with the user's overrides;
+    a target's shelf) are the ones it renders with: one reading of each file per build,
+    not one for a key and another for the text."""
     from generator.config import load_config
     from generator.emit import templates as module
     from generator.pipeline.build import build as build_in_process
 
+    overrides = tmp_path / "templates"
+    (overrides / "client").mkdir(parents=True)
+    readme = builtin()["client"].templates / "README.md.jinja"  # type: ignore[operator]
+    (overrides / "client" / "README.md.jinja").write_text(readme.read_text() + "Overridden.\n")
     reads: list[str] = []
     real = module._bytes
-    monkeypatch.setattr(module, "_bytes", lambda path: reads.append(path) or real(path))
-    options = BuildOptions(targets=("client", "tests"), cache_dir=tmp_path / "cache")
+
+    def counted(path: str) -> bytes:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(module, "_bytes", counted)
+    options = BuildOptions(
+        targets=("client", "tests"), cache_dir=tmp_path / "cache", templates=overrides
+    )
     build_in_process(GROUPS, tmp_path / "out", load_config(GROUPS), options)
-    assert reads and len(reads) == len(set(reads))
+    assert str(overrides / "client" / "README.md.jinja") in reads
+    assert len(reads) == len(set(reads))
+    assert (tmp_path / "out" / "client" / "README.md").read_text().endswith("Overridden.\n")

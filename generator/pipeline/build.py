@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from generator.emit.targets import BUILTIN, Target, Templates, find
 from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
-from generator.pipeline.rendering import render_and_stage
+from generator.pipeline.rendering import render_and_stage, target_templates
 from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
 from generator.pipeline.seen import SeenPages
 
@@ -72,17 +72,20 @@ def _render_salt(
     return digest.hexdigest()
 
 
-def extra_key(options: BuildOptions, targets: dict[str, Target]) -> str:
+def extra_key(
+    options: BuildOptions, targets: dict[str, Target], templates: Mapping[str, Templates]
+) -> str:
     """What output depends on besides docgen, the docs and the options' values, by
-    content (the same on every machine holding the same files): the user's template
-    overrides of the targets built, and each plugin target's code and templates.
+    content (the same on every machine holding the same files): the templates of the
+    targets built where the user overrides them, and each plugin target's code and
+    templates (`templates`: each target's, as the build renders with them).
     "" when there are none (a build of built-in targets with no overrides)."""
     parts = []
     for name, target in sorted(targets.items()):
         if options.templates is not None and (options.templates / name).is_dir():
-            parts.append(f"templates/{name}:{Templates((options.templates / name,)).digest}")
+            parts.append(f"templates/{name}:{templates[name].digest}")
         if target not in BUILTIN:
-            parts.append(f"target/{name}:{plugin_fingerprint(target)}")
+            parts.append(f"target/{name}:{plugin_fingerprint(target, templates[name])}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest() if parts else ""
 
 
@@ -115,22 +118,21 @@ def override_warnings(folder: Path | None, targets: dict[str, Target]) -> list[s
     return warnings
 
 
-def plugin_fingerprint(target: Target) -> str:
+def plugin_fingerprint(target: Target, templates: Templates) -> str:
     """A plugin target's code and templates: every file of the top-level package its
-    render function comes from (just the module, when that is not a package) and of its
-    template folder, by relative path and bytes."""
+    render function comes from (just the module, when that is not a package), and its
+    `templates`."""
     module = sys.modules.get(getattr(target.render, "__module__", "") or "")
     top = sys.modules.get(module.__name__.partition(".")[0]) if module is not None else None
     code = getattr(top, "__file__", None)
     package = code is not None and os.path.basename(code) == "__init__.py"
-    folders = [Path(code).parent] if code is not None and package else []
     digest = hashlib.sha256()
     if code is not None and not package:
         with open(code, "rb") as handle:
             digest.update(handle.read())
-    if target.templates is not None:
-        folders.append(target.templates)
-    digest.update(Templates(tuple(folders)).digest.encode())
+    if code is not None and package:
+        digest.update(Templates((Path(code).parent,)).digest.encode())
+    digest.update(templates.digest.encode())
     return digest.hexdigest()[:32]
 
 
@@ -218,7 +220,8 @@ def _build(
     raw = read_doc_set(
         docs, config, SeenPages(options.cache_dir, docs) if options.cache_dir else None
     )
-    extra = extra_key(options, targets)
+    templates = target_templates(targets, options.templates)
+    extra = extra_key(options, targets, templates)
     key = inputs_key(raw.fingerprint, options, extra)
     warnings = override_warnings(options.templates, targets)
     warnings += [] if options.check else update.recover(out, options.cache_dir)
@@ -278,7 +281,7 @@ def _build(
             model,
             targets,
             options.settings,
-            options.templates,
+            templates,
             _render_salt((), (), extra),  # a target's pieces: its own settings are in its shelf
             options.cache_dir,
             options.jobs,

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,15 +37,21 @@ from generator.pipeline.store import Store
 ORDER = ("client", "model", "tests", "openapi", "server")
 
 
+def target_templates(targets: Mapping[str, Target], overrides: Path | None) -> dict[str, Templates]:
+    """Each target's templates, for one build: the same object names its shelf and renders
+    its files, so both see the same bytes (see `Templates`)."""
+    return {
+        name: Templates.of(name, target.templates, overrides) for name, target in targets.items()
+    }
+
+
 def target_context(
-    target: Target,
-    settings: tuple[tuple[str, str], ...],
-    templates: Path | None,
+    target: Target, settings: tuple[tuple[str, str], ...], templates: Templates
 ) -> Context:
     """What `target` renders with: the settings it declares, its templates."""
     chosen = dict(settings)
     declared = {key: chosen[key] for key in target.settings if chosen.get(key) is not None}
-    return Context(declared, Templates.of(target.name, target.templates, templates))
+    return Context(declared, templates)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class RenderJob:
     model: ApiModel
     targets: dict[str, Target]
     settings: tuple[tuple[str, str], ...]
-    templates: Path | None  # the user's overrides
+    templates: Mapping[str, Templates]  # each target's (`target_templates`)
     salt: str  # docgen's code and the versions output depends on
     cache: Path | None  # where the store is
     out: Path
@@ -77,7 +83,7 @@ class RenderJob:
 def render_target(job: RenderJob, name: str) -> output.Staged:
     """Render one target and stage what changed, in the process that rendered it."""
     target = job.targets[name]
-    context = target_context(target, job.settings, job.templates)
+    context = target_context(target, job.settings, job.templates[name])
     shelf_name = _shelf_name(target, context, job.salt)
     as_made = _as_last_made(job, target, shelf_name)
     if as_made is not None:
@@ -193,7 +199,7 @@ def render_and_stage(
     model: ApiModel,
     targets: dict[str, Target],
     settings: tuple[tuple[str, str], ...],
-    templates: Path | None,
+    templates: Mapping[str, Templates],
     salt: str,
     cache: Path | None,
     jobs: int,
