@@ -35,6 +35,30 @@ def test_noop_build_touches_nothing(docs: Path, tmp_path: Path) -> None:
     assert folder_state(out) == before
 
 
+def test_noop_build_loads_no_parser_templates_or_formatter(docs: Path, tmp_path: Path) -> None:
+    """A build with nothing to do (a pre-commit hook's common case) never imports
+    markdown-it, Jinja or black: they cost a no-op build a tenth of its time."""
+    import subprocess
+    import sys
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build = ["build", str(docs), "-o", str(out), "--cache-dir", str(cache), "-q"]
+    assert run(*build)[0] == 0
+    script = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "try:\n"
+        f"    main({build!r})\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "heavy = ('markdown_it', 'jinja2', 'black')\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_edit_rewrites_only_what_changed_and_keeps_user_files(docs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run("build", str(docs), "-o", str(out), "-t", "model")

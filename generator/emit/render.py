@@ -12,10 +12,7 @@ import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
-
-import generator
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that str.splitlines() or the tokenizer treat as line ends, or
@@ -70,12 +67,6 @@ def _black_version() -> str:
 
 
 BLACK_VERSION = _black_version()
-
-
-def templates_dir() -> Path:
-    """`generator/templates` when installed (the wheel force-includes it), else the repo's."""
-    installed = Path(generator.__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(generator.__file__).parent.parent / "templates"
 
 
 def _escape_char(ch: str) -> str:

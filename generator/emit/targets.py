@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.emit.content import Files, Json, Piece, made_now
-from generator.emit.templates import Templates
+from generator.emit.templates import Templates, templates_dir
 from generator.model.types import ApiModel
 
 if TYPE_CHECKING:
@@ -69,8 +69,6 @@ class Target:
 
 
 def _builtin_templates(name: str) -> Path:
-    from generator.emit.render import templates_dir
-
     return templates_dir() / name
 
 

@@ -19,9 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+import generator
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+def templates_dir() -> Path:
+    """`generator/templates` when installed (the wheel force-includes it), else the repo's."""
+    installed = Path(generator.__file__).parent / "templates"
+    return installed if installed.is_dir() else Path(generator.__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class Templates:
 
     @cached_property
     def environment(self) -> jinja2.Environment:
+        import jinja2  # (not loaded by a build with nothing to do)
+
         from generator.emit import render
 
         env = jinja2.Environment(

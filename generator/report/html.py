@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.emit.render import templates_dir
+from generator.emit.templates import templates_dir
 from generator.report.rows import Report
 
 INDEX = "index.html"
