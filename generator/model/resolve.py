@@ -192,11 +192,11 @@ class Spread(Protocol):
     """Shares out the pages whose work `make` makes (by path), and joins what it made."""
 
     def __call__(
-        self, paths: Sequence[str], make: Callable[[Sequence[str]], dict[str, M]]
+        self, paths: Sequence[str], make: Callable[[Iterable[str]], dict[str, M]]
     ) -> dict[str, M]: ...
 
 
-def serially(paths: Sequence[str], make: Callable[[Sequence[str]], dict[str, M]]) -> dict[str, M]:
+def serially(paths: Sequence[str], make: Callable[[Iterable[str]], dict[str, M]]) -> dict[str, M]:
     """A `Spread` that makes every page's work in this process, in order."""
     return make(paths)
 
@@ -595,7 +595,7 @@ class _Pages:
 
 
 def _typed_parts(
-    facts: _Pages, index: TypeIndex, base_urls: tuple[str, ...], paths: Sequence[str]
+    facts: _Pages, index: TypeIndex, base_urls: tuple[str, ...], paths: Iterable[str]
 ) -> dict[str, _Typed]:
     """The resources and endpoints of pages `paths`, made anew (they resolve types
     against the index), each element with its digest."""
@@ -662,7 +662,7 @@ def _example_parts(
     builder: Callable[[], ExampleBuilder],
     per_page: Mapping[str, list[PageEndpoint]],
     context: str,
-    paths: Sequence[str],
+    paths: Iterable[str],
 ) -> dict[str, Part[Example]]:
     """The examples of pages `paths`, made anew, in order, by one `builder()`: each
     page's example ids and names as if only the pages before it in `paths` had taken

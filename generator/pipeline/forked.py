@@ -6,9 +6,8 @@ here, in order: the same result either way.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing as mp
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -85,22 +84,37 @@ def _with_origin(error: BaseException) -> BaseException:
 
 def shared_out(
     items: Sequence[K],
-    make: Callable[[Sequence[K]], dict[K, V]],
+    make: Callable[[Iterable[K]], dict[K, V]],
     jobs: int,
     least: int = 64,
 ) -> dict[K, V]:
-    """`make(items)`, the items cut in `jobs` runs in order, each run made by one process
-    (the first here, the others forked) when there are at least `least` items and a
-    fork; the results joined in order. Each run is made as if it were all the items:
-    where what is made of an item depends on the items before it, the caller checks."""
-    runs = min(jobs, len(items) // max(1, least)) if can_fork() else 1
-    if runs <= 1:
+    """`make` over `items`, shared among `jobs` processes (this one and forked ones) when
+    there are at least `least` items a process and a fork: the items are cut in runs of
+    `least`, in order, and each process takes the next run as soon as it is free (pages
+    cost unevenly: fixed halves left one process waiting for the other), making the
+    runs it takes in one call of `make`, in order. The results are joined in order. Each
+    call is made as if its items were all the items: where what is made of an item
+    depends on the items before it, the caller checks."""
+    processes = min(jobs, len(items) // max(1, least)) if can_fork() else 1
+    if processes <= 1:
         return make(items)
-    size = -(-len(items) // runs)
-    cuts = [items[i : i + size] for i in range(0, len(items), size)]
-    made, others = side_by_side(
-        functools.partial(make, cuts[0]), [functools.partial(make, run) for run in cuts[1:]]
-    )
+    runs = [items[i : i + least] for i in range(0, len(items), least)]
+    taken = mp.get_context("fork").Value("i", 0)
+
+    def take() -> Iterator[K]:
+        """The items of the runs this process takes, as it comes to each."""
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value += 1
+            if index >= len(runs):
+                return
+            yield from runs[index]
+
+    def share() -> dict[K, V]:
+        return make(take())
+
+    made, others = side_by_side(share, [share] * (processes - 1))
     for theirs in others:
         made.update(theirs)
-    return made
+    return {item: made[item] for item in items if item in made}  # (in order)
