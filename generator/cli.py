@@ -605,6 +605,12 @@ class _TargetOption(click.Option):
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written or removed.")
 @click.option(
+    "--timings",
+    is_flag=True,
+    help="Print how long each phase of the build took (reading the docs, loading the "
+    "last build's work, parsing, resolving, rendering each target, committing).",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="After the build, watch DOCS (the settings file and templates too) and rebuild "
@@ -627,6 +633,7 @@ def build_cmd(
     no_wait: bool,
     quiet: bool,
     verbose: bool,
+    timings: bool,
     watch: bool,
     config_dir: Path | None,
 ) -> None:
@@ -661,6 +668,8 @@ def build_cmd(
     job = flags.job(_settings())
     result = job.run(quiet)
     _report_build(result, job.output, check_only, quiet, verbose)
+    if timings:
+        click.echo(timings_line(result), err=True)
     if check_only and not result.up_to_date:
         sys.exit(1)
     if fail_on_change and (result.written or result.removed or result.manifest_written):
@@ -862,6 +871,19 @@ def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
     finally:
         if done:
             stream.write(f"\rparsing pages: {done}\n")
+
+
+def timings_line(result: BuildResult) -> str:
+    """`--timings`: each phase's wall seconds in order, each target's after "render"
+    (in the process that rendered it: with two processes, targets overlap)."""
+    parts = []
+    for phase, seconds in result.timings.items():
+        part = f"{phase} {seconds:.2f} s"
+        if phase == "render" and result.target_timings:
+            each = ", ".join(f"{t} {s:.2f}" for t, s in sorted(result.target_timings.items()))
+            part += f" ({each})"
+        parts.append(part)
+    return f"timings: {', '.join(parts)}; build {sum(result.timings.values()):.2f} s"
 
 
 def _report_build(

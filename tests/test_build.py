@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,20 @@ def test_noop_build_touches_nothing(docs: Path, tmp_path: Path) -> None:
     code, _, err = run("build", str(docs), "-o", str(out), "-t", "model")
     assert code == 0 and "up to date" in err
     assert folder_state(out) == before
+
+
+def test_timings_name_each_phase_and_target(docs: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build = ("build", str(docs), "-o", str(out), "--cache-dir", str(cache), "-q", "--timings")
+    code, _, err = run(*build, "-t", "model", "-t", "openapi")
+    line = err.strip().splitlines()[-1]
+    phases = r"read [\d.]+ s, load [\d.]+ s, parse [\d.]+ s, resolve [\d.]+ s"
+    each = r"render [\d.]+ s \(model [\d.]+, openapi [\d.]+\), commit [\d.]+ s"
+    assert code == 0 and re.fullmatch(rf"timings: {phases}, {each}; build [\d.]+ s", line), line
+    code, _, err = run(*build, "-t", "model", "-t", "openapi")  # nothing to do
+    assert code == 0 and re.fullmatch(r"timings: read [\d.]+ s; build [\d.]+ s", err.strip())
+    code, _, err = run(*build[:-1], "-t", "model", "-t", "openapi")
+    assert code == 0 and "timings" not in err
 
 
 def test_noop_build_loads_no_parser_templates_or_formatter(docs: Path, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from generator.model.types import ApiModel
 from generator.pipeline import lock, output, update
 from generator.pipeline.cache import PageCache, docgen_fingerprint
 from generator.pipeline.rendering import render_and_stage, target_templates
-from generator.pipeline.run import Progress, read_doc_set, resolve_doc_set
+from generator.pipeline.run import Laps, Progress, read_doc_set, resolve_doc_set
 from generator.pipeline.seen import SeenPages
 
 
@@ -54,6 +54,10 @@ class BuildResult:
     stats: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what was refused or kept, for the user
     manifest_written: bool = False  # the manifest changed (new inputs, files or docgen)
+    # wall seconds of each phase, in order ("read", "load", "parse", "resolve", "render",
+    # "commit"), and of each target rendered, in the process that rendered it (`--timings`)
+    timings: dict[str, float] = field(default_factory=dict)
+    target_timings: dict[str, float] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -217,6 +221,7 @@ def _build(
     targets: dict[str, Target],
     progress: Progress | None,
 ) -> BuildResult:
+    laps = Laps()
     raw = read_doc_set(
         docs, config, SeenPages(options.cache_dir, docs) if options.cache_dir else None
     )
@@ -229,7 +234,9 @@ def _build(
     warnings += refused
     record = output.read_record(options.cache_dir, out)
     if output.is_current(out, manifest, record, key, code_key()):
-        return BuildResult(up_to_date=True, warnings=warnings)
+        laps.lap("read")
+        return BuildResult(up_to_date=True, warnings=warnings, timings=laps.seconds)
+    laps.lap("read")
     cache = PageCache.at(options.cache_dir, config.fingerprint())
     # not loaded by a build with nothing to do
     from generator.pipeline.changes import changed_fields, work_key
@@ -237,8 +244,9 @@ def _build(
 
     state = resolve_state(options.cache_dir, config)
     previous = state.load() if state is not None else {}
+    laps.lap("load")
     resolved = resolve_doc_set(
-        raw, config, previous, jobs=options.jobs, cache=cache, progress=progress
+        raw, config, previous, jobs=options.jobs, cache=cache, progress=progress, laps=laps
     )
     stats, model = resolved.stats, resolved.model
     # the model's change since OUT was rendered, by field, when that can be told: from
@@ -265,7 +273,10 @@ def _build(
             update.empty_trash(trash)  # the big files the last update replaced
 
     rendered = rendered_key(model, options, extra)
-    result = BuildResult(up_to_date=False, model=model, stats=stats, warnings=warnings)
+    laps.lap("resolve")  # (what the edit changed, the model's key)
+    result = BuildResult(
+        up_to_date=False, model=model, stats=stats, warnings=warnings, timings=laps.seconds
+    )
     if (
         record is not None
         and record.rendered == rendered
@@ -274,7 +285,8 @@ def _build(
         remember()
         the_plan = output.Plan([], [], sorted(manifest.files), manifest.files)
         kept = Rendering(rendered, record.keys, record.targets, work)
-        return _finish(out, options, the_plan, key, manifest, record, None, result, kept)
+        laps.lap("render")
+        return _finish(out, options, the_plan, key, manifest, record, None, result, kept, laps)
     staging = None if options.check else update.begin(out, options.cache_dir)
     try:
         staged = render_and_stage(
@@ -298,7 +310,9 @@ def _build(
             part.made_by[0]: (part.made_by[1], tuple(sorted(part.digests))) for part in staged
         }
         made = Rendering(rendered, keys, made_by, work)
-        return _finish(out, options, the_plan, key, manifest, record, staging, result, made)
+        result.target_timings = {part.made_by[0]: part.seconds for part in staged}
+        laps.lap("render")
+        return _finish(out, options, the_plan, key, manifest, record, staging, result, made, laps)
     except BaseException:
         if staging is not None:
             update.discard(staging)
@@ -325,9 +339,10 @@ def _finish(
     staging: update.Staging | None,
     result: BuildResult,
     made: Rendering,
+    laps: Laps,
 ) -> BuildResult:
     """Report (`--check`) or commit the plan, its manifest and this machine's record (with
-    what `made` says the files were rendered from)."""
+    what `made` says the files were rendered from); `laps` times it ("commit")."""
     new_manifest = output.manifest_bytes(the_plan.digests, inputs)
     manifest_changed = output.sha(new_manifest) != manifest.digest
     result.up_to_date = the_plan.empty and not manifest_changed
@@ -338,6 +353,7 @@ def _finish(
         result.missing = [rel for rel in the_plan.write if not os.path.lexists(out / rel)]
         if manifest_changed:
             (result.stale if manifest.digest else result.missing).append(output.MANIFEST)
+        laps.lap("commit")
         return result
     if the_plan.foreign:
         shown = ", ".join(str(out / rel) for rel in the_plan.foreign)
@@ -376,4 +392,5 @@ def _finish(
         made.work,
     )
     output.write_record(options.cache_dir, out, current)
+    laps.lap("commit")
     return result

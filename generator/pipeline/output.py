@@ -76,6 +76,7 @@ class Staged:
     changed: list[str]  # rels whose bytes differ from (or are missing in) OUT
     keys: dict[str, str] = field(default_factory=dict)  # rel -> what it is made from
     made_by: tuple[str, str] = ("", "")  # the target and the shelf it rendered with
+    seconds: float = 0.0  # how long rendering and staging took (`docgen build --timings`)
 
 
 @dataclass(frozen=True)

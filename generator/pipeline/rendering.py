@@ -16,6 +16,7 @@ import functools
 import hashlib
 import multiprocessing as mp
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,14 @@ class RenderJob:
 
 
 def render_target(job: RenderJob, name: str) -> output.Staged:
-    """Render one target and stage what changed, in the process that rendered it."""
+    """Render one target and stage what changed, in the process that rendered it, with
+    how long that took."""
+    started = time.perf_counter()
+    staged = _render_target(job, name)
+    return dataclasses.replace(staged, seconds=time.perf_counter() - started)
+
+
+def _render_target(job: RenderJob, name: str) -> output.Staged:
     target = job.targets[name]
     context = target_context(target, job.settings, job.templates[name])
     shelf_name = _shelf_name(target, context, job.salt)

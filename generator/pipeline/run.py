@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,22 @@ if TYPE_CHECKING:
     from generator.pipeline.state import ResolveState
 
 Progress = Callable[[int], None]
+
+
+class Laps:
+    """How long each phase of one build took, wall seconds in order (`docgen build
+    --timings`): `lap(phase)` gives the time since the last lap to `phase`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+
 PICKLE = pickle.HIGHEST_PROTOCOL
 _PARALLEL_MIN_PAGES = 64
 
@@ -302,10 +319,11 @@ def resolve_doc_set(
     jobs: int = 1,
     cache: PageCache | None = None,
     progress: Progress | None = None,
+    laps: Laps | None = None,
 ) -> Resolved:
     """The model, reusing `previous` work for pages whose content key is unchanged:
     those pages are not parsed, and not even loaded from the page cache unless
-    something they read from other pages changed."""
+    something they read from other pages changed (`laps`: "parse", then "resolve")."""
     from generator.model.resolve import PageInput, given, resolve
 
     keys = {rel: cache.key(raw.digests[rel]) for rel in raw.pages} if cache is not None else {}
@@ -314,6 +332,8 @@ def resolve_doc_set(
     )
     try:
         pages, keys, errors, stats = _facts(raw, config, jobs, cache, progress, skip, keys)
+        if laps is not None:
+            laps.lap("parse")
         stats["reloaded"] = 0
         reload = functools.partial(_reload, cache, config, stats, raw)
         inputs = [given(rel, keys[rel], facts) for rel, facts in pages.items()]
@@ -325,6 +345,8 @@ def resolve_doc_set(
         if cache is not None:
             cache.close()
     model = _with_read_errors(resolution.model, errors)
+    if laps is not None:
+        laps.lap("resolve")
     return Resolved(model, resolution.work, stats)
 
 
