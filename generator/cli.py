@@ -608,7 +608,8 @@ class _TargetOption(click.Option):
     "--timings",
     is_flag=True,
     help="Print how long each phase of the build took (reading the docs, loading the "
-    "last build's work, parsing, resolving, rendering each target, committing).",
+    "last build's work, parsing, resolving, rendering each target, committing); with "
+    "--watch, of each rebuild too.",
 )
 @click.option(
     "--watch",
@@ -675,7 +676,7 @@ def build_cmd(
     if fail_on_change and (result.written or result.removed or result.manifest_written):
         sys.exit(1)
     if watch:
-        _watch_and_rebuild(flags, job, result)
+        _watch_and_rebuild(flags, job, result, timings)
 
 
 @dataclass(frozen=True)
@@ -804,9 +805,12 @@ def _targets(names: tuple[str, ...], settings: Settings | None) -> dict[str, Tar
         raise click.UsageError(message) from None
 
 
-def _watch_and_rebuild(flags: BuildFlags, job: BuildJob, result: BuildResult) -> None:
+def _watch_and_rebuild(
+    flags: BuildFlags, job: BuildJob, result: BuildResult, timings: bool = False
+) -> None:
     """`--watch`: rebuild on every change to DOCS, the settings file or the templates,
-    one line each (an error is one line too, and watching goes on); Ctrl-C exits 0."""
+    one line each (an error is one line too, and watching goes on; `timings`: and each
+    rebuild's `--timings` line); Ctrl-C exits 0."""
     from generator.watch import changes
 
     findings = _findings(result.model) if result.model is not None else "findings as before"
@@ -829,6 +833,8 @@ def _watch_and_rebuild(flags: BuildFlags, job: BuildJob, result: BuildResult) ->
                 f"{_count(len(result.written), 'file')} written, {len(result.removed)} removed, "
                 f"{findings}, {time.monotonic() - started:.2f} s"
             )
+            if timings:
+                _say(timings_line(result))
     except KeyboardInterrupt:
         _say("stopped watching")
 

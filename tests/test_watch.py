@@ -87,7 +87,7 @@ def _edit(docs: Path) -> None:
 
 def test_build_watch_rebuilds_on_an_edit_and_stops_cleanly(docs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ("build", str(docs), "-o", str(out), "-t", "model", "-j", "1", "--watch")
+    args = ("build", str(docs), "-o", str(out), "-t", "model", "-j", "1", "--watch", "--timings")
     for lines in _start(*args, cwd=tmp_path):
         lines.wait_for(lambda line: line.startswith("watching "))
         assert NEW not in (out / "model.json").read_text()
@@ -95,6 +95,13 @@ def test_build_watch_rebuilds_on_an_edit_and_stops_cleanly(docs: Path, tmp_path:
         summary = lines.wait_for(lambda line: line.startswith("rebuilt:"), timeout=10)
         assert summary.startswith("rebuilt: 1 page changed, 1 file written, 0 removed, 0 errors, ")
         assert summary.rstrip().endswith(" s")
+        start = len(lines.seen)  # (the first build's timings came before)
+        timings = lines.wait_for(
+            lambda line, seen=lines.seen, start=start: line.startswith("timings:")
+            and len(seen) > start,
+            timeout=5,
+        )
+        assert "parse" in timings and "render" in timings and "(model " in timings
         assert NEW in (out / "model.json").read_text()
         lines.process.send_signal(signal.SIGINT)
         assert lines.process.wait(timeout=10) == 0
