@@ -33,8 +33,8 @@ def _fails_in_another_process(parent: int, items: Iterable[int]) -> dict[int, in
 
 
 def test_runs_are_taken_in_turn_made_in_order_and_joined_in_order() -> None:
-    made = shared_out(list(range(40)), _where, jobs=3, least=5)
-    assert list(made) == list(range(40))
+    made = shared_out(list(range(80)), _where, jobs=3, least=5)  # (0.8 s: every fork takes some)
+    assert list(made) == list(range(80))
     by_process: dict[int, list[int]] = {}
     for item, (pid, order) in made.items():
         by_process.setdefault(pid, []).append(item)
@@ -55,5 +55,5 @@ def test_too_few_items_are_made_here_in_one_run() -> None:
 def test_a_failure_in_a_forked_run_is_raised_here_with_where_it_happened() -> None:
     fails = functools.partial(_fails_in_another_process, os.getpid())
     with pytest.raises(ValueError, match="cannot make") as raised:
-        shared_out(list(range(20)), fails, jobs=2, least=1)
+        shared_out(list(range(80)), fails, jobs=2, least=1)  # (the fork takes some)
     assert any("raised in a forked process" in note for note in raised.value.__notes__)
